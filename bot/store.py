@@ -1,0 +1,209 @@
+"""The store seam: a Chroma collection, local under the data directory or on a Chroma server.
+
+Only this module imports chromadb. Vectors are always computed by our own embedder and passed in;
+the collection is created without an embedding function, so Chroma never falls back to its own
+default model (which would try to download one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from bot.config import Settings
+from bot.errors import EmbedderMismatchError, IndexMissingError, StoreError
+
+SCHEMA_VERSION = 1
+_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    """One vector in the index: a view ("text" or "gloss") of one chunk."""
+
+    id: str
+    metadata: dict[str, Any]
+    document: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    id: str
+    distance: float
+    metadata: dict[str, Any]
+
+
+def _client_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _make_client(settings: Settings) -> tuple[Any, str]:
+    import chromadb
+
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise StoreError(
+                f"SOCIAL_AUDIT_CHROMA_URL={settings.chroma_url!r} is not a URL; "
+                "use e.g. http://127.0.0.1:8000"
+            )
+        port = url.port or (443 if url.scheme == "https" else 8000)
+        try:
+            client = chromadb.HttpClient(
+                host=url.hostname, port=port, ssl=url.scheme == "https", settings=_client_settings()
+            )
+            client.heartbeat()
+        except Exception as err:
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({type(err).__name__}); "
+                "start it with `chroma run` or fix SOCIAL_AUDIT_CHROMA_URL"
+            ) from err
+        return client, settings.chroma_url
+    path = settings.chroma_path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=_client_settings())
+    except Exception as err:
+        raise StoreError(
+            f"cannot open the index at {path} ({err}); "
+            "rebuild it with `social-audit ingest --rebuild`"
+        ) from err
+    return client, str(path)
+
+
+class ChromaStore:
+    """A Chroma collection that knows which embedder built it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client, self.where = _make_client(settings)
+        self._collection: Any = None
+
+    # -- the collection -------------------------------------------------------------------
+    def _existing(self) -> Any:
+        if self._collection is None:
+            try:
+                self._collection = self._client.get_collection(
+                    self.settings.collection, embedding_function=None
+                )
+            except Exception:
+                return None
+        return self._collection
+
+    def exists(self) -> bool:
+        return self._existing() is not None
+
+    def embedder_id(self) -> str | None:
+        collection = self._existing()
+        return None if collection is None else (collection.metadata or {}).get("embedder")
+
+    def open_for_write(self, embedder_id: str, *, rebuild: bool = False) -> None:
+        """Create the collection for ``embedder_id``, or check that the existing one matches."""
+        if rebuild and self.exists():
+            self._client.delete_collection(self.settings.collection)
+            self._collection = None
+        if self.exists():
+            self.check_embedder(embedder_id)
+            return
+        self._collection = self._client.create_collection(
+            self.settings.collection,
+            embedding_function=None,
+            metadata={"embedder": embedder_id, "schema": SCHEMA_VERSION},
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def check_embedder(self, embedder_id: str) -> None:
+        """Refuse to mix vectors of two models: the error says to re-ingest."""
+        collection = self._existing()
+        if collection is None:
+            raise IndexMissingError(self.where)
+        built_with = (collection.metadata or {}).get("embedder")
+        if built_with != embedder_id:
+            raise EmbedderMismatchError(str(built_with), embedder_id)
+
+    def _require(self) -> Any:
+        collection = self._existing()
+        if collection is None:
+            raise IndexMissingError(self.where)
+        return collection
+
+    # -- reading ---------------------------------------------------------------------------
+    def count(self) -> int:
+        collection = self._existing()
+        return 0 if collection is None else int(collection.count())
+
+    def records(self, *, documents: bool = False) -> Iterator[StoredRecord]:
+        """Every record, page by page (ids and metadata; documents on request)."""
+        collection = self._require()
+        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        offset = 0
+        while True:
+            page = collection.get(include=include, limit=_PAGE, offset=offset)
+            ids = page["ids"]
+            for i, record_id in enumerate(ids):
+                doc = page["documents"][i] if documents else ""
+                yield StoredRecord(record_id, dict(page["metadatas"][i] or {}), doc or "")
+            if len(ids) < _PAGE:
+                return
+            offset += _PAGE
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Match]:
+        """The ``k`` nearest records to one query vector, nearest first (cosine distance)."""
+        collection = self._require()
+        k = max(1, min(k, collection.count() or 1))
+        result = collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=k,
+            where=where,
+            include=["metadatas", "distances"],
+        )
+        return [
+            Match(rid, float(dist), dict(meta or {}))
+            for rid, dist, meta in zip(
+                result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True
+            )
+        ]
+
+    # -- writing ---------------------------------------------------------------------------
+    def upsert(
+        self,
+        ids: Sequence[str],
+        vectors: np.ndarray,
+        documents: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+    ) -> None:
+        collection = self._require()
+        for start in range(0, len(ids), _PAGE):
+            end = start + _PAGE
+            collection.upsert(
+                ids=list(ids[start:end]),
+                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                documents=list(documents[start:end]),
+                metadatas=list(metadatas[start:end]),
+            )
+
+    def delete(self, ids: Sequence[str]) -> None:
+        collection = self._require()
+        for start in range(0, len(ids), _PAGE):
+            collection.delete(ids=list(ids[start : start + _PAGE]))
+
+    def as_langchain(self, embeddings: Any) -> Any:
+        """This collection as a langchain ``VectorStore`` (with our embedder, never Chroma's)."""
+        from langchain_chroma import Chroma
+
+        self._require()
+        return Chroma(
+            collection_name=self.settings.collection,
+            client=self._client,
+            embedding_function=embeddings,
+        )
+
+
+def open_store(settings: Settings) -> ChromaStore:
+    return ChromaStore(settings)

@@ -1,0 +1,77 @@
+"""The project's own data types: frozen dataclasses, free of any library's classes."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """One retrievable passage: one or more whole paragraphs of one document."""
+
+    chunk_id: str
+    source: str  # file name (relative path for consultant folders), the citation's anchor
+    text: str  # the passage exactly as in the document
+    lang: str
+    title: str = ""
+    heading: str = ""
+    author: str = ""
+    position: int = 0  # order within the document
+    gloss: str = ""  # faithful English rendering, when curated or generated
+    tags: tuple[str, ...] = ()
+    doc_hash: str = ""  # hash of the whole cleaned document; a change replaces its chunks
+
+    def context(self) -> str:
+        """Title and heading, the context a chunk carries into its embedding."""
+        return " — ".join(p for p in (self.title, self.heading) if p and p != self.text)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a query, with what a reader of another language needs to use it."""
+
+    chunk_id: str
+    source: str
+    lang: str
+    title: str
+    text: str
+    score: float
+    author: str = ""
+    heading: str = ""
+    gloss: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The public ``--batch`` / ``--json`` shape. Keep it stable."""
+        return {
+            "chunk_id": self.chunk_id,
+            "source": self.source,
+            "lang": self.lang,
+            "title": self.title,
+            "text": self.text,
+            "score": round(self.score, 6),
+            "author": self.author,
+            "heading": self.heading,
+            "gloss": self.gloss,
+        }
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest run did."""
+
+    documents: int = 0
+    chunks_added: int = 0
+    chunks_kept: int = 0
+    chunks_removed: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    skipped: tuple[tuple[str, str], ...] = ()  # (file, reason)
+    dropped: tuple[tuple[str, str, str], ...] = ()  # (file, rule, text) page furniture removed
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.chunks_added or self.chunks_removed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

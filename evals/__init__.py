@@ -1,0 +1,1 @@
+"""Evaluation suites for maintainers: datasets, pure scorers and a runner."""

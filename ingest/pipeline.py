@@ -1,0 +1,160 @@
+"""Ingest: load -> clean -> detect language -> chunk -> gloss -> embed -> upsert.
+
+Idempotent: record ids derive from content, so a second run finds nothing to do. New records are
+written before stale ones are deleted, so a run stopped midway leaves a usable index that the
+next run completes. A file that cannot be read is reported and skipped; its earlier chunks stay.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from bot import lang as langid
+from bot.config import Settings
+from bot.embed import ProjectEmbeddings
+from bot.errors import LoadError
+from bot.index import IndexRecord, records_for
+from bot.store import ChromaStore
+from bot.types import Chunk, IngestReport
+from ingest.chunk import DocumentInfo, chunk
+from ingest.clean import clean
+from ingest.load import load
+from ingest.sources import BUNDLED_LABEL, Root, bundled_corpus, open_root
+
+EMBED_BATCH = 32
+
+
+@dataclass
+class Plan:
+    """What the corpus says the index should hold, before anything is embedded."""
+
+    records: list[IndexRecord] = field(default_factory=list)
+    doc_keys: set[str] = field(default_factory=set)  # documents read successfully
+    failed_keys: set[str] = field(default_factory=set)  # documents that could not be read
+    languages: Counter[str] = field(default_factory=Counter)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    dropped: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def default_roots(settings: Settings) -> list[Root]:
+    roots = [open_root(bundled_corpus(), label=BUNDLED_LABEL)]
+    roots += [open_root(path) for path in settings.extra_corpus]
+    return roots
+
+
+def _attach_glosses(chunks: list[Chunk], root: Root) -> list[Chunk]:
+    out = []
+    for item in chunks:
+        found = [root.glosses.get((item.source, part.strip())) for part in item.text.split("\n")]
+        if found and all(found):
+            glosses = [g for g in found if g]
+            tags = tuple(dict.fromkeys(t for _, ts in glosses for t in ts))
+            item = replace(item, gloss=" ".join(g for g, _ in glosses), tags=tags)
+        out.append(item)
+    return out
+
+
+def read_document(path: Path, root: Root) -> tuple[list[Chunk], list[tuple[str, str]]]:
+    """The chunks of one document and the furniture dropped from it; raises ``LoadError``."""
+    meta = root.manifest.get(path.name)
+    blocks = load(path)
+    kept, dropped = clean(blocks, author=meta.author if meta else "")
+    if not kept:
+        raise LoadError(f"{path.name}: nothing left after removing page furniture")
+    doc_lang = (meta.lang if meta else "") or langid.detect(
+        "\n".join(b.text for b in kept), default="und"
+    ) or "und"
+    info = DocumentInfo(
+        source=path.name, key=root.doc_key(path), lang=doc_lang,
+        title=meta.title if meta else "", author=meta.author if meta else "",
+    )
+    chunks = _attach_glosses(chunk(kept, info), root)
+    return chunks, [(d.rule, d.text) for d in dropped]
+
+
+def plan(roots: Sequence[Root]) -> Plan:
+    result = Plan()
+    for root in roots:
+        for path in root.files():
+            key = root.doc_key(path)
+            try:
+                chunks, dropped = read_document(path, root)
+            except LoadError as err:
+                result.skipped.append((str(path), str(err)))
+                result.failed_keys.add(key)
+                continue
+            except Exception as err:  # one bad document never stops the others
+                result.skipped.append((str(path), f"{path.name}: {type(err).__name__}: {err}"))
+                result.failed_keys.add(key)
+                continue
+            result.doc_keys.add(key)
+            result.dropped += [(path.name, rule, text) for rule, text in dropped]
+            for item in chunks:
+                result.languages[item.lang] += 1
+                result.records += records_for(item, doc_key=key, root=root.label)
+    return result
+
+
+def _embed(records: list[IndexRecord], embedder: ProjectEmbeddings, progress: bool) -> np.ndarray:
+    from tqdm import tqdm
+
+    vectors = []
+    bar = tqdm(total=len(records), desc="embedding", unit="passage", disable=not progress or None,
+               leave=False)
+    for start in range(0, len(records), EMBED_BATCH):
+        batch = records[start : start + EMBED_BATCH]
+        vectors.append(embedder.encode([r.embed_text for r in batch], query=False))
+        bar.update(len(batch))
+    bar.close()
+    return np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+
+
+def ingest(
+    settings: Settings,
+    embedder: ProjectEmbeddings,
+    store: ChromaStore,
+    roots: Sequence[Root] | None = None,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+) -> IngestReport:
+    started = time.perf_counter()
+    roots = list(roots) if roots is not None else default_roots(settings)
+    wanted = plan(roots)
+    store.open_for_write(embedder.id, rebuild=rebuild)
+
+    labels = {root.label for root in roots}
+    existing = {r.id: r.metadata for r in store.records() if r.metadata.get("root") in labels}
+    existing_in_scope = {
+        rid: meta for rid, meta in existing.items() if meta.get("doc_key") not in wanted.failed_keys
+    }
+    wanted_ids = {r.id for r in wanted.records}
+    new = [r for r in wanted.records if r.id not in existing]
+    stale = sorted(rid for rid in existing_in_scope if rid not in wanted_ids)
+
+    if new:
+        vectors = _embed(new, embedder, progress)
+        store.upsert([r.id for r in new], vectors, [r.embed_text for r in new],
+                     [r.metadata for r in new])
+    if stale:
+        store.delete(stale)
+
+    new_chunks = {r.chunk_id for r in new}
+    all_chunks = {r.chunk_id for r in wanted.records}
+    stale_chunks = {str(existing_in_scope[rid]["chunk_id"]) for rid in stale} - all_chunks
+    return IngestReport(
+        documents=len(wanted.doc_keys),
+        chunks_added=len(new_chunks),
+        chunks_kept=len(all_chunks - new_chunks),
+        chunks_removed=len(stale_chunks),
+        languages=dict(sorted(wanted.languages.items())),
+        skipped=tuple(wanted.skipped),
+        dropped=tuple(wanted.dropped),
+        seconds=round(time.perf_counter() - started, 3),
+    )

