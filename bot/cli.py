@@ -11,7 +11,7 @@ import click
 
 from bot.config import Settings
 from bot.errors import SocialAuditError
-from bot.types import Hit, IngestReport
+from bot.types import Hit
 
 
 class _Group(click.Group):
@@ -38,53 +38,12 @@ def cli(ctx: click.Context, home: Path | None, embedder: str | None, chroma_url:
     ctx.obj = Settings.from_env(home=home, embedder=embedder, chroma_url=chroma_url)
 
 
-def _retriever(settings: Settings) -> Any:
+def retriever_for(settings: Settings) -> Any:
     from bot.embed import get_embedder
     from bot.retrieve import Retriever
     from bot.store import open_store
 
     return Retriever(open_store(settings), get_embedder(settings.embedder))
-
-
-def _print_report(report: IngestReport, verbose: bool) -> None:
-    langs = ", ".join(f"{k}:{v}" for k, v in report.languages.items()) or "none"
-    click.echo(
-        f"{report.documents} documents; chunks {report.chunks_added} added, "
-        f"{report.chunks_kept} kept, {report.chunks_removed} removed; languages {langs}; "
-        f"{report.seconds:.1f} s"
-    )
-    click.echo(f"page furniture dropped: {len(report.dropped)} blocks"
-               + ("" if verbose else " (--verbose lists them)"))
-    if verbose:
-        for source, rule, text in report.dropped:
-            click.echo(f"  - {source} [{rule}] {textwrap.shorten(text, 70)}")
-    for path, reason in report.skipped:
-        click.echo(f"skipped {path}: {reason}", err=True)
-    if not report.changed:
-        click.echo("no change")
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--rebuild", is_flag=True, help="Drop the index and build it anew.")
-@click.option("--verbose", "-v", is_flag=True, help="List the page furniture removed.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.pass_obj
-def ingest(settings: Settings, paths: tuple[Path, ...], rebuild: bool, verbose: bool,
-           as_json: bool) -> None:
-    """Index the bundled corpus and extra folders, or just PATHS (files or folders)."""
-    from bot.embed import get_embedder
-    from bot.store import open_store
-    from ingest.pipeline import ingest as run_ingest
-    from ingest.sources import open_root
-
-    roots = [open_root(p) for p in paths] if paths else None
-    report = run_ingest(settings, get_embedder(settings.embedder), open_store(settings), roots,
-                        rebuild=rebuild, progress=not as_json)
-    if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
-    else:
-        _print_report(report, verbose)
 
 
 def _print_hits(query: str, hits: list[Hit]) -> None:
@@ -110,7 +69,7 @@ def search(settings: Settings, query: str | None, k: int, as_json: bool, batch: 
     """Find the passages that answer QUERY, in any of the corpus languages."""
     if not query and batch is None:
         raise click.UsageError("give a QUERY or --batch FILE")
-    retriever = _retriever(settings)
+    retriever = retriever_for(settings)
     if batch is not None:
         for line in batch:
             if line.strip():
@@ -131,7 +90,7 @@ def search(settings: Settings, query: str | None, k: int, as_json: bool, batch: 
 @click.pass_obj
 def chat(settings: Settings) -> None:
     """Ask questions in the terminal; answers quote the knowledge base."""
-    retriever = _retriever(settings)
+    retriever = retriever_for(settings)
     click.echo("Ask about your social-media and channel strategy (empty line or Ctrl-D to quit).")
     while True:
         try:
@@ -143,8 +102,19 @@ def chat(settings: Settings) -> None:
         _print_hits(question, retriever.search(question, k=3))
 
 
+def load_plugins(group: click.Group = cli) -> click.Group:
+    """Add the commands other packages register (``ingest``, ``eval``, ``bench``): ``bot`` imports
+    none of them, they register under the ``social_audit.commands`` entry-point group."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="social_audit.commands"):
+        if entry.name not in group.commands:
+            group.add_command(entry.load(), entry.name)
+    return group
+
+
 def main() -> None:
-    cli(prog_name="social-audit")
+    load_plugins()(prog_name="social-audit")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,8 +1,9 @@
 """How a chunk is laid out in the vector index: one record per view, ids derived from content.
 
-A chunk is indexed as its original text (with title and heading as context) and, when it has one,
-as its English gloss with topic tags. Record ids hash what was embedded, so any change to a chunk,
-its context or its gloss makes a new id and ingest can diff the index by ids alone.
+A chunk is indexed as its original text (with title and heading as context) and, when it has them,
+as its English gloss with topic tags and as each question it answers (document expansion).
+Record ids hash what was embedded, so any change to a chunk, its context, gloss or questions
+makes a new id and ingest can diff the index by ids alone.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from bot.types import Chunk, Hit
 
-VIEWS = ("text", "gloss")
+VIEWS = ("text", "gloss", "question")
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,15 @@ class IndexRecord:
     metadata: dict[str, Any]
 
 
-def embed_text(chunk: Chunk, view: str) -> str:
-    if view == "text":
-        context = chunk.context()
-        return f"{context}\n{chunk.text}" if context else chunk.text
-    topics = f"\nTopics: {', '.join(chunk.tags)}" if chunk.tags else ""
-    return f"{chunk.gloss}{topics}"
+def view_texts(chunk: Chunk) -> list[tuple[str, str]]:
+    """(view, text to embed) pairs: the text with its context, the gloss, each question."""
+    context = chunk.context()
+    views = [("text", f"{context}\n{chunk.text}" if context else chunk.text)]
+    if chunk.gloss:
+        topics = f"\nTopics: {', '.join(chunk.tags)}" if chunk.tags else ""
+        views.append(("gloss", f"{chunk.gloss}{topics}"))
+    views += [("question", q) for q in chunk.questions]
+    return list(dict.fromkeys(views))
 
 
 def records_for(chunk: Chunk, *, doc_key: str, root: str) -> list[IndexRecord]:
@@ -39,13 +43,10 @@ def records_for(chunk: Chunk, *, doc_key: str, root: str) -> list[IndexRecord]:
         "chunk_id": chunk.chunk_id, "source": chunk.source, "doc_key": doc_key, "root": root,
         "lang": chunk.lang, "title": chunk.title, "heading": chunk.heading, "author": chunk.author,
         "position": chunk.position, "gloss": chunk.gloss, "tags": ",".join(chunk.tags),
-        "doc_hash": chunk.doc_hash, "text": chunk.text,
+        "doc_hash": chunk.doc_hash, "text": chunk.text, "questions": "\n".join(chunk.questions),
     }
     records = []
-    for view in VIEWS:
-        if view == "gloss" and not chunk.gloss:
-            continue
-        text = embed_text(chunk, view)
+    for view, text in view_texts(chunk):
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
         records.append(IndexRecord(
             id=f"{chunk.chunk_id}.{view}.{digest}", chunk_id=chunk.chunk_id, view=view,
@@ -56,12 +57,14 @@ def records_for(chunk: Chunk, *, doc_key: str, root: str) -> list[IndexRecord]:
 
 def chunk_from_metadata(meta: dict[str, Any]) -> Chunk:
     tags = tuple(t for t in str(meta.get("tags", "")).split(",") if t)
+    questions = tuple(q for q in str(meta.get("questions", "")).split("\n") if q)
     return Chunk(
         chunk_id=str(meta["chunk_id"]), source=str(meta.get("source", "")),
         text=str(meta.get("text", "")), lang=str(meta.get("lang", "")),
         title=str(meta.get("title", "")), heading=str(meta.get("heading", "")),
         author=str(meta.get("author", "")), position=int(meta.get("position", 0)),
-        gloss=str(meta.get("gloss", "")), tags=tags, doc_hash=str(meta.get("doc_hash", "")),
+        gloss=str(meta.get("gloss", "")), tags=tags, questions=questions,
+        doc_hash=str(meta.get("doc_hash", "")),
     )
 
 

@@ -84,6 +84,7 @@ class ChromaStore:
         self.settings = settings
         self._client, self.where = _make_client(settings)
         self._collection: Any = None
+        self._cached_count: int | None = None  # for query sizes; reset by every write
 
     # -- the collection -------------------------------------------------------------------
     def _existing(self) -> Any:
@@ -156,7 +157,7 @@ class ChromaStore:
     def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None) -> list[Match]:
         """The ``k`` nearest records to one query vector, nearest first (cosine distance)."""
         collection = self._require()
-        k = max(1, min(k, collection.count() or 1))
+        k = max(1, min(k, self._count(collection)))
         result = collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
             n_results=k,
@@ -170,6 +171,11 @@ class ChromaStore:
             )
         ]
 
+    def _count(self, collection: Any) -> int:
+        if self._cached_count is None:
+            self._cached_count = int(collection.count()) or 1
+        return self._cached_count
+
     # -- writing ---------------------------------------------------------------------------
     def upsert(
         self,
@@ -179,6 +185,7 @@ class ChromaStore:
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         collection = self._require()
+        self._cached_count = None
         for start in range(0, len(ids), _PAGE):
             end = start + _PAGE
             collection.upsert(
@@ -190,6 +197,7 @@ class ChromaStore:
 
     def delete(self, ids: Sequence[str]) -> None:
         collection = self._require()
+        self._cached_count = None
         for start in range(0, len(ids), _PAGE):
             collection.delete(ids=list(ids[start : start + _PAGE]))
 

@@ -20,6 +20,7 @@ class Chunk:
     position: int = 0  # order within the document
     gloss: str = ""  # faithful English rendering, when curated or generated
     tags: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()  # questions the passage answers (document expansion)
     doc_hash: str = ""  # hash of the whole cleaned document; a change replaces its chunks
 
     def context(self) -> str:
@@ -64,6 +65,8 @@ class IngestReport:
     chunks_added: int = 0
     chunks_kept: int = 0
     chunks_removed: int = 0
+    vectors_added: int = 0  # index records (views of chunks) written
+    vectors_removed: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     skipped: tuple[tuple[str, str], ...] = ()  # (file, reason)
     dropped: tuple[tuple[str, str, str], ...] = ()  # (file, rule, text) page furniture removed
@@ -71,7 +74,7 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.chunks_added or self.chunks_removed)
+        return bool(self.vectors_added or self.vectors_removed)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

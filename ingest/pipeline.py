@@ -48,14 +48,19 @@ def default_roots(settings: Settings) -> list[Root]:
     return roots
 
 
-def _attach_glosses(chunks: list[Chunk], root: Root) -> list[Chunk]:
+def _attach_curation(chunks: list[Chunk], root: Root) -> list[Chunk]:
+    """Glosses (when every paragraph of a chunk has one), tags and expansion questions."""
     out = []
     for item in chunks:
-        found = [root.glosses.get((item.source, part.strip())) for part in item.text.split("\n")]
+        parts = [(item.source, part.strip()) for part in item.text.split("\n")]
+        found = [root.glosses.get(key) for key in parts]
         if found and all(found):
             glosses = [g for g in found if g]
             tags = tuple(dict.fromkeys(t for _, ts in glosses for t in ts))
             item = replace(item, gloss=" ".join(g for g, _ in glosses), tags=tags)
+        questions = tuple(q for key in parts for q in root.questions.get(key, ()))
+        if questions:
+            item = replace(item, questions=questions)
         out.append(item)
     return out
 
@@ -74,7 +79,7 @@ def read_document(path: Path, root: Root) -> tuple[list[Chunk], list[tuple[str, 
         source=path.name, key=root.doc_key(path), lang=doc_lang,
         title=meta.title if meta else "", author=meta.author if meta else "",
     )
-    chunks = _attach_glosses(chunk(kept, info), root)
+    chunks = _attach_curation(chunk(kept, info), root)
     return chunks, [(d.rule, d.text) for d in dropped]
 
 
@@ -153,6 +158,8 @@ def ingest(
         chunks_added=len(new_chunks),
         chunks_kept=len(all_chunks - new_chunks),
         chunks_removed=len(stale_chunks),
+        vectors_added=len(new),
+        vectors_removed=len(stale),
         languages=dict(sorted(wanted.languages.items())),
         skipped=tuple(wanted.skipped),
         dropped=tuple(wanted.dropped),

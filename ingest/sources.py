@@ -1,8 +1,9 @@
 """Find the documents to ingest and the curated metadata that may sit beside them.
 
 A corpus folder holds documents (any depth) and, optionally, two metadata files at its top:
-``manifest.csv`` (file, title, language, author, … per document) and ``glosses.jsonl`` (an
-English gloss and topic tags per paragraph). Those names, ``README.md`` and ``MANIFEST.md`` at the
+``manifest.csv`` (file, title, language, author, … per document), ``glosses.jsonl`` (an
+English gloss and topic tags per paragraph) and ``questions.jsonl`` (questions each paragraph
+answers, a document expansion). Those names, ``README.md`` and ``MANIFEST.md`` at the
 top, hidden files and ``lexicon.yaml`` are never ingested as documents.
 """
 
@@ -12,10 +13,11 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.errors import SocialAuditError
 
-RESERVED = {"manifest.csv", "glosses.jsonl", "lexicon.yaml", "readme.md", "manifest.md"}
+RESERVED = {"manifest.csv", "glosses.jsonl", "questions.jsonl", "lexicon.yaml", "readme.md", "manifest.md"}
 BUNDLED_LABEL = "bundled"
 
 
@@ -43,6 +45,7 @@ class Root:
     label: str
     manifest: dict[str, DocMeta] = field(default_factory=dict)
     glosses: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    questions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def files(self) -> list[Path]:
         if self.path.is_file():
@@ -73,20 +76,20 @@ def _read_manifest(path: Path) -> dict[str, DocMeta]:
         }
 
 
-def _read_glosses(path: Path) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
-    """``(source, paragraph text) -> (gloss, tags)``; a malformed line is an error naming it."""
+def _read_jsonl(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """``(source, paragraph text) -> row``; a malformed line is an error that names it."""
     if not path.is_file():
         return {}
-    glosses = {}
+    rows = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
-            glosses[(row["source"], row["text"].strip())] = (row["gloss"], tuple(row["tags"]))
-        except (ValueError, KeyError, TypeError) as err:
-            raise SocialAuditError(f"{path}:{number}: bad gloss line ({err}); fix or remove it") from err
-    return glosses
+            rows[(str(row["source"]), str(row["text"]).strip())] = row
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise SocialAuditError(f"{path}:{number}: bad line ({err}); fix or remove it") from err
+    return rows
 
 
 def open_root(path: Path, *, label: str | None = None) -> Root:
@@ -98,5 +101,8 @@ def open_root(path: Path, *, label: str | None = None) -> Root:
         path=path,
         label=label or str(path),
         manifest=_read_manifest(folder / "manifest.csv"),
-        glosses=_read_glosses(folder / "glosses.jsonl"),
+        glosses={key: (str(row["gloss"]), tuple(row.get("tags") or ()))
+                 for key, row in _read_jsonl(folder / "glosses.jsonl").items()},
+        questions={key: tuple(str(q) for q in row["questions"])
+                   for key, row in _read_jsonl(folder / "questions.jsonl").items()},
     )

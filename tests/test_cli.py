@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli import cli, load_plugins
 from tests.conftest import write
 
 
@@ -18,6 +18,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv("SOCIAL_AUDIT_EMBEDDER", raising=False)
     monkeypatch.delenv("SOCIAL_AUDIT_CHROMA_URL", raising=False)
     runner = CliRunner()
+    load_plugins(cli)
     return lambda *args, **kw: runner.invoke(cli, list(args), catch_exceptions=False, **kw)
 
 
@@ -34,7 +35,7 @@ def docs(tmp_path: Path) -> Path:
 def test_ingest_then_no_change(run, docs) -> None:
     first = run("ingest", str(docs))
     assert first.exit_code == 0, first.output
-    assert "2 documents; chunks 2 added, 0 kept, 0 removed" in first.output
+    assert "2 documents; chunks 2 added, 0 kept, 0 removed (2 vectors written, 0 deleted)" in first.output
     second = run("ingest", str(docs), "--json")
     report = json.loads(second.output)
     assert report["chunks_added"] == 0 and report["chunks_kept"] == 2

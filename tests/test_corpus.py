@@ -61,3 +61,38 @@ def test_every_chunk_of_the_bundled_corpus_carries_a_gloss() -> None:
         for item in chunks:
             assert item.gloss, (path.name, item.text[:60])
             assert item.tags
+
+
+def _questions() -> list[dict[str, object]]:
+    lines = (CORPUS / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def test_expansion_questions_are_anchored_to_glossed_paragraphs() -> None:
+    paragraphs = {(str(r["source"]), str(r["text"])) for r in _glosses()
+                  if r["kind"] in ("paragraph", "list-item")}
+    seen = set()
+    for row in _questions():
+        key = (str(row["source"]), str(row["text"]))
+        assert key in paragraphs, key
+        questions = row["questions"]
+        assert isinstance(questions, list) and len(set(questions)) == len(questions) >= 4
+        seen.add(key)
+    assert seen == paragraphs
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def test_expansions_do_not_copy_the_eval_questions() -> None:
+    """Document expansion was written without the eval set; no near-copy may sneak in later."""
+    evals = [json.loads(x)["question"] for x in
+             (CORPUS.parent / "evals/datasets/retrieval.jsonl").read_text().splitlines()]
+    expansions = [str(q) for row in _questions() for q in row["questions"]]  # type: ignore[attr-defined]
+    for question in evals:
+        words = _words(question)
+        for expansion in expansions:
+            other = _words(expansion)
+            overlap = len(words & other) / len(words | other)
+            assert overlap < 0.5, (question, expansion)

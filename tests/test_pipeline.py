@@ -54,6 +54,7 @@ def test_changed_document_replaces_its_chunks(settings, embedder, store, tmp_pat
     report = _run(settings, embedder, store, folder)
     assert (report.chunks_added, report.chunks_kept, report.chunks_removed) == (1, 2, 1)
     assert edited in _texts(store) and SERVICE not in _texts(store)
+    assert report.vectors_added == report.vectors_removed == 1
 
 
 def test_removed_document_loses_its_chunks(settings, embedder, store, tmp_path) -> None:
@@ -107,7 +108,7 @@ def test_rebuild_starts_from_scratch(settings, embedder, store, tmp_path) -> Non
 def test_bundled_corpus_index(bundled_store: ChromaStore) -> None:
     records = list(bundled_store.records())
     views = {str(r.metadata["view"]) for r in records}
-    assert views == {"text", "gloss"}
+    assert views == {"text", "gloss", "question"}
     sources = {str(r.metadata["source"]) for r in records}
     assert len(sources) == 5
     assert all(r.metadata["lang"] in {"sv", "da", "fi", "nb", "af"} for r in records)

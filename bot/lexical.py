@@ -1,0 +1,158 @@
+"""Lexical retrieval across languages: per-language stemming, a domain lexicon, and BM25.
+
+Documents are stemmed in their own language (glosses in English). A query's language is often
+unknowable from a few words, so the query is stemmed with every language's stemmer. Lexicon
+concepts ("customer-service" = kundservice, asiakaspalvelu, kliëntediens, …) become shared
+``§concept`` tokens on both sides, which lets a Finnish query meet a Danish passage lexically.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+# Snowball has no Afrikaans; Dutch, its closest relative, stems it well enough.
+STEMMER_NAMES = {"en": "english", "sv": "swedish", "da": "danish", "nb": "norwegian",
+                 "fi": "finnish", "de": "german", "af": "dutch"}
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+COMPOUND_MIN = 6  # a lexicon term this long also matches inside compounds (asiakaspalvelukanavana)
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").casefold()
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalise(text))
+
+
+@lru_cache(maxsize=1)
+def _data() -> tuple[dict[str, Any], dict[str, frozenset[str]]]:
+    base = resources.files("bot") / "data"
+    lexicon = yaml.safe_load((base / "lexicon.yaml").read_text(encoding="utf-8"))
+    stop = yaml.safe_load((base / "stopwords.yaml").read_text(encoding="utf-8"))
+    return lexicon, {lang: frozenset(normalise(str(w)) for w in words) for lang, words in stop.items()}
+
+
+@lru_cache(maxsize=8)
+def _stemmer(lang: str) -> Any:
+    import snowballstemmer
+
+    return snowballstemmer.stemmer(STEMMER_NAMES.get(lang, "english"))
+
+
+def stem(words: Sequence[str], lang: str) -> list[str]:
+    return list(_stemmer(lang).stemWords(list(words)))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Concept ids by stemmed phrase per language, and compound-friendly long terms."""
+
+    phrases: dict[str, dict[tuple[str, ...], str]]  # lang -> stemmed phrase -> concept
+    compounds: dict[str, list[tuple[str, str]]]  # lang -> [(term, concept)]
+    stopwords: frozenset[str]
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        lexicon, stop = _data()
+        phrases: dict[str, dict[tuple[str, ...], str]] = {lang: {} for lang in STEMMER_NAMES}
+        compounds: dict[str, list[tuple[str, str]]] = {lang: [] for lang in STEMMER_NAMES}
+        for concept in lexicon["concepts"]:
+            for lang in STEMMER_NAMES:
+                for term in concept.get(lang) or []:
+                    words = tokens(str(term))
+                    if not words:
+                        continue
+                    phrases[lang][tuple(stem(words, lang))] = concept["id"]
+                    if len(words) == 1 and len(words[0]) >= COMPOUND_MIN and lang != "en":
+                        compounds[lang].append((words[0], concept["id"]))
+        return cls(phrases, compounds, frozenset().union(*stop.values()))
+
+    def concepts(self, words: Sequence[str], lang: str) -> set[str]:
+        """Concepts named in ``words`` (already tokenised) read as language ``lang``."""
+        found: set[str] = set()
+        stems = stem(words, lang)
+        table = self.phrases.get(lang, {})
+        longest = max((len(p) for p in table), default=1)
+        for i in range(len(stems)):
+            for n in range(1, min(longest, len(stems) - i) + 1):
+                concept = table.get(tuple(stems[i : i + n]))
+                if concept:
+                    found.add(concept)
+        for term, concept in self.compounds.get(lang, []):
+            if any(term in word for word in words):
+                found.add(concept)
+        return found
+
+
+def document_terms(lexicon: Lexicon, text: str, lang: str, gloss: str = "",
+                   tags: Iterable[str] = (), extra: Sequence[str] = ()) -> list[str]:
+    """The bag of terms of a passage: its stems, its gloss's English stems, tags and concepts."""
+    words = [w for w in tokens(text) if w not in lexicon.stopwords]
+    gloss_words = [w for w in tokens(gloss) if w not in lexicon.stopwords]
+    terms = stem(words, lang) + stem(gloss_words, "en")
+    concepts = lexicon.concepts(words, lang) | lexicon.concepts(gloss_words, "en")
+    for line in extra:  # expansions written in several languages: stem with each
+        extra_words = [w for w in tokens(line) if w not in lexicon.stopwords]
+        for extra_lang in STEMMER_NAMES:
+            concepts |= lexicon.concepts(extra_words, extra_lang)
+    return terms + [f"§{t}" for t in tags] + [f"§{c}" for c in sorted(concepts)]
+
+
+def query_terms(lexicon: Lexicon, query: str) -> list[str]:
+    """Query stems in every language (deduplicated per word) plus the concepts it names."""
+    words = [w for w in tokens(query) if w not in lexicon.stopwords]
+    terms: list[str] = []
+    concepts: set[str] = set()
+    for lang in STEMMER_NAMES:
+        concepts |= lexicon.concepts(words, lang)
+    for word in words:
+        terms.extend(sorted({stem([word], lang)[0] for lang in STEMMER_NAMES}))
+    return terms + [f"§{c}" for c in sorted(concepts)]
+
+
+@dataclass
+class BM25:
+    """Okapi BM25 over small in-memory corpora (the curated corpus is tens of passages)."""
+
+    docs: list[Counter[str]]
+    k1: float = 1.2
+    b: float = 0.75
+    idf: dict[str, float] = field(default_factory=dict)
+    avgdl: float = 1.0
+
+    def __post_init__(self) -> None:
+        n = len(self.docs)
+        df: Counter[str] = Counter()
+        for doc in self.docs:
+            df.update(doc.keys())
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        self.avgdl = (sum(sum(d.values()) for d in self.docs) / n) if n else 1.0
+        self._lengths = [sum(d.values()) for d in self.docs]
+
+    @classmethod
+    def from_terms(cls, term_lists: Sequence[Sequence[str]]) -> BM25:
+        return cls([Counter(terms) for terms in term_lists])
+
+    def scores(self, query: Sequence[str]) -> list[float]:
+        unique = [t for t in dict.fromkeys(query) if t in self.idf]
+        out = []
+        for doc, length in zip(self.docs, self._lengths, strict=True):
+            norm = self.k1 * (1 - self.b + self.b * length / self.avgdl)
+            total = 0.0
+            for term in unique:
+                tf = doc.get(term, 0)
+                if tf:
+                    total += self.idf[term] * tf * (self.k1 + 1) / (tf + norm)
+            out.append(total)
+        return out

@@ -1,0 +1,49 @@
+"""Measure retrieval ideas one against another on the same index: each variant is a config."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.retrieve import RetrievalConfig, Retriever
+from evals.cases import RetrievalCase
+from evals.retrieval import run_cases, summary
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "dense: original text": {"weights": {"text": 1.0}},
+    "dense: gloss": {"weights": {"gloss": 1.0}},
+    "dense: expansion questions": {"weights": {"question": 1.0}},
+    "bm25 (stems + lexicon)": {"weights": {"bm25": 1.0}},
+    "dense: text + gloss": {"weights": {"text": 1.0, "gloss": 1.0}},
+    "dense: text + gloss + questions": {"weights": {"text": 1.0, "gloss": 1.0, "question": 1.0}},
+    "hybrid: text + gloss + bm25": {"weights": {"text": 1.0, "gloss": 1.0, "bm25": 1.0}},
+    "dense: gloss parts": {"weights": {"gloss-part": 1.0}},
+    "dense: text parts": {"weights": {"text-part": 1.0}},
+    "dense: gloss + gloss parts": {"weights": {"gloss": 1.0, "gloss-part": 1.0}},
+    "hybrid: gloss, parts, bm25": {"weights": {"gloss": 1.0, "gloss-part": 1.0, "text-part": 1.0,
+                                               "bm25": 1.0}},
+    "hybrid: all views + bm25": {"weights": {"text": 1.0, "gloss": 1.0, "text-part": 1.0,
+                                             "gloss-part": 1.0, "question": 1.0, "bm25": 1.0}},
+}
+
+
+def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
+                 variants: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Summary per variant; the guard is off so that recall measures ranking alone."""
+    out = {}
+    for name, overrides in (variants or VARIANTS).items():
+        config = RetrievalConfig.model_validate(
+            {**base.config.model_dump(), "guard": -1.0, "guard_bm25": 0.0, **overrides})
+        retriever = Retriever(base.store, base.embedder, config, base.lexicon)
+        retriever._snapshot = base._load()
+        retriever.lexicon = base.lexicon
+        out[name] = summary(run_cases(retriever.search, cases, 10))
+    return out
+
+
+def format_variants(results: dict[str, dict[str, Any]]) -> str:
+    lines = [f"{'variant':34} {'tune R@3':>8} {'tune MRR':>8} {'test R@3':>8} {'test MRR':>8}"]
+    for name, s in results.items():
+        lines.append(f"{name:34} {s['tune']['recall@3']:8.3f} {s['tune']['mrr@10']:8.3f} "
+                     f"{s['test']['recall@3']:8.3f} {s['test']['mrr@10']:8.3f}")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""``social-audit ingest``: registered into the CLI through an entry point."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import click
+
+from bot.config import Settings
+from bot.types import IngestReport
+
+
+def print_report(report: IngestReport, verbose: bool) -> None:
+    langs = ", ".join(f"{k}:{v}" for k, v in report.languages.items()) or "none"
+    click.echo(
+        f"{report.documents} documents; chunks {report.chunks_added} added, "
+        f"{report.chunks_kept} kept, {report.chunks_removed} removed "
+        f"({report.vectors_added} vectors written, {report.vectors_removed} deleted); languages {langs}; "
+        f"{report.seconds:.1f} s"
+    )
+    click.echo(f"page furniture dropped: {len(report.dropped)} blocks"
+               + ("" if verbose else " (--verbose lists them)"))
+    if verbose:
+        for source, rule, text in report.dropped:
+            click.echo(f"  - {source} [{rule}] {textwrap.shorten(text, 70)}")
+    for path, reason in report.skipped:
+        click.echo(f"skipped {path}: {reason}", err=True)
+    if not report.changed:
+        click.echo("no change")
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Drop the index and build it anew.")
+@click.option("--verbose", "-v", is_flag=True, help="List the page furniture removed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, verbose: bool,
+                   as_json: bool) -> None:
+    """Index the bundled corpus and extra folders, or just PATHS (files or folders)."""
+    from bot.embed import get_embedder
+    from bot.store import open_store
+    from ingest.pipeline import ingest
+    from ingest.sources import open_root
+
+    roots = [open_root(p) for p in paths] if paths else None
+    report = ingest(settings, get_embedder(settings.embedder), open_store(settings), roots,
+                    rebuild=rebuild, progress=not as_json)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        print_report(report, verbose)

