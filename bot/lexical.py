@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from bot.lang import detect
+
 # Snowball has no Afrikaans; Dutch, its closest relative, stems it well enough.
 STEMMER_NAMES = {"en": "english", "sv": "swedish", "da": "danish", "nb": "norwegian",
                  "fi": "finnish", "de": "german", "af": "dutch"}
@@ -102,10 +104,11 @@ def document_terms(lexicon: Lexicon, text: str, lang: str, gloss: str = "",
     gloss_words = [w for w in tokens(gloss) if w not in lexicon.stopwords]
     terms = stem(words, lang) + stem(gloss_words, "en")
     concepts = lexicon.concepts(words, lang) | lexicon.concepts(gloss_words, "en")
-    for line in extra:  # expansions written in several languages: stem with each
+    for line in extra:  # expansion questions, in several languages: each in its own
         extra_words = [w for w in tokens(line) if w not in lexicon.stopwords]
-        for extra_lang in STEMMER_NAMES:
-            concepts |= lexicon.concepts(extra_words, extra_lang)
+        extra_lang = detect(line, default="en") or "en"
+        terms += stem(extra_words, extra_lang)
+        concepts |= lexicon.concepts(extra_words, extra_lang)
     return terms + [f"§{t}" for t in tags] + [f"§{c}" for c in sorted(concepts)]
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Literal
 
-import numpy as np
 import yaml
 from pydantic import BaseModel
 
@@ -26,6 +25,7 @@ from bot.types import Chunk, Hit
 
 class RetrievalConfig(BaseModel):
     candidates: int = 40  # nearest records fetched from the store per view
+    fusion: Literal["linear", "rrf"] = "linear"
     rrf_k: float = 60.0
     weights: dict[str, float] = {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}
     guard: float = 0.0  # a best dense similarity below this means "nothing relevant"
@@ -109,6 +109,23 @@ class Retriever:
         return [v for v, w in self.config.weights.items() if v in VIEWS and w > 0]
 
     def _fuse(self, entries: list[Scored]) -> None:
+        if self.config.fusion == "linear":
+            self._fuse_linear(entries)
+        else:
+            self._fuse_rrf(entries)
+
+    def _fuse_linear(self, entries: list[Scored]) -> None:
+        """Weighted sum of each view's similarity (a view not among the candidates counts as the
+        lowest similarity seen for it) and of BM25 relative to the best BM25 of the query."""
+        weights = self.config.weights
+        floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0)
+                  for v in self.dense_views()}
+        top_bm25 = max((e.bm25 for e in entries), default=0.0) or 1.0
+        for entry in entries:
+            entry.fused = sum(weights[v] * entry.dense.get(v, floor) for v, floor in floors.items())
+            entry.fused += weights.get("bm25", 0.0) * entry.bm25 / top_bm25
+
+    def _fuse_rrf(self, entries: list[Scored]) -> None:
         weights, k = self.config.weights, self.config.rrf_k
         signals: dict[str, list[tuple[float, Scored]]] = {name: [] for name in weights}
         for entry in entries:
@@ -141,11 +158,3 @@ class Retriever:
             return []
         return [hit_from_chunk(s.chunk, s.fused) for s in ranked[:k]]
 
-
-def dense_similarities(entries: list[Scored]) -> np.ndarray:
-    return np.array([s.best_dense for s in entries], dtype=np.float32)
-
-
-def explain(entries: list[Scored]) -> list[dict[str, Any]]:
-    return [{"chunk_id": s.chunk.chunk_id, "dense": s.dense, "bm25": s.bm25, "fused": s.fused}
-            for s in entries]
