@@ -15,6 +15,7 @@ from typing import Any
 from bot.types import Chunk, Hit
 
 VIEWS = ("text", "gloss", "question")
+SCOPE_VIEW = "scope"  # out-of-scope example questions, for the "nothing relevant" guard
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,28 @@ def records_for(chunk: Chunk, *, doc_key: str, root: str) -> list[IndexRecord]:
             embed_text=text, metadata={**base, "view": view},
         ))
     return records
+
+
+def scope_records(questions: list[str]) -> list[IndexRecord]:
+    """Out-of-scope example questions as index records (never returned as passages)."""
+    records = []
+    for question in dict.fromkeys(q.strip() for q in questions if q.strip()):
+        digest = hashlib.sha256(question.encode("utf-8")).hexdigest()[:16]
+        records.append(IndexRecord(
+            id=f"scope.{digest}", chunk_id="", view=SCOPE_VIEW, embed_text=question,
+            metadata={"view": SCOPE_VIEW, "root": SCOPE_VIEW, "doc_key": "scope", "text": question},
+        ))
+    return records
+
+
+def load_scope_questions() -> list[str]:
+    """The product's out-of-scope examples (``bot/data/out_of_scope.yaml``)."""
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("bot") / "data" / "out_of_scope.yaml").read_text(encoding="utf-8")
+    return [str(q) for q in (yaml.safe_load(text) or {}).get("questions", [])]
 
 
 def chunk_from_metadata(meta: dict[str, Any]) -> Chunk:

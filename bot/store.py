@@ -28,6 +28,7 @@ class StoredRecord:
     id: str
     metadata: dict[str, Any]
     document: str = ""
+    vector: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,19 @@ class ChromaStore:
         collection = self._existing()
         return 0 if collection is None else int(collection.count())
 
-    def records(self, *, documents: bool = False) -> Iterator[StoredRecord]:
-        """Every record, page by page (ids and metadata; documents on request)."""
+    def records(self, *, documents: bool = False, vectors: bool = False) -> Iterator[StoredRecord]:
+        """Every record, page by page (ids and metadata; documents and vectors on request)."""
         collection = self._require()
-        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        include = ["metadatas"] + (["documents"] if documents else []) + (
+            ["embeddings"] if vectors else [])
         offset = 0
         while True:
             page = collection.get(include=include, limit=_PAGE, offset=offset)
             ids = page["ids"]
             for i, record_id in enumerate(ids):
                 doc = page["documents"][i] if documents else ""
-                yield StoredRecord(record_id, dict(page["metadatas"][i] or {}), doc or "")
+                vec = np.asarray(page["embeddings"][i], dtype=np.float32) if vectors else None
+                yield StoredRecord(record_id, dict(page["metadatas"][i] or {}), doc or "", vec)
             if len(ids) < _PAGE:
                 return
             offset += _PAGE

@@ -33,10 +33,10 @@ def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
     out = {}
     for name, overrides in (variants or VARIANTS).items():
         config = RetrievalConfig.model_validate(
-            {**base.config.model_dump(), "guard": -1.0, "guard_bm25": 0.0, **overrides})
+            {**base.config.model_dump(), "guard": False, **overrides})
         retriever = Retriever(base.store, base.embedder, config, base.lexicon)
-        retriever._snapshot = base._load()
-        retriever.lexicon = base.lexicon
+        retriever._snapshot, retriever.lexicon = base._load(), base.lexicon
+        retriever._checked_at = base._checked_at
         out[name] = summary(run_cases(retriever.search, cases, 10))
     return out
 

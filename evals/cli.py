@@ -14,9 +14,14 @@ from bot.config import Settings
 @click.option("--suite", type=click.Choice(["retrieval"]), default="retrieval", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path), help="Report folder [reports/eval-<time>].")
 @click.option("--check", is_flag=True, help="Exit 1 when the held-back half misses a target.")
+@click.option("--tune", "tune_only", is_flag=True,
+              help="Retrieval: choose weights and guard on the tune half, print them and both halves.")
 @click.pass_obj
-def eval_command(settings: Settings, suite: str, out: Path | None, check: bool) -> None:
+def eval_command(settings: Settings, suite: str, out: Path | None, check: bool, tune_only: bool) -> None:
     """Run an eval suite on the current index; print the figures and write a report folder."""
+    if tune_only:
+        _print_tuning(settings)
+        return
     from bot.cli import retriever_for
     from evals.cases import load_retrieval_cases
     from evals.report import write_report
@@ -39,3 +44,25 @@ def eval_command(settings: Settings, suite: str, out: Path | None, check: bool) 
     click.echo(f"report: {folder}")
     if check and misses:
         raise SystemExit(1)
+
+
+def _print_tuning(settings: Settings) -> None:
+    import json
+
+    from bot.cli import retriever_for
+    from evals.cases import load_retrieval_cases
+    from evals.tune_retrieval import tune
+
+    report = tune(retriever_for(settings), load_retrieval_cases())
+    guard = report["tune_guard"]
+    keys = ("fusion", "weights", "guard_floor", "guard_margin", "guard_text_floor",
+            "guard_text_margin")
+    click.echo(json.dumps({k: report["config"][k] for k in keys}))
+    for name in ("questions", "text"):
+        g = guard[name]
+        click.echo(f"guard on {name}, tune half: keeps {g['positives_kept']:.3f} of answerable, "
+                   f"rejects {g['negatives_rejected']:.3f} of unanswerable")
+    for split in ("tune", "test"):
+        s = report[split]
+        click.echo(f"{split}: R@3 {s['recall@3']:.3f}  MRR@10 {s['mrr@10']:.3f}  "
+                   f"negatives rejected {s['negatives_rejected']:.3f}")

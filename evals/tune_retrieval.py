@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.index import hit_from_chunk
-from bot.retrieve import RetrievalConfig, Retriever, Scored
+from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored
 from evals.cases import RetrievalCase
 from evals.metrics import first_relevant_rank, mrr_at, recall_at
 
@@ -31,13 +31,18 @@ RRF_GRID = {"text": (0.0, 0.5, 1.0), "gloss": (0.5, 1.0), "question": (1.0, 2.0)
 class Evidence:
     case: RetrievalCase
     entries: list[Scored]
+    scope: ScopeEvidence
 
 
 def collect(retriever: Retriever, cases: Sequence[RetrievalCase]) -> list[Evidence]:
     """Every chunk's evidence for every question (candidates wide enough to see all chunks)."""
-    wide = retriever.config.model_copy(update={"candidates": 10_000})
-    probe = Retriever(retriever.store, retriever.embedder, wide, retriever.lexicon)
-    return [Evidence(case, probe.score(case.question)) for case in cases]
+    probe = retriever
+    out = []
+    for case in cases:
+        vector = probe.embedder.encode([case.question], query=True)[0]
+        entries = probe._score(case.question, vector)
+        out.append(Evidence(case, entries, probe.scope_evidence(entries, vector)))
+    return out
 
 
 def ranked(evidence: Evidence, config: RetrievalConfig) -> list[Scored]:
@@ -78,19 +83,64 @@ def best_config(evidence: Sequence[Evidence], base: RetrievalConfig) -> tuple[Re
     return scored[0][2], scored[0][0], scored[0][1]
 
 
-def guard_signal(entries: Sequence[Scored]) -> float:
-    return max((s.best_dense for s in entries[:3]), default=0.0)
+GUARD_FLOORS = (0.0, 0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88)
+GUARD_MARGINS = (-0.06, -0.05, -0.04, -0.03, -0.02, -0.01, -0.005, 0.0, 0.005, 0.01, 0.02)
+_OFF = -9.0  # a floor no similarity reaches: that guard never lets a question through
 
 
-def calibrate_guard(positives: Sequence[Evidence], negatives: Sequence[Evidence],
-                    config: RetrievalConfig, keep: float = 0.97) -> dict[str, Any]:
-    """The highest threshold that still keeps ``keep`` of the answerable questions answered."""
-    pos = sorted(guard_signal(ranked(e, config)) for e in positives)
-    neg = [guard_signal(ranked(e, config)) for e in negatives]
-    cut = pos[int((1 - keep) * len(pos))] if pos else 0.0
-    threshold = round(cut - 1e-4, 4)
-    return {
-        "threshold": threshold,
-        "positives_kept": sum(p >= threshold for p in pos) / max(1, len(pos)),
-        "negatives_rejected": sum(n < threshold for n in neg) / max(1, len(neg)),
-    }
+def _passes(floor: float, margin: float, inside: float, outside: float) -> bool:
+    return inside >= floor and inside - outside > margin and inside > -1.0
+
+
+def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float) -> dict[str, Any]:
+    """Floor and margin that keep the most answerable questions while rejecting at least
+    ``reject`` of the unanswerable ones. Ties, by a rule fixed before looking at the test half:
+    more rejected, then the smaller margin (the main knob), then the lower floor."""
+    choices = []
+    for floor, margin in itertools.product(GUARD_FLOORS, GUARD_MARGINS):
+        verdicts = [(e.case.answerable, _passes(floor, margin, getattr(e.scope, signal),
+                                                e.scope.outside)) for e in evidence]
+        kept = [ok for answerable, ok in verdicts if answerable]
+        rejected = [not ok for answerable, ok in verdicts if not answerable]
+        k, r = sum(kept) / max(1, len(kept)), sum(rejected) / max(1, len(rejected))
+        choices.append((r >= reject, k, r, -margin, -floor))
+    choices.sort(reverse=True)
+    meets, kept_share, rejected_share, neg_margin, neg_floor = choices[0]
+    return {"floor": -neg_floor, "margin": -neg_margin, "positives_kept": kept_share,
+            "negatives_rejected": rejected_share, "meets": meets}
+
+
+def calibrate_guard(evidence: Sequence[Evidence], base: RetrievalConfig,
+                    reject: float = 0.90) -> dict[str, Any]:
+    """Both guards: on expansion questions, and on passage text (as for a corpus without any)."""
+    questions = _best_pair(evidence, "question", reject)
+    text = _best_pair(evidence, "text_all", reject)
+    config = base.model_copy(update={
+        "guard_floor": questions["floor"], "guard_margin": questions["margin"],
+        "guard_text_floor": text["floor"], "guard_text_margin": text["margin"]})
+    return {"config": config, "questions": questions, "text": text,
+            "positives_kept": questions["positives_kept"],
+            "negatives_rejected": questions["negatives_rejected"]}
+
+
+def tune(retriever: Retriever, cases: Sequence[RetrievalCase]) -> dict[str, Any]:
+    """Choose fusion weights and guard on the tune half; report both halves with that choice."""
+    evidence = collect(retriever, cases)
+    tune_half = [e for e in evidence if e.case.split == "tune"]
+    config, r3, mrr = best_config([e for e in tune_half if e.case.answerable], retriever.config)
+    guard = calibrate_guard(tune_half, config)
+    chosen: RetrievalConfig = guard["config"]
+    report: dict[str, Any] = {"config": chosen.model_dump(), "tune_guard": guard}
+    for split in ("tune", "test"):
+        half = [e for e in evidence if e.case.split == split]
+        fuser = Retriever.__new__(Retriever)
+        fuser.config = chosen
+        out = []
+        for item, rank in zip([e for e in half if e.case.answerable],
+                              ranks([e for e in half if e.case.answerable], chosen), strict=True):
+            out.append(rank if fuser.relevant(item.scope) else None)
+        negatives = [e for e in half if not e.case.answerable]
+        report[split] = {"recall@3": recall_at(out, 3), "mrr@10": mrr_at(out, 10),
+                         "negatives_rejected": sum(not fuser.relevant(e.scope) for e in negatives)
+                         / max(1, len(negatives))}
+    return report

@@ -19,7 +19,7 @@ from bot import lang as langid
 from bot.config import Settings
 from bot.embed import ProjectEmbeddings
 from bot.errors import LoadError
-from bot.index import IndexRecord, records_for
+from bot.index import SCOPE_VIEW, IndexRecord, load_scope_questions, records_for, scope_records
 from bot.store import ChromaStore
 from bot.types import Chunk, IngestReport
 from ingest.chunk import DocumentInfo, chunk
@@ -134,7 +134,8 @@ def ingest(
     wanted = plan(roots)
     store.open_for_write(embedder.id, rebuild=rebuild)
 
-    labels = {root.label for root in roots}
+    wanted.records += scope_records(load_scope_questions())
+    labels = {root.label for root in roots} | {SCOPE_VIEW}
     existing = {r.id: r.metadata for r in store.records() if r.metadata.get("root") in labels}
     existing_in_scope = {
         rid: meta for rid, meta in existing.items() if meta.get("doc_key") not in wanted.failed_keys
@@ -150,9 +151,9 @@ def ingest(
     if stale:
         store.delete(stale)
 
-    new_chunks = {r.chunk_id for r in new}
-    all_chunks = {r.chunk_id for r in wanted.records}
-    stale_chunks = {str(existing_in_scope[rid]["chunk_id"]) for rid in stale} - all_chunks
+    new_chunks = {r.chunk_id for r in new if r.chunk_id}
+    all_chunks = {r.chunk_id for r in wanted.records if r.chunk_id}
+    stale_chunks = {str(existing_in_scope[rid].get("chunk_id", "")) for rid in stale} - all_chunks - {""}
     return IngestReport(
         documents=len(wanted.doc_keys),
         chunks_added=len(new_chunks),
