@@ -198,6 +198,13 @@ class ChromaStore:
                 metadatas=list(metadatas[start:end]),
             )
 
+    def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
+        """Refresh what is stored beside vectors that stay (no re-embedding)."""
+        collection = self._require()
+        for start in range(0, len(ids), _PAGE):
+            end = start + _PAGE
+            collection.update(ids=list(ids[start:end]), metadatas=list(metadatas[start:end]))
+
     def delete(self, ids: Sequence[str]) -> None:
         collection = self._require()
         self._cached_count = None

@@ -67,6 +67,7 @@ class IngestReport:
     chunks_removed: int = 0
     vectors_added: int = 0  # index records (views of chunks) written
     vectors_removed: int = 0
+    vectors_refreshed: int = 0  # kept vectors whose stored metadata (gloss, author, …) changed
     languages: dict[str, int] = field(default_factory=dict)
     skipped: tuple[tuple[str, str], ...] = ()  # (file, reason)
     dropped: tuple[tuple[str, str, str], ...] = ()  # (file, rule, text) page furniture removed
@@ -74,7 +75,7 @@ class IngestReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.vectors_added or self.vectors_removed)
+        return bool(self.vectors_added or self.vectors_removed or self.vectors_refreshed)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

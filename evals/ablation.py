@@ -11,19 +11,13 @@ from evals.retrieval import run_cases, summary
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "dense: original text": {"weights": {"text": 1.0}},
-    "dense: gloss": {"weights": {"gloss": 1.0}},
+    "dense: English gloss": {"weights": {"gloss": 1.0}},
     "dense: expansion questions": {"weights": {"question": 1.0}},
-    "bm25 (stems + lexicon)": {"weights": {"bm25": 1.0}},
-    "dense: text + gloss": {"weights": {"text": 1.0, "gloss": 1.0}},
-    "dense: text + gloss + questions": {"weights": {"text": 1.0, "gloss": 1.0, "question": 1.0}},
-    "hybrid: text + gloss + bm25": {"weights": {"text": 1.0, "gloss": 1.0, "bm25": 1.0}},
-    "dense: gloss parts": {"weights": {"gloss-part": 1.0}},
-    "dense: text parts": {"weights": {"text-part": 1.0}},
-    "dense: gloss + gloss parts": {"weights": {"gloss": 1.0, "gloss-part": 1.0}},
-    "hybrid: gloss, parts, bm25": {"weights": {"gloss": 1.0, "gloss-part": 1.0, "text-part": 1.0,
-                                               "bm25": 1.0}},
-    "hybrid: all views + bm25": {"weights": {"text": 1.0, "gloss": 1.0, "text-part": 1.0,
-                                             "gloss-part": 1.0, "question": 1.0, "bm25": 1.0}},
+    "bm25: stems + lexicon": {"weights": {"bm25": 1.0}},
+    "rrf: text + gloss + bm25": {"fusion": "rrf", "weights": {"text": 1.0, "gloss": 1.0, "bm25": 1.0}},
+    "rrf: all signals": {"fusion": "rrf",
+                         "weights": {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}},
+    "linear: all signals (shipped)": {},
 }
 
 

@@ -16,11 +16,21 @@ from bot.config import Settings
 @click.option("--check", is_flag=True, help="Exit 1 when the held-back half misses a target.")
 @click.option("--tune", "tune_only", is_flag=True,
               help="Retrieval: choose weights and guard on the tune half, print them and both halves.")
+@click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.pass_obj
-def eval_command(settings: Settings, suite: str, out: Path | None, check: bool, tune_only: bool) -> None:
+def eval_command(settings: Settings, suite: str, out: Path | None, check: bool, tune_only: bool,
+                 ablation: bool) -> None:
     """Run an eval suite on the current index; print the figures and write a report folder."""
     if tune_only:
         _print_tuning(settings)
+        return
+    if ablation:
+        from bot.cli import retriever_for
+        from evals.ablation import format_variants, run_variants
+        from evals.cases import load_retrieval_cases
+
+        answerable = [c for c in load_retrieval_cases() if c.answerable]
+        click.echo(format_variants(run_variants(retriever_for(settings), answerable)))
         return
     from bot.cli import retriever_for
     from evals.cases import load_retrieval_cases

@@ -17,7 +17,8 @@ def print_report(report: IngestReport, verbose: bool) -> None:
     click.echo(
         f"{report.documents} documents; chunks {report.chunks_added} added, "
         f"{report.chunks_kept} kept, {report.chunks_removed} removed "
-        f"({report.vectors_added} vectors written, {report.vectors_removed} deleted); languages {langs}; "
+        f"({report.vectors_added} vectors written, {report.vectors_removed} deleted, "
+        f"{report.vectors_refreshed} refreshed); languages {langs}; "
         f"{report.seconds:.1f} s"
     )
     click.echo(f"page furniture dropped: {len(report.dropped)} blocks"

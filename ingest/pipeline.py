@@ -143,11 +143,14 @@ def ingest(
     wanted_ids = {r.id for r in wanted.records}
     new = [r for r in wanted.records if r.id not in existing]
     stale = sorted(rid for rid in existing_in_scope if rid not in wanted_ids)
+    refreshed = [r for r in wanted.records if r.id in existing and existing[r.id] != r.metadata]
 
     if new:
         vectors = _embed(new, embedder, progress)
         store.upsert([r.id for r in new], vectors, [r.embed_text for r in new],
                      [r.metadata for r in new])
+    if refreshed:
+        store.update_metadata([r.id for r in refreshed], [r.metadata for r in refreshed])
     if stale:
         store.delete(stale)
 
@@ -161,6 +164,7 @@ def ingest(
         chunks_removed=len(stale_chunks),
         vectors_added=len(new),
         vectors_removed=len(stale),
+        vectors_refreshed=len(refreshed),
         languages=dict(sorted(wanted.languages.items())),
         skipped=tuple(wanted.skipped),
         dropped=tuple(wanted.dropped),

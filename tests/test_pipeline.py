@@ -116,3 +116,16 @@ def test_bundled_corpus_index(bundled_store: ChromaStore) -> None:
     passages = [r for r in records if r.metadata["view"] != "scope"]
     assert len({str(r.metadata["source"]) for r in passages}) == 5
     assert all(r.metadata["lang"] in {"sv", "da", "fi", "nb", "af"} for r in passages)
+
+
+def test_metadata_changes_reach_kept_vectors(settings, embedder, store, tmp_path) -> None:
+    """A corrected author (not part of any embedded text) must not leave stale metadata behind."""
+    folder = _corpus(tmp_path / "docs")
+    (folder / "manifest.csv").write_text("file,title,language,author\nservice.txt,,sv,A. Writer\n")
+    _run(settings, embedder, store, folder)
+    (folder / "manifest.csv").write_text("file,title,language,author\nservice.txt,,sv,B. Writer\n")
+    report = _run(settings, embedder, store, folder)
+    assert report.vectors_added == 0 and report.vectors_refreshed == 1 and report.changed
+    authors = {r.metadata["author"] for r in store.records() if r.metadata.get("source") == "service.txt"}
+    assert authors == {"B. Writer"}
+    assert not _run(settings, embedder, store, folder).changed

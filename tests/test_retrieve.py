@@ -1,0 +1,68 @@
+"""Retrieval on the real bundled index with the real embedder."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import retrieve as retrieve_module
+from bot.retrieve import Retriever
+from bot.store import open_store
+from ingest.pipeline import ingest
+from ingest.sources import open_root
+from tests.conftest import write
+
+
+@pytest.fixture(scope="module")
+def retriever(bundled_store, embedder):
+    return Retriever(bundled_store, embedder)
+
+
+@pytest.mark.parametrize(("question", "quotes"), [
+    ("Should I just delete the nasty comments on our page?", ["Pahin virhe on poistaa kriittinen"]),
+    ("Ska vi verkligen lägga pengar på sociala medier, det är väl gratis?", ["is nie gratis nie"]),
+    ("Hvem eier egentlig kundelisten vår hvis vi bare har følgere på Facebook?",  # 000, section 3
+     ["Din prenumerantlista för e-postutskick tillhör dig", "är det Facebooks regler som styr"]),
+])
+def test_cross_lingual_questions_find_the_passage(retriever, question, quotes) -> None:
+    hits = retriever.search(question, k=3)
+    assert any(q in hit.text for hit in hits for q in quotes), [h.text[:50] for h in hits]
+
+
+def test_hits_carry_what_a_reader_of_another_language_needs(retriever) -> None:
+    hit = retriever.search("Is a mistake on social media a disaster for a company?", k=1)[0]
+    assert hit.source == "004_204890e28352a8d2.txt"
+    assert (hit.lang, hit.author) == ("af", "Douglas Karr")
+    assert hit.title == "Die 5 wanopvattings oor sosiale media op ondernemings"
+    assert hit.gloss and "mistake" in hit.gloss.lower()
+
+
+@pytest.mark.parametrize("question", [
+    "Can you recommend a good pizza place in Oslo?",
+    "Hvordan søker jeg om parkeringstillatelse for varebilen?",
+    "Wie viele Zeichen darf ein Tweet haben?",
+])
+def test_questions_outside_the_knowledge_base_get_nothing(retriever, question) -> None:
+    assert retriever.search(question) == []
+
+
+def test_the_guard_is_off_for_an_embedder_it_was_not_calibrated_for(bundled_store, embedder) -> None:
+    retriever = Retriever(bundled_store, embedder)
+    assert retriever.guard_active()
+    retriever.config = retriever.config.model_copy(update={"guard_embedder": "something-else"})
+    assert not retriever.guard_active()
+    assert retriever.search("Can you recommend a good pizza place in Oslo?")
+
+
+def test_a_long_lived_retriever_sees_a_new_ingest(settings, embedder, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(retrieve_module, "REFRESH_SECONDS", 0.0)
+    folder = write(tmp_path / "docs", "a.txt", "Service\nAnswer every complaint in public, quickly.\n")
+    ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
+    retriever = Retriever(open_store(settings), embedder)
+    assert {h.source for h in retriever.search("complaints", k=5)} == {"a.txt"}
+    write(folder.parent, "b.txt", "Email\nYour mailing list of subscribers belongs to you alone.\n")
+    ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
+    assert retriever.search("who owns my mailing list of subscribers?", k=1)[0].source == "b.txt"
+
+
+def test_empty_query_returns_nothing(retriever) -> None:
+    assert retriever.search("   ") == []
