@@ -36,8 +36,10 @@ def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
 
 
 def format_variants(results: dict[str, dict[str, Any]]) -> str:
-    lines = [f"{'variant':34} {'tune R@3':>8} {'tune MRR':>8} {'test R@3':>8} {'test MRR':>8}"]
+    splits = [s for s in ("tune", "dev", "test") if s in next(iter(results.values()))]
+    header = "".join(f" {s + ' R@3':>9} {s + ' MRR':>9}" for s in splits)
+    lines = [f"{'variant':34}{header}"]
     for name, s in results.items():
-        lines.append(f"{name:34} {s['tune']['recall@3']:8.3f} {s['tune']['mrr@10']:8.3f} "
-                     f"{s['test']['recall@3']:8.3f} {s['test']['mrr@10']:8.3f}")
+        lines.append(f"{name:34}" + "".join(
+            f" {s[split]['recall@3']:9.3f} {s[split]['mrr@10']:9.3f}" for split in splits))
     return "\n".join(lines)

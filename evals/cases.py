@@ -18,7 +18,7 @@ class GoldPassage(BaseModel):
 
 class RetrievalCase(BaseModel):
     id: str
-    split: Literal["tune", "test"]
+    split: Literal["tune", "dev", "test"]  # tune and dev choose settings; test is held back
     lang: str
     question: str
     answerable: bool
@@ -32,6 +32,11 @@ class RetrievalCase(BaseModel):
 
 
 def load_retrieval_cases(path: Path | None = None) -> list[RetrievalCase]:
-    path = path or DATASETS / "retrieval.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [RetrievalCase.model_validate(json.loads(line)) for line in lines if line.strip()]
+    """The retrieval set (tune and test halves) plus, when present, the extra dev set."""
+    paths = [path] if path else [DATASETS / "retrieval.jsonl", DATASETS / "retrieval_dev.jsonl"]
+    cases = []
+    for file in paths:
+        if file.is_file():
+            lines = file.read_text(encoding="utf-8").splitlines()
+            cases += [RetrievalCase.model_validate(json.loads(line)) for line in lines if line.strip()]
+    return cases

@@ -72,7 +72,7 @@ def _print_tuning(settings: Settings) -> None:
         g = guard[name]
         click.echo(f"guard on {name}, tune half: keeps {g['positives_kept']:.3f} of answerable, "
                    f"rejects {g['negatives_rejected']:.3f} of unanswerable")
-    for split in ("tune", "test"):
+    for split in [s for s in ("tune", "dev", "test") if s in report]:
         s = report[split]
         click.echo(f"{split}: R@3 {s['recall@3']:.3f}  MRR@10 {s['mrr@10']:.3f}  "
                    f"negatives rejected {s['negatives_rejected']:.3f}")

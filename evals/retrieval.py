@@ -40,7 +40,8 @@ def run_cases(search: Search, cases: Sequence[RetrievalCase], k: int = 10) -> li
 def summary(results: Sequence[CaseResult]) -> dict[str, Any]:
     """Metrics per split (and per language within it); negatives as the share rejected."""
     out: dict[str, Any] = {}
-    for split in ("tune", "test", "all"):
+    splits = [s for s in ("tune", "dev", "test") if any(r.case.split == s for r in results)]
+    for split in [*splits, "all"]:
         chosen = [r for r in results if split == "all" or r.case.split == split]
         positives = [r for r in chosen if r.case.answerable]
         negatives = [r for r in chosen if not r.case.answerable]
@@ -81,7 +82,7 @@ def meets_targets(split_summary: dict[str, Any]) -> list[str]:
 
 def format_table(result: dict[str, Any]) -> str:
     lines = []
-    for split in ("tune", "test"):
+    for split in [s for s in ("tune", "dev", "test") if s in result]:
         s = result[split]
         lines.append(
             f"{split:5} n={int(s['n']):3}  R@1 {s['recall@1']:.3f}  R@3 {s['recall@3']:.3f}  "

@@ -83,6 +83,7 @@ def best_config(evidence: Sequence[Evidence], base: RetrievalConfig) -> tuple[Re
     return scored[0][2], scored[0][0], scored[0][1]
 
 
+TUNING_SPLITS = {"tune", "dev"}  # settings are chosen on these; "test" is only ever reported
 GUARD_FLOORS = (0.0, 0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88)
 GUARD_MARGINS = (-0.06, -0.05, -0.04, -0.03, -0.02, -0.01, -0.005, 0.0, 0.005, 0.01, 0.02)
 _OFF = -9.0  # a floor no similarity reaches: that guard never lets a question through
@@ -126,12 +127,12 @@ def calibrate_guard(evidence: Sequence[Evidence], base: RetrievalConfig,
 def tune(retriever: Retriever, cases: Sequence[RetrievalCase]) -> dict[str, Any]:
     """Choose fusion weights and guard on the tune half; report both halves with that choice."""
     evidence = collect(retriever, cases)
-    tune_half = [e for e in evidence if e.case.split == "tune"]
+    tune_half = [e for e in evidence if e.case.split in TUNING_SPLITS]
     config, r3, mrr = best_config([e for e in tune_half if e.case.answerable], retriever.config)
     guard = calibrate_guard(tune_half, config)
     chosen: RetrievalConfig = guard["config"]
     report: dict[str, Any] = {"config": chosen.model_dump(), "tune_guard": guard}
-    for split in ("tune", "test"):
+    for split in sorted({e.case.split for e in evidence}):
         half = [e for e in evidence if e.case.split == split]
         fuser = Retriever.__new__(Retriever)
         fuser.config = chosen
