@@ -19,7 +19,8 @@ def retriever(bundled_store, embedder):
 
 @pytest.mark.parametrize(("question", "quotes"), [
     ("Should I just delete the nasty comments on our page?", ["Pahin virhe on poistaa kriittinen"]),
-    ("Ska vi verkligen lägga pengar på sociala medier, det är väl gratis?", ["is nie gratis nie"]),
+    ("Ska vi verkligen lägga pengar på sociala medier, det är väl gratis?",  # 004 #5, 001, 002
+     ["is nie gratis nie", "hvis du har tid og penge", "ilman mainostukseen panostettua rahaa"]),
     ("Hvem eier egentlig kundelisten vår hvis vi bare har følgere på Facebook?",  # 000, section 3
      ["Din prenumerantlista för e-postutskick tillhör dig", "är det Facebooks regler som styr"]),
 ])
@@ -58,6 +59,7 @@ def test_a_long_lived_retriever_sees_a_new_ingest(settings, embedder, tmp_path, 
     folder = write(tmp_path / "docs", "a.txt", "Service\nAnswer every complaint in public, quickly.\n")
     ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
     retriever = Retriever(open_store(settings), embedder)
+    retriever.config = retriever.config.model_copy(update={"guard": False})  # refresh, not the guard
     assert {h.source for h in retriever.search("complaints", k=5)} == {"a.txt"}
     write(folder.parent, "b.txt", "Email\nYour mailing list of subscribers belongs to you alone.\n")
     ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
