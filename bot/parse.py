@@ -1,0 +1,523 @@
+"""Deterministic parsers of a user's free-text answer: a typed value, or None when the answer is unclear.
+
+Seven languages (en, sv, da, nb, fi, de, af). The words live in ``bot/data/answers.yaml``, whose
+header gives the matching rules. Every parser accepts any text and never raises on it; None means
+"the answer does not say", and the caller then tries ``parse_skip`` or asks again.
+
+Rules worth knowing:
+- ``parse_hours`` gives hours per week. No period means per week (the question asks per week);
+  "per day" counts 5 working days, "every day" / "7 days a week" counts 7; a month is 52/12 weeks;
+  a day of work ("one day a week") is 8 hours; a range gives its midpoint; over 168 is None.
+- ``parse_response_time`` gives elapsed hours: a day is 24, "same day" 8, "next day" 24.
+- ``parse_amount`` normalises a rate to per month: a week ×52/12, a day ×365/12, a year ÷12.
+- Several different values in one answer give None (no guessing which one was meant), except for
+  response times, where the first one stated wins ("within an hour, sometimes the next day").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+
+from bot.errors import UnknownNameError
+from bot.profile import Amount, SalesCycle
+
+SkipKind = Literal["skipped", "unknown", "refused"]
+Synonyms = Iterable[str] | Mapping[str, Iterable[str]]
+Options = str | Mapping[str, Synonyms]
+Span = tuple[int, int, str]
+
+_NUM = r"[0-9]+(?:[.,][0-9]+)?"
+_FILL = r"[\s~≈?!.,:;()\"'*+<>=/-]*"
+_BARE = re.compile(rf"{_FILL}(?P<a>{_NUM})(?:\s*(?:-|to|till|til|bis|tot)\s*(?P<b>{_NUM}))?{_FILL}")
+_PUNCT_BREAK = re.compile(r"[;!?\n()]|[.:](?!\w)")
+_WORD = re.compile(r"\w+")
+_LIST_WORDS = "or|and|nor|eller|och|og|tai|ja|eikä|oder|und|noch|of|en|nie"
+_LIST_GAP = re.compile(rf"[\s,/&+]*(?:(?:{_LIST_WORDS})[\s,/&+]*)?")
+_HHMM = re.compile(r"(?<![0-9.,])([0-9]{1,2})\s?[h:]\s?([0-5][0-9])(?![0-9])(?:\s?min\w*)?")
+_FRACTION = re.compile(r"(?:([0-9])\s?)?([½¼¾])")
+_FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "–": "-", "—": "-", "−": "-"})
+_UNITS = ("minute", "hour", "day", "week", "month", "year")
+_WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
+_ELAPSED_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
+_PER_WEEK = {"day": 5.0, "every_day": 7.0, "week": 1.0, "month": 12 / 52, "year": 1 / 52}
+_PER_MONTH = {"day": 365 / 12, "every_day": 365 / 12, "week": 52 / 12, "month": 1.0, "year": 1 / 12}
+_KRONA = {"sv": "SEK", "da": "DKK", "nb": "NOK"}
+_SKIPS: dict[str, SkipKind] = {"skipped": "skipped", "unknown": "unknown"}
+
+
+def normalise(text: str) -> str:
+    """NFKC, case-folded, with one kind of apostrophe and dash, and ½ written as .5."""
+    text = _FRACTION.sub(lambda m: (m.group(1) or "0") + _FRACTIONS[m.group(2)], text)
+    return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (resources.files("bot") / "data" / "answers.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _phrases(node: Any) -> list[str]:
+    """A list of phrases, or a mapping language -> list, flattened."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, Mapping):
+        return [str(p) for value in node.values() for p in _phrases(value)]
+    return [str(p) for p in node]
+
+
+def _body(phrase: str) -> str:
+    """The regex of a phrase's words: spaces match spaces or hyphens, hyphens are optional."""
+    return r"[\s\-]+".join(re.escape(w).replace(r"\-", r"[\s\-]?") for w in phrase.split())
+
+
+def _pattern(phrase: str) -> str:
+    exact, prefix = phrase.startswith("="), phrase.endswith("*")
+    core = phrase.strip("=*").strip()
+    body = _body(core) + (r"\w*" if prefix else "")
+    if exact:
+        return rf"^[\W_]*{body}[\W_]*$"
+    head = r"(?<!\w)" if re.match(r"\w", core) else ""
+    tail = r"(?!\w)" if prefix or re.search(r"\w$", core) else ""
+    return head + body + tail
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Labelled phrases, longest first, in one regex."""
+
+    regex: re.Pattern[str] | None
+    labels: tuple[str, ...]
+
+    def find(self, text: str) -> list[Span]:
+        if self.regex is None:
+            return []
+        return [(m.start(), m.end(), self.labels[(m.lastindex or 1) - 1]) for m in self.regex.finditer(text)]
+
+
+@lru_cache(maxsize=128)
+def _compile(entries: tuple[tuple[str, str], ...]) -> _Matcher:
+    """One regex, phrases grouped by first letter so that a position tries only its own letter's
+    phrases; longest first within a group, whole-answer (=) phrases before all."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for phrase, label in sorted(set(entries), key=lambda e: (-len(e[0].strip("=*")), e)):
+        core = phrase.strip("=*").strip()
+        if core:
+            key = "" if phrase.startswith("=") or not re.match(r"\w", core) else core[0]
+            groups.setdefault(key, []).append((phrase, label))
+    if not groups:
+        return _Matcher(None, ())
+    labels: list[str] = []
+    parts = []
+    for key in sorted(groups):
+        labels += [label for _, label in groups[key]]
+        alternatives = "|".join(f"({_pattern(p)})" for p, _ in groups[key])
+        parts.append(f"(?={re.escape(key)})(?:{alternatives})" if key else alternatives)
+    # The guard skips the middle of words at once instead of trying every phrase there.
+    return _Matcher(re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(parts) + ")"), tuple(labels))
+
+
+def _labelled(table: Mapping[str, Any], with_names: bool = False) -> _Matcher:
+    entries = [(normalise(p), str(label)) for label, node in table.items() for p in _phrases(node)]
+    if with_names:
+        entries += [(normalise(str(label).replace("_", " ")), str(label)) for label in table]
+    return _compile(tuple(entries))
+
+
+def _vocab(key: str) -> _Matcher:
+    return _labelled(_data()[key])
+
+
+def _flat(key: str) -> _Matcher:
+    return _compile(tuple((normalise(p), key) for p in _phrases(_data()[key])))
+
+
+def _mask(text: str, spans: Iterable[tuple[int, int, Any]]) -> str:
+    out, pos = [], 0
+    for start, end, *_ in sorted(spans):
+        if start >= pos:
+            out += [text[pos:start], " " * (end - start)]
+            pos = end
+    return "".join(out) + text[pos:]
+
+
+def _clauses(norm: str) -> list[tuple[int, str]]:
+    """Stretches of text split at sentence punctuation and at words like "but", "men", "mutta"."""
+    cuts = sorted([(m.start(), m.end()) for m in _PUNCT_BREAK.finditer(norm)]
+                  + [(s, e) for s, e, _ in _flat("clause_breaks").find(norm)])
+    out, pos = [], 0
+    for start, end in cuts:
+        if start >= pos:
+            out.append((pos, norm[pos:start]))
+            pos = end
+    return [*out, (pos, norm[pos:])]
+
+
+def _negated(clause: str, start: int, negators: list[Span]) -> bool:
+    return any(end <= start and "," not in clause[end:start] and len(_WORD.findall(clause[end:start])) <= 2
+               for _, end, _ in negators)
+
+
+def _mentions(norm: str, matcher: _Matcher) -> list[Span]:
+    """Labels named in the text, minus those negated ("not on TikTok, Snapchat or X")."""
+    found: list[Span] = []
+    for offset, clause in _clauses(norm):
+        negators = _flat("negators").find(clause)
+        negated_end = -1
+        for start, end, label in matcher.find(clause):
+            negated = _negated(clause, start, negators) or (
+                negated_end >= 0 and _LIST_GAP.fullmatch(clause[negated_end:start]) is not None)
+            negated_end = end if negated else -1
+            if not negated and not label.startswith("_"):
+                found.append((offset + start, offset + end, label))
+    return found
+
+
+# Signals: yes, no, maybe, skip, don't know, refuse.
+
+def parse_yes_no(text: str) -> bool | None:
+    """True or False from the first yes/no word; None for maybe, don't know, a refusal or nothing."""
+    found = _vocab("signals").find(normalise(text))
+    if not found or any(label == "refused" for *_, label in found):
+        return None
+    return {"yes": True, "no": False}.get(found[0][2])
+
+
+def parse_skip(text: str) -> SkipKind | None:
+    """"refused" if the text refuses anywhere; "skipped"/"unknown" if that is what it says first
+    (before any number or yes/no word); otherwise None."""
+    norm = normalise(text)
+    found = _vocab("signals").find(norm)
+    if any(label == "refused" for *_, label in found):
+        return "refused"
+    if not found or found[0][2] not in _SKIPS:
+        return None
+    digit = re.search(r"[0-9]", norm)
+    return None if digit and digit.start() < found[0][0] else _SKIPS[found[0][2]]
+
+
+# Names: channels, sales model, closing channels, any option set.
+
+def _lone_x(norm: str, start: int, end: int) -> bool:
+    """"x" beside a number is "times" (2 x a week), not the platform."""
+    if norm[start:end] != "x":
+        return False
+    return norm[:start].rstrip()[-1:].isdigit() or norm[end:].lstrip()[:1].isdigit()
+
+
+def parse_channels(text: str) -> set[str]:
+    """Canonical channel names mentioned and not negated (see ``bot.profile.CHANNELS``)."""
+    norm = normalise(text)
+    found = _mentions(norm, _vocab("channels"))
+    return {label for start, end, label in found if not _lone_x(norm, start, end)}
+
+
+def parse_sales_model(text: str) -> str | None:
+    """"b2b", "b2c" or "both" (said, or both kinds of buyer named); None if neither is named."""
+    labels = {label for *_, label in _mentions(normalise(text), _vocab("sales_model"))}
+    if "both" in labels or {"b2b", "b2c"} <= labels:
+        return "both"
+    return labels.pop() if labels else None
+
+
+def parse_close_channels(text: str) -> set[str]:
+    """Where deals close (see ``bot.profile.CLOSE_CHANNELS``), negated ones left out."""
+    return {label for *_, label in _mentions(normalise(text), _vocab("close_channels"))}
+
+
+def _choice_matcher(options: Options) -> tuple[_Matcher, tuple[str, ...]]:
+    if isinstance(options, str):
+        choices = _data()["choices"]
+        if options not in choices:
+            raise UnknownNameError("choice set", options, sorted(choices))
+        table: Mapping[str, Any] = choices[options]
+    else:
+        table = options
+    return _labelled(table, with_names=True), tuple(table)
+
+
+def parse_choices(text: str, options: Options) -> set[str]:
+    """Every option named. ``options`` maps each option to synonyms (a list, or lists per language),
+    or names a set in answers.yaml (responder, sales_cycle, goals, purposes, owners)."""
+    matcher, _ = _choice_matcher(options)
+    return {label for *_, label in _mentions(normalise(text), matcher)}
+
+
+def parse_choice(text: str, options: Options) -> str | None:
+    """The one option named, or the n-th option for an answer "n"; None if none or several."""
+    matcher, names = _choice_matcher(options)
+    norm = normalise(text)
+    labels = {label for *_, label in _mentions(norm, matcher)}
+    if len(labels) == 1:
+        return labels.pop()
+    number = re.fullmatch(r"[\s(#]*([0-9]{1,2})[\s.):]*", norm)
+    if not labels and number and 1 <= int(number.group(1)) <= len(names):
+        return names[int(number.group(1)) - 1]
+    return None
+
+
+# Durations: hours per week, response time, sales cycle.
+
+@dataclass(frozen=True)
+class _Quantity:
+    start: int
+    end: int
+    value: float
+    unit: str
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> dict[str, float]:
+    return {" ".join(normalise(w).split()): float(v)
+            for table in _data()["number_words"].values() for w, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def _quantity_regex() -> re.Pattern[str]:
+    words = "|".join(_body(w) for w in sorted(_number_words(), key=len, reverse=True))
+    number = rf"{_NUM}|(?:{words})(?=[\s\-])"
+    units = "|".join(f"(?P<{unit}>{_longest_first(_phrases(phrases))})"
+                     for unit, phrases in _data()["units"].items())
+    joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
+    return re.compile(
+        rf"(?<![\w.,])(?P<a>{number})(?:\s*(?:{joiner})\s*(?P<b>{number}))?\s*(?:{units})(?!\w)")
+
+
+def _longest_first(phrases: Iterable[str]) -> str:
+    return "|".join(_body(p) for p in sorted({normalise(p) for p in phrases}, key=len, reverse=True))
+
+
+def _read(token: str) -> float:
+    if token[:1].isdigit():
+        return float(token.replace(",", "."))
+    return _number_words()[" ".join(re.split(r"[\s\-]+", token))]
+
+
+def _quantities(norm: str) -> list[_Quantity]:
+    """Whole-phrase durations ("half an hour", "puolitoista tuntia") and number + unit."""
+    phrases = _vocab("durations").find(norm)
+    vague = {end for _, end, _ in _flat("few").find(norm)}
+    found = [_Quantity(s, e, float(label), "hour") for s, e, label in phrases
+             if not any(v <= s and not norm[v:s].strip() for v in vague)]
+    for m in _quantity_regex().finditer(_mask(norm, phrases)):
+        low = _read(m.group("a"))
+        value = (low + _read(m.group("b"))) / 2 if m.group("b") else low
+        unit = next(u for u in _UNITS if m.group(u))
+        if math.isfinite(value):
+            found.append(_Quantity(m.start(), m.end(), value, unit))
+    return _join_minutes(sorted(found, key=lambda q: q.start), norm)
+
+
+def _join_minutes(found: list[_Quantity], norm: str) -> list[_Quantity]:
+    """"1 hour and 30 minutes" is one quantity of 1.5 hours."""
+    out: list[_Quantity] = []
+    for q in found:
+        prev = out[-1] if out else None
+        gap = norm[prev.end:q.start] if prev else ""
+        if prev and prev.unit == "hour" and q.unit == "minute" and re.fullmatch(
+                r"[\s,]*(?:and|och|og|ja|und|en|&)?[\s,]*", gap):
+            out[-1] = replace(prev, end=q.end, value=prev.value + q.value / 60)
+        else:
+            out.append(q)
+    return out
+
+
+def _prepare(text: str) -> str:
+    """Normalised, with "1h30" / "1:30" written as decimal hours."""
+    return _HHMM.sub(lambda m: f" {int(m.group(1)) + int(m.group(2)) / 60:g} h ", normalise(text))
+
+
+def _bare_number(text: str) -> float | None:
+    """The number when it is all the answer says, bar words like "about" and "ca"."""
+    m = _BARE.fullmatch(_mask(text, _flat("approximately").find(text)))
+    if not m:
+        return None
+    low = float(m.group("a").replace(",", "."))
+    value = (low + float(m.group("b").replace(",", "."))) / 2 if m.group("b") else low
+    return value if math.isfinite(value) else None
+
+
+def _period_for(start: int, end: int, bounds: tuple[int, int], periods: list[Span]) -> str | None:
+    """The rate said of a value: the first after it, else the last before it, within ``bounds``."""
+    after = [label for s, _, label in periods if end <= s < bounds[1]]
+    before = [label for s, e, label in periods if bounds[0] <= s and e <= start]
+    return after[0] if after else (before[-1] if before else None)
+
+
+def _bounds(items: list[tuple[int, int]], i: int, size: int) -> tuple[int, int]:
+    return (items[i - 1][1] if i else 0, items[i + 1][0] if i + 1 < len(items) else size)
+
+
+def parse_hours(text: str) -> float | None:
+    """Hours per week spent (see the module docstring for the rules)."""
+    norm = _prepare(text)
+    periods = _vocab("periods").find(norm)
+    masked = _mask(norm, periods)
+    spans = [(q.start, q.end, q.value * _WORK_HOURS[q.unit])
+             for q in _quantities(masked) if q.unit in _WORK_HOURS]
+    if not spans:
+        bare = _bare_number(masked)
+        if bare is None:
+            return 0.0 if _flat("zero_hours").find(norm) else None
+        spans = [(0, len(norm), bare)]
+    edges = [(s, e) for s, e, _ in spans]
+    weekly = set()
+    for i, (start, end, hours) in enumerate(spans):
+        period = _period_for(start, end, _bounds(edges, i, len(norm)), periods) or "week"
+        weekly.add(round(hours * _PER_WEEK[period], 4))
+    value = weekly.pop() if len(weekly) == 1 else None
+    return value if value is not None and value <= 168 else None
+
+
+def parse_response_time(text: str) -> float | None:
+    """Hours until a comment or message is answered: the first time the answer states."""
+    norm = _prepare(text)
+    phrases = _vocab("response_times").find(norm)
+    found = [(s, float(label)) for s, _, label in phrases]
+    found += [(q.start, q.value * _ELAPSED_HOURS[q.unit]) for q in _quantities(_mask(norm, phrases))]
+    if found:
+        return min(found)[1]
+    return _bare_number(norm)
+
+
+def parse_sales_cycle(text: str) -> SalesCycle | None:
+    """Days from first contact to a closed deal ("2-3 months"), or a category ("a few weeks")."""
+    days = {round(q.value * _ELAPSED_HOURS[q.unit] / 24, 4) for q in _quantities(_prepare(text))}
+    if len(days) == 1:
+        return SalesCycle.from_days(days.pop())
+    category = None if days else parse_choice(text, "sales_cycle")
+    return SalesCycle(category) if category else None
+
+
+# Money.
+
+@dataclass(frozen=True)
+class _Money:
+    start: int
+    end: int
+    value: float
+    multiplier: float
+    currency: str | None
+    strong: bool  # a currency or a multiplier was written with it
+    high: float | None = None
+
+
+def _alternation(phrases: Iterable[str], prefix: bool = False) -> str:
+    parts = []
+    for p in sorted({normalise(p) for p in phrases}, key=len, reverse=True):
+        head = r"(?<!\w)" if prefix and re.match(r"\w", p) else ""
+        parts.append(head + _body(p) + (r"(?![^\W\d_])" if re.search(r"\w$", p) else ""))
+    return "|".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _amount_regex() -> re.Pattern[str]:
+    data = _data()
+    suffix = _alternation(p for ps in data["currencies"].values() for p in ps)
+    prefix = _alternation((p for ps in data["currency_prefixes"].values() for p in ps), prefix=True)
+    mult = _alternation(p for ps in data["multipliers"].values() for p in ps)
+    grouped = r"[1-9][0-9]{0,2}(?P<sep>[ .,'])[0-9]{3}(?:(?P=sep)[0-9]{3})*(?:[.,][0-9]+)?"
+    return re.compile(
+        rf"(?:(?P<pre>{prefix})\s?)?(?<![0-9.,])(?P<num>{grouped}|{_NUM})(?![0-9])"
+        rf"(?:\s?(?P<mult>{mult}|t(?=\.?\s?kr)))?(?:[\s.]{{0,2}}(?P<cur>{suffix}))?")
+
+
+@lru_cache(maxsize=1)
+def _money_tables() -> tuple[dict[str, str], dict[str, float], re.Pattern[str]]:
+    data = _data()
+    codes = {" ".join(normalise(p).split()): code
+             for table in ("currencies", "currency_prefixes") for code, ps in data[table].items() for p in ps}
+    mults = {normalise(p): float(m) for m, ps in data["multipliers"].items() for p in ps} | {"t": 1000.0}
+    units = _alternation(p for phrases in data["units"].values() for p in _phrases(phrases))
+    return codes, mults, re.compile(rf"\s?(?:%|x\b|(?:{units}))")
+
+
+def _number(num: str, sep: str | None) -> float:
+    if not sep:
+        return float(num.replace(",", "."))
+    decimal = re.search(r"([.,])([0-9]+)$", num)
+    if decimal and decimal.group(1) != sep:
+        whole = num[: decimal.start()].replace(sep, "")
+        return float(f"{whole}.{decimal.group(2)}")
+    return float(num.replace(sep, ""))
+
+
+def _money_tokens(norm: str, lang: str | None) -> list[_Money]:
+    codes, mults, unit_after = _money_tables()
+    tokens = []
+    for m in _amount_regex().finditer(norm):
+        multiplier = mults.get(m.group("mult") or "", 1.0)
+        value = _number(m.group("num"), m.group("sep")) * multiplier
+        raw = m.group("pre") or m.group("cur")
+        strong = bool(raw or m.group("mult"))
+        if not math.isfinite(value) or (not strong and unit_after.match(norm, m.end())):
+            continue
+        code = codes.get(" ".join(raw.split())) if raw else None
+        if code == "kr":
+            code = _KRONA.get(lang or "")
+        tokens.append(_Money(m.start(), m.end(), value, multiplier, code, strong))
+    return tokens
+
+
+def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
+    """Join "5-10k", "5 000 to 10 000 kr", "between 5 and 10 tkr" into ranges."""
+    joiner = r"\s*(?:-|to|till|til|bis|tot|à)\s*"
+    if _flat("between_words").find(norm):
+        joiner = r"\s*(?:-|to|till|til|bis|tot|à|and|och|og|ja|und|en)\s*"
+    out: list[_Money] = []
+    for token in tokens:
+        prev = out[-1] if out else None
+        if prev and prev.high is None and re.fullmatch(joiner, norm[prev.end:token.start]):
+            low = prev.value
+            if prev.multiplier == 1.0 and token.multiplier > 1 and low * token.multiplier <= token.value:
+                low *= token.multiplier
+            low, high = sorted((low, token.value))
+            out[-1] = _Money(prev.start, token.end, low, token.multiplier, prev.currency or token.currency,
+                             prev.strong or token.strong, high)
+        else:
+            out.append(token)
+    return out
+
+
+def _same(a: Amount, b: Amount) -> bool:
+    def close(x: float | None, y: float | None) -> bool:
+        if x is None or y is None:
+            return x is y
+        return abs(x - y) <= 0.01 * max(1.0, y)
+
+    currencies_agree = a.currency == b.currency or None in (a.currency, b.currency)
+    return close(a.value, b.value) and close(a.high, b.high) and currencies_agree
+
+
+def parse_amount(text: str, lang: str | None = None) -> Amount | None:
+    """Money in the answer. A bare "kr" becomes SEK/DKK/NOK by the conversation's ``lang``
+    (the text alone cannot tell them apart); without it the currency is left unsaid."""
+    norm = normalise(text)
+    candidates = _ranges(_money_tokens(norm, lang), norm)
+    pool = [c for c in candidates if c.strong] or candidates
+    if not pool:
+        return Amount(0.0) if _flat("zero_amount").find(norm) else None
+    periods = _vocab("periods").find(norm)
+    edges = [(c.start, c.end) for c in pool]
+    amounts = []
+    for i, c in enumerate(pool):
+        period = _period_for(c.start, c.end, _bounds(edges, i, len(norm)), periods)
+        factor = _PER_MONTH[period] if period else 1.0
+        high = c.high * factor if c.high is not None else None
+        if math.isfinite(c.value * factor) and (high is None or math.isfinite(high)):
+            amounts.append(Amount(c.value * factor, c.currency, high, monthly=period is not None))
+    if not amounts or not all(_same(a, amounts[0]) for a in amounts[1:]):
+        return None
+    currency = next((a.currency for a in amounts if a.currency), None)
+    return replace(amounts[0], currency=currency)

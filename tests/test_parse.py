@@ -1,0 +1,488 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.errors import UnknownNameError
+from bot.parse import (
+    _data,
+    _phrases,
+    normalise,
+    parse_amount,
+    parse_channels,
+    parse_choice,
+    parse_choices,
+    parse_close_channels,
+    parse_hours,
+    parse_response_time,
+    parse_sales_cycle,
+    parse_sales_model,
+    parse_skip,
+    parse_yes_no,
+)
+from bot.profile import CHANNELS, CLOSE_CHANNELS, CYCLES, SALES_MODELS, Amount, SalesCycle
+
+LANGS = {"en", "sv", "da", "nb", "fi", "de", "af"}
+
+
+# Amounts
+
+@pytest.mark.parametrize("text, value, currency", [
+    ("2 000", 2000, None),
+    ("2.000 €", 2000, "EUR"),
+    ("2,000 USD", 2000, "USD"),
+    ("$2,000.50", 2000.5, "USD"),
+    ("2.000,50 EUR", 2000.5, "EUR"),
+    ("2\u00a0000 kronor", 2000, "SEK"),
+    ("1 500 000 kr", 1_500_000, None),
+    ("1,5k", 1500, None),
+    ("1.5k €", 1500, "EUR"),
+    ("15 tkr", 15000, None),
+    ("2 miljoner kronor", 2_000_000, "SEK"),
+    ("1.5m", 1_500_000, None),
+    ("€1.5m", 1_500_000, "EUR"),
+    ("3 Millionen Euro", 3_000_000, "EUR"),
+    ("2 miljoonaa euroa", 2_000_000, "EUR"),
+    ("500 euroa", 500, "EUR"),
+    ("R5000", 5000, "ZAR"),
+    ("R 12 000", 12000, "ZAR"),
+    ("5000 rand", 5000, "ZAR"),
+    ("£300", 300, "GBP"),
+    ("300 pounds", 300, "GBP"),
+    ("4 000 DKK", 4000, "DKK"),
+    ("4 000 NOK", 4000, "NOK"),
+    ("300:-", 300, "SEK"),
+    ("about 500", 500, None),
+    ("ungefär 10 000 kronor", 10000, "SEK"),
+    ("in 2019 we spent 5000 € on ads", 5000, "EUR"),
+    ("0,5 miljoen rand", 500_000, "ZAR"),
+    ("10 duisend rand", 10_000, "ZAR"),
+    ("20 tausend Euro", 20_000, "EUR"),
+    ("0.500 EUR", 0.5, "EUR"),
+    ("nothing much, maybe 2 000 kr", 2000, None),  # a number beats a word for nothing
+])
+def test_amounts(text: str, value: float, currency: str | None) -> None:
+    amount = parse_amount(text)
+    assert amount is not None
+    assert amount.value == pytest.approx(value)
+    assert amount.currency == currency
+    assert amount.high is None
+
+
+@pytest.mark.parametrize("text, monthly", [
+    ("2 000 kr i månaden", 2000),
+    ("2000 kr/mån", 2000),
+    ("500 € per month", 500),
+    ("500 euroa/kk", 500),
+    ("500 euroa kuukaudessa", 500),
+    ("1000 Euro im Monat", 1000),
+    ("3000 kroner om måneden", 3000),
+    ("3000 kroner i måneden", 3000),
+    ("R5000 pm", 5000),
+    ("R2000 per maand", 2000),
+    ("£300 a week", 300 * 52 / 12),
+    ("100 € pro Woche", 100 * 52 / 12),
+    ("12 000 kr om året", 1000),
+    ("24 000 € a year", 2000),
+    ("6000 euroa vuodessa", 500),
+    ("50 kr om dagen", 50 * 365 / 12),
+    ("2000 kr per month, so 24 000 kr a year", 2000),
+])
+def test_rates_become_per_month(text: str, monthly: float) -> None:
+    amount = parse_amount(text)
+    assert amount is not None and amount.monthly
+    assert amount.value == pytest.approx(monthly)
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("5-10k euro", 5000, 10000),
+    ("5k-10k", 5000, 10000),
+    ("5 000 – 10 000 kr", 5000, 10000),
+    ("between 5 000 and 10 000 dollars", 5000, 10000),
+    ("mellan 5 000 och 10 000 kr", 5000, 10000),
+    ("5000–10000 euroa", 5000, 10000),
+    ("zwischen 2 und 3 Millionen", 2_000_000, 3_000_000),
+    ("tussen R5000 en R8000", 5000, 8000),
+    ("100 000 to 200 000 NOK", 100_000, 200_000),
+])
+def test_ranges(text: str, low: float, high: float) -> None:
+    amount = parse_amount(text)
+    assert amount is not None
+    assert (amount.value, amount.high) == (pytest.approx(low), pytest.approx(high))
+    assert amount.mid == pytest.approx((low + high) / 2)
+
+
+@pytest.mark.parametrize("lang, code", [
+    ("sv", "SEK"), ("da", "DKK"), ("nb", "NOK"), ("en", None), (None, None),
+])
+def test_kr_is_resolved_by_the_conversation_language(lang: str | None, code: str | None) -> None:
+    amount = parse_amount("5 000 kr", lang=lang)
+    assert amount == Amount(5000.0, code)
+    assert parse_amount("15 tkr", lang=lang) == Amount(15000.0, code)
+
+
+@pytest.mark.parametrize("text", [
+    "nothing", "zero", "no budget", "ingen budget", "inga pengar", "ingen penge", "ingen penger",
+    "ei budjettia", "kein Budget", "geen begroting", "niks",
+])
+def test_no_budget_is_zero(text: str) -> None:
+    assert parse_amount(text) == Amount(0.0)
+
+
+@pytest.mark.parametrize("text", [
+    "we have no idea", "vet inte", "a lot", "lots", "", "   ", "kr", "euro", "2 timmar", "3 hours", "50%",
+    "we have 2 people and spend 500 a month",  # two bare numbers: which one?
+    "500 € on Facebook and 300 € on Instagram",  # two different amounts
+])
+def test_amount_none_when_unclear(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+# Hours per week
+
+@pytest.mark.parametrize("text, hours", [
+    ("2", 2), ("ca 3", 3), ("2-3", 2.5),
+    ("2 hours a week", 2), ("2h a day", 10), ("2h every day", 14), ("an hour a day", 5),
+    ("half an hour a day", 2.5), ("a couple of hours a week", 2), ("2-3 hours", 2.5), ("1h30 a week", 1.5),
+    ("1 hour and 30 minutes", 1.5), ("one day a week", 8), ("4 hours a month", 4 * 12 / 52),
+    ("30 minutes daily", 2.5), ("7 days a week, one hour", 7),
+    ("2 timmar i veckan", 2), ("två timmar i veckan", 2), ("en halvtimme om dagen", 2.5),
+    ("en dag i veckan", 8), ("ett par timmar per vecka", 2), ("2,5 timmar/vecka", 2.5),
+    ("10 timer om ugen", 10), ("en time om dagen", 5), ("halvanden time om ugen", 1.5),
+    ("2 t/uke", 2), ("fem timer i uka", 5), ("en halvtime hver dag", 3.5),
+    ("puoli tuntia päivässä", 2.5), ("puoli tuntia joka päivä", 3.5), ("kaksi tuntia viikossa", 2),
+    ("tunti päivässä", 5), ("pari tuntia viikossa", 2), ("2 tuntia viikossa", 2),
+    ("30 minuuttia päivässä", 2.5),
+    ("zwei Stunden pro Woche", 2), ("eine halbe Stunde am Tag", 2.5), ("3 Std. die Woche", 3),
+    ("anderthalb Stunden pro Woche", 1.5), ("jeden Tag eine Stunde", 7),
+    ("'n paar ure per week", 2), ("twee ure per dag", 10), ("drie ure 'n week", 3), ("Drie ure ʼn week", 3),
+    ("ongeveer 4 ure per week", 4),
+    ("none", 0), ("ingen tid", 0), ("ei aikaa", 0), ("keine Zeit", 0), ("geen tyd", 0), ("0", 0),
+])
+def test_hours(text: str, hours: float) -> None:
+    assert parse_hours(text) == pytest.approx(hours, abs=1e-3)
+
+
+@pytest.mark.parametrize("text", [
+    "lots", "a lot", "not much", "", "I have 3 employees", "vet inte", "200 hours a week",
+    "2 hours on Facebook and 1 hour on Instagram",  # two different figures
+    "some hours", "muutama tunti",  # "a few" is not a number
+    "3 years",
+])
+def test_hours_none_when_unclear(text: str) -> None:
+    assert parse_hours(text) is None
+
+
+# Yes / no / maybe
+
+@pytest.mark.parametrize("text, expected", [
+    ("yes", True), ("Yes, we do", True), ("yep", True), ("absolutely", True), ("of course", True),
+    ("no", False), ("nope", False), ("definitely not", False), ("absolutely not", False), ("never", False),
+    ("I don't think so", False), ("We do not", False), ("maybe", None), ("it depends", None),
+    ("ja", True), ("Ja, men inte så ofta", True), ("japp", True), ("absolut", True), ("nej", False),
+    ("absolut inte", False), ("inte alls", False), ("kanske", None), ("Jo, det gör vi", True),
+    ("ja da", True), ("selvfølgelig", True), ("nej tak", False), ("slet ikke", False), ("måske", None),
+    ("nei", False), ("absolutt ikke", False), ("ja, det gjør vi", True), ("kanskje", None),
+    ("kyllä", True), ("joo", True), ("juu", True), ("ei", False), ("Ei, emme mittaa", False),
+    ("ei oikeastaan", False), ("ehkä", None), ("kyllä ja ei", None),
+    ("Ja", True), ("jawohl", True), ("natürlich", True), ("nein", False), ("Nein, eigentlich nicht", False),
+    ("auf keinen Fall", False), ("nee", False), ("vielleicht", None), ("jein", None),
+    ("ja wel", True), ("beslis", True), ("beslis nie", False), ("glad nie", False), ("miskien", None),
+    ("Ja en nee", None),
+    ("vet inte", None), ("I don't know", None), ("en tiedä", None), ("weet nie", None),
+    ("Nej, det vill jag inte svara på", None), ("", None), ("blue", None), ("42", None),
+])
+def test_yes_no(text: str, expected: bool | None) -> None:
+    assert parse_yes_no(text) is expected
+
+
+# Skip / don't know / refuse
+
+@pytest.mark.parametrize("text, expected", [
+    ("skip", "skipped"), ("next", "skipped"), ("let's move on", "skipped"), ("hoppa över", "skipped"),
+    ("nästa", "skipped"), ("spring over", "skipped"), ("hopp over", "skipped"), ("ohita", "skipped"),
+    ("überspringen", "skipped"), ("slaan oor", "skipped"),
+    ("don't know", "unknown"), ("I have no idea", "unknown"), ("vet inte", "unknown"),
+    ("Jag vet inte riktigt", "unknown"), ("ved ikke", "unknown"), ("vet ikke", "unknown"),
+    ("en tiedä", "unknown"), ("weiß nicht", "unknown"), ("Ich weiß es nicht", "unknown"),
+    ("keine Ahnung", "unknown"), ("weet nie", "unknown"), ("geen idee", "unknown"),
+    ("rather not say", "refused"), ("I'd rather not", "refused"), ("det vill jag inte svara på", "refused"),
+    ("vil ikke svare", "refused"), ("Det vil jeg ikke svare på", "refused"), ("en halua vastata", "refused"),
+    ("möchte ich nicht sagen", "refused"), ("keine Angabe", "refused"), ("wil nie antwoord nie", "refused"),
+    ("No, I'd rather not say", "refused"),
+    ("yes", None), ("2 timmar, vet inte exakt", None), ("next day", None), ("", None),
+    ("Ja, men jag vet inte hur ofta", None), ("we skip weekends", None), ("Skip!", "skipped"),
+    ("vi hoppar över helgerna", None), ("skip this question please", "skipped"),
+])
+def test_skip(text: str, expected: str | None) -> None:
+    assert parse_skip(text) == expected
+
+
+# Channels
+
+@pytest.mark.parametrize("text, expected", [
+    ("FB och insta", {"facebook", "instagram"}),
+    ("IG, LinkedIn and X", {"instagram", "linkedin", "twitter"}),
+    ("Twitter/X", {"twitter"}),
+    ("we post 2 x a week on Facebook", {"facebook"}),
+    ("TikTok, YouTube, Snapchat, Pinterest", {"tiktok", "youtube", "snapchat", "pinterest"}),
+    ("Newsletter", {"email"}), ("e-mail", {"email"}), ("mejl och hemsida", {"email", "website"}),
+    ("nyhetsbrev och hemsidan", {"email", "website"}),
+    ("nyhedsbrev, hjemmeside", {"email", "website"}),
+    ("nettside og nyhetsbrev", {"email", "website"}),
+    ("uutiskirje ja kotisivut, Facebookissa", {"email", "website", "facebook"}),
+    ("Newsletter und Webseite", {"email", "website"}),
+    ("nuusbrief en webwerf", {"email", "website"}),
+    ("Google-yritysprofiili", {"google_business"}),
+    ("Google My Business", {"google_business"}),
+    ("WhatsApp and Threads", {"other"}),
+    ("Facebook-sida och Instagramkonto", {"facebook", "instagram"}),
+    ("Facebook, not TikTok", {"facebook"}),
+    ("Vi är inte på TikTok, men på Instagram", {"instagram"}),
+    ("Emme ole TikTokissa", set()),
+    ("Ons is nie op TikTok nie", set()),
+    ("Wir sind nicht auf TikTok, nur auf Facebook", {"facebook"}),
+    ("not on TikTok, Snapchat or Pinterest", set()),
+    ("We don't post much on Facebook", {"facebook"}),
+    ("we have no idea", set()), ("", set()), ("social media", set()), ("2x", set()),
+])
+def test_channels(text: str, expected: set[str]) -> None:
+    assert parse_channels(text) == expected
+
+
+# Sales model and closing channels
+
+@pytest.mark.parametrize("text, expected", [
+    ("B2B", "b2b"), ("business to business", "b2b"), ("other companies", "b2b"), ("consumers", "b2c"),
+    ("both", "both"), ("B2B and B2C", "both"),
+    ("företag", "b2b"), ("privatpersoner", "b2c"), ("båda", "both"),
+    ("mest företag men också privatpersoner", "both"),
+    ("Vi är ett litet företag som säljer till privatpersoner", "b2c"),
+    ("virksomheder", "b2b"), ("forbrugere", "b2c"), ("begge dele", "both"),
+    ("bedrifter", "b2b"), ("privatkunder", "b2c"),
+    ("yritykset", "b2b"), ("yrityksille", "b2b"), ("kuluttajat", "b2c"), ("kuluttajille", "b2c"),
+    ("molemmat", "both"),
+    ("Firmenkunden", "b2b"), ("Privatkunden", "b2c"), ("beides", "both"),
+    ("besighede", "b2b"), ("verbruikers", "b2c"), ("albei", "both"),
+    ("not businesses, only consumers", "b2c"),
+    ("we have no idea", None), ("", None), ("our company", None),
+])
+def test_sales_model(text: str, expected: str | None) -> None:
+    assert parse_sales_model(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("mostly referrals and word of mouth", {"referrals"}),
+    ("we have a shop and a webshop", {"physical_shop", "web_shop"}),
+    ("cold calls and tenders", {"cold_outreach", "tenders"}),
+    ("through our network", {"known_contacts"}),
+    ("personal network, not cold calling", {"known_contacts"}),
+    ("upphandlingar och kundbesök", {"tenders", "field_sales"}),
+    ("i butiken och via rekommendationer", {"physical_shop", "referrals"}),
+    ("butikken og netbutikken", {"physical_shop", "web_shop"}),
+    ("anbud og kundebesøk", {"tenders", "field_sales"}),
+    ("kylmäsoitot ja suosittelut", {"cold_outreach", "referrals"}),
+    ("verkkokaupassa", {"web_shop"}),
+    ("Empfehlungen und Ausschreibungen", {"referrals", "tenders"}),
+    ("im Laden und im Onlineshop", {"physical_shop", "web_shop"}),
+    ("mond tot mond en 'n winkel", {"referrals", "physical_shop"}),
+    ("we have no idea", set()), ("", set()),
+])
+def test_close_channels(text: str, expected: set[str]) -> None:
+    assert parse_close_channels(text) == expected
+
+
+# Choices
+
+@pytest.mark.parametrize("text, expected", [
+    ("me", "owner"), ("myself", "owner"), ("jag", "owner"), ("Jag själv", "owner"), ("mig selv", "owner"),
+    ("jeg selv", "owner"), ("minä", "owner"), ("ich selbst", "owner"), ("ek self", "owner"),
+    ("an employee", "staff"), ("min fru", "staff"), ("en medarbejder", "staff"), ("de ansatte", "staff"),
+    ("työntekijä", "staff"), ("Mitarbeiter", "staff"), ("werknemers", "staff"),
+    ("an agency", "agency"), ("vi har en byrå", "agency"), ("mainostoimisto", "agency"),
+    ("eine Agentur", "agency"),
+    ("nobody", "nobody"), ("ingen", "nobody"), ("ei kukaan", "nobody"), ("niemand", "nobody"),
+    ("1", "owner"), ("2)", "staff"), ("4", "nobody"),
+    ("5", None), ("myself and an employee", None), ("blue", None), ("", None),
+])
+def test_responder_choice(text: str, expected: str | None) -> None:
+    assert parse_choice(text, "responder") == expected
+
+
+def test_choice_takes_synonyms_given_per_language_or_flat() -> None:
+    options = {"red": ["röd", "rot"], "light_blue": {"sv": ["ljusblå"], "de": ["hellblau"]}}
+    assert parse_choice("Rot!", options) == "red"
+    assert parse_choice("hellblau", options) == "light_blue"
+    assert parse_choice("light blue", options) == "light_blue"  # the option's own name counts
+    assert parse_choice("röd och ljusblå", options) is None
+    assert parse_choices("röd och ljusblå", options) == {"red", "light_blue"}
+    assert parse_choice("green", options) is None
+
+
+def test_unknown_choice_set_names_the_known_ones() -> None:
+    with pytest.raises(UnknownNameError, match="responder"):
+        parse_choice("me", "no-such-set")
+
+
+@pytest.mark.parametrize("text, goals", [
+    ("sales and brand awareness, some recruitment", {"sales", "brand", "recruitment"}),
+    ("försäljning och kundservice", {"sales", "customer_service"}),
+    ("salg og synlighed", {"sales", "brand"}),
+    ("myynti ja asiakaspalvelu", {"sales", "customer_service"}),
+    ("Verkauf und Bekanntheit", {"sales", "brand"}),
+    ("verkope en werwing", {"sales", "recruitment"}),
+])
+def test_goal_choices(text: str, goals: set[str]) -> None:
+    assert parse_choices(text, "goals") == goals
+
+
+def test_purposes_share_the_goals_words() -> None:
+    text = "information and customer service"
+    assert parse_choices(text, "purposes") == {"information", "customer_service"}
+    assert parse_choices(text, "goals") == {"information_press", "customer_service"}
+
+
+# Response time and sales cycle
+
+@pytest.mark.parametrize("text, hours", [
+    ("within an hour", 1), ("immediately", 0.25), ("next day", 24), ("within 30 minutes", 0.5),
+    ("2 days", 48), ("within 1-2 days", 36), ("2", 2),
+    ("samma dag", 8), ("inom 24 timmar", 24), ("inom en timme", 1), ("en vecka", 168), ("genast", 0.25),
+    ("samme dag", 8), ("næste dag", 24), ("inden for en time", 1),
+    ("en uke", 168), ("innen en time", 1), ("dagen etter", 24),
+    ("seuraavana päivänä", 24), ("tunnin sisällä", 1), ("heti", 0.25), ("viikon sisällä", 168),
+    ("am selben Tag", 8), ("innerhalb einer Stunde", 1), ("sofort", 0.25), ("am nächsten Tag", 24),
+    ("binne 'n uur", 1), ("dadelik", 0.25), ("die volgende dag", 24),
+    ("within an hour, sometimes the next day", 1),
+])
+def test_response_time(text: str, hours: float) -> None:
+    assert parse_response_time(text) == pytest.approx(hours)
+
+
+@pytest.mark.parametrize("text", ["never", "when we have time", "", "vet inte", "lots"])
+def test_response_time_none(text: str) -> None:
+    assert parse_response_time(text) is None
+
+
+@pytest.mark.parametrize("text, category", [
+    ("on the spot", "instant"), ("a few days", "days"), ("2 weeks", "weeks"), ("2-3 months", "months"),
+    ("over a year", "year+"), ("några veckor", "weeks"), ("6 månader", "months"), ("et par uger", "weeks"),
+    ("flere måneder", "months"), ("muutama kuukausi", "months"), ("sofort", "instant"),
+    ("'n paar weke", "weeks"),
+])
+def test_sales_cycle(text: str, category: str) -> None:
+    cycle = parse_sales_cycle(text)
+    assert cycle is not None and cycle.category == category
+
+
+def test_sales_cycle_keeps_days_when_given() -> None:
+    assert parse_sales_cycle("2 weeks") == SalesCycle("weeks", 14.0)
+    assert parse_sales_cycle("lots") is None
+    assert parse_sales_cycle("2 weeks or 3 months") is None
+
+
+# The vocabulary file
+
+def _labelled_sections() -> dict[str, dict[str, object]]:
+    data = _data()
+    keys = ("signals", "sales_model", "close_channels", "units", "durations", "periods", "response_times")
+    sections = {key: data[key] for key in keys}
+    sections |= {f"choices.{key}": table for key, table in data["choices"].items()}
+    return sections
+
+
+@pytest.mark.parametrize("section", sorted(_labelled_sections()))
+def test_every_label_speaks_all_seven_languages(section: str) -> None:
+    for label, by_lang in _labelled_sections()[section].items():
+        assert isinstance(by_lang, dict) and set(by_lang) == LANGS, (section, label)
+
+
+@pytest.mark.parametrize("section", sorted(_labelled_sections()) + ["channels"])
+def test_no_phrase_has_two_labels(section: str) -> None:
+    data = _data()["channels"] if section == "channels" else _labelled_sections()[section]
+    seen: dict[str, str] = {}
+    for label, node in data.items():
+        for phrase in _phrases(node):
+            key = normalise(phrase)
+            assert seen.setdefault(key, label) == label, (section, phrase, seen[key], label)
+
+
+def test_the_same_number_word_means_the_same_number_everywhere() -> None:
+    seen: dict[str, float] = {}
+    for table in _data()["number_words"].values():
+        for word, value in table.items():
+            assert seen.setdefault(word, value) == value, word
+
+
+def _bare_phrases(section: str, label: str) -> list[str]:
+    return [p.strip("=*") for p in _phrases(_data()[section][label])]
+
+
+@pytest.mark.parametrize("label, expected", [("yes", True), ("no", False), ("maybe", None)])
+def test_each_yes_no_phrase_alone_means_its_label(label: str, expected: bool | None) -> None:
+    for phrase in _bare_phrases("signals", label):
+        assert parse_yes_no(phrase) is expected, phrase
+        assert parse_yes_no(phrase.upper() + "!") is expected, phrase
+
+
+@pytest.mark.parametrize("label", ["skipped", "unknown", "refused"])
+def test_each_skip_phrase_alone_means_its_label(label: str) -> None:
+    for phrase in _bare_phrases("signals", label):
+        assert parse_skip(phrase) == label, phrase
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_each_channel_word_alone_names_its_channel(channel: str) -> None:
+    for phrase in _bare_phrases("channels", channel):
+        assert parse_channels(phrase) == {channel}, phrase
+
+
+@pytest.mark.parametrize("label", CLOSE_CHANNELS)
+def test_each_close_channel_word_alone_names_it(label: str) -> None:
+    for phrase in _bare_phrases("close_channels", label):
+        assert parse_close_channels(phrase) == {label}, phrase
+
+
+@pytest.mark.parametrize("label", SALES_MODELS)
+def test_each_sales_model_word_alone_names_it(label: str) -> None:
+    for phrase in _bare_phrases("sales_model", label):
+        assert parse_sales_model(phrase) == label, phrase
+
+
+# Any text at all: never raises, always the promised type.
+
+ANSWER_BITS = st.sampled_from([
+    "2", "000", " ", "1,5", "2.000", "k", "tkr", "kr", "€", "$", "R", "-", "–", " to ", "mellan", " och ",
+    "timmar", "h", "30", "min", "per", "a day", "i veckan", "päivässä", "x", "½", "1h30", ":-", ",", ".",
+    "ja", "nej", "ei", "nie", "not", "facebook", "insta", "företag", "privatpersoner", "vet inte",
+    "rather not say", "9" * 400, "\x00", "\u202f", "ʼn", "ß", "İ", "\n",
+])
+ANY_TEXT = st.one_of(st.text(max_size=20_000), st.lists(ANSWER_BITS, max_size=80).map("".join))
+
+
+def _finite_non_negative(x: object) -> bool:
+    return isinstance(x, float) and math.isfinite(x) and x >= 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_TEXT)
+def test_every_parser_accepts_any_text(text: str) -> None:
+    amount = parse_amount(text)
+    assert amount is None or (isinstance(amount, Amount) and _finite_non_negative(amount.value)
+                              and (amount.high is None or amount.high >= amount.value))
+    hours = parse_hours(text)
+    assert hours is None or (_finite_non_negative(hours) and hours <= 168)
+    response = parse_response_time(text)
+    assert response is None or _finite_non_negative(response)
+    assert parse_yes_no(text) in (True, False, None)
+    assert parse_skip(text) in ("skipped", "unknown", "refused", None)
+    assert parse_channels(text) <= set(CHANNELS)
+    assert parse_close_channels(text) <= set(CLOSE_CHANNELS)
+    assert parse_sales_model(text) in (*SALES_MODELS, None)
+    assert parse_choice(text, "responder") in ("owner", "staff", "agency", "nobody", None)
+    assert parse_choices(text, "goals") <= set(_data()["choices"]["goals"])
+    cycle = parse_sales_cycle(text)
+    assert cycle is None or (cycle.category in CYCLES and (cycle.days is None or cycle.days >= 0))
