@@ -164,10 +164,7 @@ class Retriever:
         snap = self._load()
         assert self.lexicon is not None
         entries = [Scored(chunk) for chunk in snap.chunks]
-        for view in self.dense_views():
-            matrix = snap.views.get(view)
-            if matrix is None:
-                continue
+        for view, matrix in snap.views.items():  # every view: the guard weighs some the fusion may not
             owners, best = matrix.best(vector)
             for owner, sim in zip(owners.tolist(), best.tolist(), strict=True):
                 entries[owner].dense[view] = sim
@@ -199,10 +196,10 @@ class Retriever:
 
     def _fuse_rrf(self, entries: list[Scored]) -> None:
         weights, k = self.config.weights, self.config.rrf_k
-        signals: dict[str, list[tuple[float, Scored]]] = {name: [] for name in weights}
+        signals: dict[str, list[tuple[float, Scored]]] = {n: [] for n, w in weights.items() if w > 0}
         for entry in entries:
             for view, sim in entry.dense.items():
-                if view in signals:
+                if weights.get(view, 0.0) > 0:
                     signals[view].append((sim, entry))
             if entry.bm25 > 0 and "bm25" in signals:
                 signals["bm25"].append((entry.bm25, entry))

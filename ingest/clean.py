@@ -41,6 +41,10 @@ BLOCK_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"e-postadressen din vil ikke)", _I)),
     ("ad-block-notice", re.compile(
         r"(\bad ?block|advertensieblok|annonsblock|mainosten esto|werbeblocker)", _I)),
+    ("promo-teaser", re.compile(
+        r"^(?=.{0,90}$)(vill du ha|vil du have|vil du ha|ønsker du|trenger du|har du brug for|"
+        r"do you want|want|need|would you like|haluatko|tarvitsetko|möchten sie|brauchen sie|"
+        r"wil jy|het jy)\b.*\b(hjälp|hjælp|hjelp|help|apua|hilfe|hulp)\b.*\?$", _I)),
     ("ui-label", re.compile(
         r"^(back to top|terug na bo( knoppie)?|till toppen|til toppen|sluiting|close|stäng|luk|"
         r"lukk|sulje|schließen|menu|meny|valikko|search|print|skriv ut)$", _I)),

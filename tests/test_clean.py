@@ -14,7 +14,7 @@ FURNITURE = [
     "4 Replies to", "I all hovedsak enig", "Leave a Reply", "Your email address will not",
     "This site uses Akismet", "Douglas Karr is CMO", "verwante Artikels", "Terug na bo knoppie",
     "Sluiting", "Advertensieblok bespeur", "Martech Zone is in staat om",
-    "så får du gärna dela den",
+    "så får du gärna dela den", "Vill du ha hjälp att sälja bättre på nätet?",
 ]
 
 
@@ -58,6 +58,7 @@ def test_rules_are_general_not_tied_to_the_seeds() -> None:
         "Answer every complaint in public, then move the details to a private message.",
         "Follow us on LinkedIn",
         "Share this article with a colleague who runs a shop!",
+        "Need help growing your sales online?",
         "Back to top",
         "About the author",
         "Jane Doe writes about retail.",
@@ -65,7 +66,7 @@ def test_rules_are_general_not_tied_to_the_seeds() -> None:
     kept, dropped = clean(blocks)
     assert [b.text for b in kept] == blocks_text(blocks[:2])
     assert [d.rule for d in dropped] == [
-        "follow-line", "share-request", "ui-label", "author-bio", "author-bio"
+        "follow-line", "share-request", "promo-teaser", "ui-label", "author-bio", "author-bio"
     ]
 
 

@@ -68,3 +68,20 @@ def test_a_long_lived_retriever_sees_a_new_ingest(settings, embedder, tmp_path, 
 
 def test_empty_query_returns_nothing(retriever) -> None:
     assert retriever.search("   ") == []
+
+
+def test_a_corpus_without_glosses_or_expansions_still_answers(settings, embedder, tmp_path) -> None:
+    """The shipped weights and the text guard, on a consultant's plain documents."""
+    folder = tmp_path / "guidance"
+    write(folder, "service.md", "# Comments\n\nNever delete critical comments on your Facebook page: "
+          "answer them in public, calmly and quickly, and move personal details to a private message.\n")
+    write(folder, "email.md", "# Email\n\nKeep your own email list of customers. Followers on a "
+          "platform are rented, and the platform decides who sees your posts.\n")
+    ingest(settings, embedder, open_store(settings), [open_root(folder)])
+    retriever = Retriever(open_store(settings), embedder)
+    weights = {**retriever.config.weights, "text": 0.0}  # the text view may weigh nothing in ranking
+    retriever.config = retriever.config.model_copy(update={"weights": weights})
+    assert retriever.guard_active()
+    hits = retriever.search("Should we delete the critical comments people leave on our Facebook page?")
+    assert hits and hits[0].source == "service.md"
+    assert retriever.search("Can you recommend a good pizza place in Oslo?") == []
