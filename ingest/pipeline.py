@@ -27,7 +27,7 @@ from ingest.clean import clean
 from ingest.load import load
 from ingest.sources import BUNDLED_LABEL, Root, bundled_corpus, open_root
 
-EMBED_BATCH = 32
+EMBED_BATCH = 128
 
 
 @dataclass
