@@ -50,7 +50,7 @@ def _print_hits(query: str, hits: list[Hit]) -> None:
     if not hits:
         click.echo("No passage in the knowledge base answers that.")
     for rank, hit in enumerate(hits, 1):
-        where = f"{hit.title or hit.source}" + (f" — {hit.author}" if hit.author else "")
+        where = (hit.title or hit.heading or "(untitled)") + (f" — {hit.author}" if hit.author else "")
         click.echo(f"[{rank}] {hit.score:.3f}  {hit.source} ({hit.lang})  {where}")
         click.echo(textwrap.indent(textwrap.fill(hit.text, 96), "    "))
         if hit.gloss:
