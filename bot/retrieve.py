@@ -62,10 +62,6 @@ class Scored:
     bm25: float = 0.0
     fused: float = 0.0
 
-    @property
-    def best_dense(self) -> float:
-        return max(self.dense.values(), default=0.0)
-
 
 @dataclass(frozen=True)
 class ScopeEvidence:

@@ -38,13 +38,12 @@ def bench_search(settings: Settings, queries: Sequence[str], rounds: int = 2) ->
 
     retriever = retriever_for(settings)
     retriever.search(queries[0])  # warm: load the index snapshot and the model
-    collection = retriever.store._require()
     floor, full = [], []
     for _ in range(rounds):
         for query in queries:  # interleaved, so that load on the machine hits both alike
             def raw(q: str = query) -> None:
                 vector = retriever.embedder.encode([q], query=True)[0]
-                collection.query(query_embeddings=[vector.tolist()], n_results=10)
+                retriever.store.query(vector, k=10)
             floor.append(_time(raw))
             full.append(_time(lambda q=query: retriever.search(q, k=5)))  # type: ignore[misc]
     f, s = percentiles(floor), percentiles(full)
