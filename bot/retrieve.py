@@ -96,7 +96,7 @@ class _Snapshot:
     views: dict[str, _ViewMatrix]
     scope: np.ndarray  # out-of-scope example vectors
     bm25: BM25
-    count: int
+    revision: str  # the store's revision it was read at
 
 
 @dataclass
@@ -115,7 +115,8 @@ class Retriever:
         if self._snapshot is not None and now - self._checked_at < REFRESH_SECONDS:
             return self._snapshot
         self._checked_at = now
-        if self._snapshot is not None and self.store.count() == self._snapshot.count:
+        revision = self.store.revision()
+        if self._snapshot is not None and revision == self._snapshot.revision:
             return self._snapshot
         self.store.check_embedder(self.embedder.id)
         self.lexicon = self.lexicon or Lexicon.load()
@@ -123,9 +124,7 @@ class Retriever:
         chunks: list[Chunk] = []
         rows: dict[str, list[tuple[int, np.ndarray]]] = {v: [] for v in VIEWS}
         scope: list[np.ndarray] = []
-        count = 0
         for record in self.store.records(vectors=True):
-            count += 1
             view = str(record.metadata.get("view", "text"))
             assert record.vector is not None
             if view == SCOPE_VIEW:
@@ -144,7 +143,7 @@ class Retriever:
             views={v: _ViewMatrix.build(r) for v, r in rows.items() if r},
             scope=np.vstack(scope) if scope else np.zeros((0, 1), dtype=np.float32),
             bm25=BM25.from_terms(terms),
-            count=count,
+            revision=revision,
         )
         return self._snapshot
 

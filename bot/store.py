@@ -7,6 +7,7 @@ default model (which would try to download one).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -174,6 +175,20 @@ class ChromaStore:
             )
         ]
 
+    def revision(self) -> str:
+        """Changes with every write to the index, also when made by another process."""
+        try:
+            fresh = self._client.get_collection(self.settings.collection, embedding_function=None)
+        except Exception as err:
+            raise IndexMissingError(self.where) from err
+        return f"{(fresh.metadata or {}).get('revision', '')}:{fresh.count()}"
+
+    def _touch(self) -> None:
+        """Record a new revision (Chroma replaces metadata whole, so merge into a fresh read)."""
+        self._cached_count = None
+        fresh = self._client.get_collection(self.settings.collection, embedding_function=None)
+        self._require().modify(metadata={**(fresh.metadata or {}), "revision": uuid.uuid4().hex})
+
     def _count(self, collection: Any) -> int:
         if self._cached_count is None:
             self._cached_count = int(collection.count()) or 1
@@ -188,7 +203,6 @@ class ChromaStore:
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
         collection = self._require()
-        self._cached_count = None
         for start in range(0, len(ids), _PAGE):
             end = start + _PAGE
             collection.upsert(
@@ -197,6 +211,7 @@ class ChromaStore:
                 documents=list(documents[start:end]),
                 metadatas=list(metadatas[start:end]),
             )
+        self._touch()
 
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[dict[str, Any]]) -> None:
         """Refresh what is stored beside vectors that stay (no re-embedding)."""
@@ -204,12 +219,13 @@ class ChromaStore:
         for start in range(0, len(ids), _PAGE):
             end = start + _PAGE
             collection.update(ids=list(ids[start:end]), metadatas=list(metadatas[start:end]))
+        self._touch()
 
     def delete(self, ids: Sequence[str]) -> None:
         collection = self._require()
-        self._cached_count = None
         for start in range(0, len(ids), _PAGE):
             collection.delete(ids=list(ids[start : start + _PAGE]))
+        self._touch()
 
     def as_langchain(self, embeddings: Any) -> Any:
         """This collection as a langchain ``VectorStore`` (with our embedder, never Chroma's)."""

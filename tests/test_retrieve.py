@@ -64,6 +64,11 @@ def test_a_long_lived_retriever_sees_a_new_ingest(settings, embedder, tmp_path, 
     write(folder.parent, "b.txt", "Email\nYour mailing list of subscribers belongs to you alone.\n")
     ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
     assert retriever.search("who owns my mailing list of subscribers?", k=1)[0].source == "b.txt"
+    edited = "Answer every complaint in public within the hour."  # same number of vectors
+    write(folder.parent, "a.txt", f"Service\n{edited}\n")
+    report = ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
+    assert report.vectors_added == report.vectors_removed == 1
+    assert edited in {h.text for h in retriever.search("complaints", k=5)}
 
 
 def test_empty_query_returns_nothing(retriever) -> None:
