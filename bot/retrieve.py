@@ -166,42 +166,8 @@ class Retriever:
         for entry, value in zip(entries, snap.bm25.scores(query_terms(self.lexicon, query)),
                                 strict=True):
             entry.bm25 = value
-        self._fuse(entries)
+        fuse(entries, self.config)
         return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
-
-    def dense_views(self) -> list[str]:
-        return [v for v, w in self.config.weights.items() if v in VIEWS and w > 0]
-
-    def _fuse(self, entries: list[Scored]) -> None:
-        if self.config.fusion == "linear":
-            self._fuse_linear(entries)
-        else:
-            self._fuse_rrf(entries)
-
-    def _fuse_linear(self, entries: list[Scored]) -> None:
-        """Weighted sum of each view's similarity (a passage without that view counts as the
-        lowest similarity of the view) and of BM25 relative to the query's best BM25."""
-        weights = self.config.weights
-        floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0)
-                  for v in self.dense_views()}
-        top_bm25 = max((e.bm25 for e in entries), default=0.0) or 1.0
-        for entry in entries:
-            entry.fused = sum(weights[v] * entry.dense.get(v, floor) for v, floor in floors.items())
-            entry.fused += weights.get("bm25", 0.0) * entry.bm25 / top_bm25
-
-    def _fuse_rrf(self, entries: list[Scored]) -> None:
-        weights, k = self.config.weights, self.config.rrf_k
-        signals: dict[str, list[tuple[float, Scored]]] = {n: [] for n, w in weights.items() if w > 0}
-        for entry in entries:
-            for view, sim in entry.dense.items():
-                if weights.get(view, 0.0) > 0:
-                    signals[view].append((sim, entry))
-            if entry.bm25 > 0 and "bm25" in signals:
-                signals["bm25"].append((entry.bm25, entry))
-        for name, values in signals.items():
-            values.sort(key=lambda pair: (-pair[0], pair[1].chunk.chunk_id))
-            for rank, (_, entry) in enumerate(values, 1):
-                entry.fused += weights[name] / (k + rank)
 
     def scope_evidence(self, ranked: list[Scored], vector: np.ndarray) -> ScopeEvidence:
         """What the guard weighs: in-scope similarities against the out-of-scope one."""
@@ -217,20 +183,61 @@ class Retriever:
         """The guard runs only with the embedder its thresholds were calibrated for."""
         return self.config.guard and self.embedder.id == self.config.guard_embedder
 
-    def relevant(self, evidence: ScopeEvidence) -> bool:
-        cfg, out = self.config, evidence.outside
-        by_questions = evidence.question >= max(cfg.guard_floor, -0.999) and (
-            evidence.question - out > cfg.guard_margin)
-        by_text = evidence.text_unexpanded >= max(cfg.guard_text_floor, -0.999) and (
-            evidence.text_unexpanded - out > cfg.guard_text_margin)
-        return by_questions or by_text
-
     def search(self, query: str, k: int = 5) -> list[Hit]:
         query = query.strip()
         if not query:
             return []
         vector = self.embedder.encode([query], query=True)[0]
         ranked = self._score(query, vector)
-        if self.guard_active() and not self.relevant(self.scope_evidence(ranked, vector)):
+        if self.guard_active() and not relevant(self.scope_evidence(ranked, vector), self.config):
             return []
         return [hit_from_chunk(s.chunk, s.fused) for s in ranked[:k]]
+
+
+# -- the pure core: fusion and the guard depend only on evidence and configuration -----------
+
+def fuse(entries: list[Scored], config: RetrievalConfig) -> None:
+    """Set ``fused`` on every entry (from zero) by the configured fusion."""
+    for entry in entries:
+        entry.fused = 0.0
+    if config.fusion == "linear":
+        _fuse_linear(entries, config)
+    else:
+        _fuse_rrf(entries, config)
+
+
+def _fuse_linear(entries: list[Scored], config: RetrievalConfig) -> None:
+    """Weighted sum of each view's similarity (a passage without that view counts as the lowest
+    similarity of the view) and of BM25 relative to the query's best BM25."""
+    weights = config.weights
+    floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0)
+              for v, w in weights.items() if v in VIEWS and w > 0}
+    top_bm25 = max((e.bm25 for e in entries), default=0.0) or 1.0
+    for entry in entries:
+        entry.fused = sum(weights[v] * entry.dense.get(v, floor) for v, floor in floors.items())
+        entry.fused += weights.get("bm25", 0.0) * entry.bm25 / top_bm25
+
+
+def _fuse_rrf(entries: list[Scored], config: RetrievalConfig) -> None:
+    weights, k = config.weights, config.rrf_k
+    signals: dict[str, list[tuple[float, Scored]]] = {n: [] for n, w in weights.items() if w > 0}
+    for entry in entries:
+        for view, sim in entry.dense.items():
+            if weights.get(view, 0.0) > 0:
+                signals[view].append((sim, entry))
+        if entry.bm25 > 0 and "bm25" in signals:
+            signals["bm25"].append((entry.bm25, entry))
+    for name, values in signals.items():
+        values.sort(key=lambda pair: (-pair[0], pair[1].chunk.chunk_id))
+        for rank, (_, entry) in enumerate(values, 1):
+            entry.fused += weights[name] / (k + rank)
+
+
+def relevant(evidence: ScopeEvidence, config: RetrievalConfig) -> bool:
+    """The guard's verdict: does anything in scope answer the question?"""
+    out = evidence.outside
+    by_questions = evidence.question >= max(config.guard_floor, -0.999) and (
+        evidence.question - out > config.guard_margin)
+    by_text = evidence.text_unexpanded >= max(config.guard_text_floor, -0.999) and (
+        evidence.text_unexpanded - out > config.guard_text_margin)
+    return by_questions or by_text

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.index import hit_from_chunk
-from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored
+from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, fuse, relevant
 from evals.cases import RetrievalCase
 from evals.metrics import first_relevant_rank, mrr_at, recall_at
 
@@ -47,11 +47,7 @@ def collect(retriever: Retriever, cases: Sequence[RetrievalCase]) -> list[Eviden
 
 def ranked(evidence: Evidence, config: RetrievalConfig) -> list[Scored]:
     entries = copy.deepcopy(evidence.entries)
-    for entry in entries:
-        entry.fused = 0.0
-    fuser = Retriever.__new__(Retriever)
-    fuser.config = config
-    fuser._fuse(entries)
+    fuse(entries, config)
     return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
 
 
@@ -134,14 +130,12 @@ def tune(retriever: Retriever, cases: Sequence[RetrievalCase]) -> dict[str, Any]
     report: dict[str, Any] = {"config": chosen.model_dump(), "tune_guard": guard}
     for split in sorted({e.case.split for e in evidence}):
         half = [e for e in evidence if e.case.split == split]
-        fuser = Retriever.__new__(Retriever)
-        fuser.config = chosen
         out = []
         for item, rank in zip([e for e in half if e.case.answerable],
                               ranks([e for e in half if e.case.answerable], chosen), strict=True):
-            out.append(rank if fuser.relevant(item.scope) else None)
+            out.append(rank if relevant(item.scope, chosen) else None)
         negatives = [e for e in half if not e.case.answerable]
         report[split] = {"recall@3": recall_at(out, 3), "mrr@10": mrr_at(out, 10),
-                         "negatives_rejected": sum(not fuser.relevant(e.scope) for e in negatives)
+                         "negatives_rejected": sum(not relevant(e.scope, chosen) for e in negatives)
                          / max(1, len(negatives))}
     return report
