@@ -54,7 +54,6 @@ def bench_search(settings: Settings, queries: Sequence[str], rounds: int = 2) ->
 def bench_ingest(embedder_spec: str) -> dict[str, Any]:
     """A full ingest of the bundled corpus into a fresh index, against raw embedding throughput."""
     from bot.embed import get_embedder
-    from bot.index import load_scope_questions, scope_records
     from bot.store import open_store
     from ingest.pipeline import default_roots, ingest, plan
 
@@ -62,7 +61,7 @@ def bench_ingest(embedder_spec: str) -> dict[str, Any]:
     embedder.encode(["warm up"], query=False)
     with tempfile.TemporaryDirectory() as home:
         settings = Settings(home=Path(home), embedder=embedder_spec)
-        records = plan(default_roots(settings)).records + scope_records(load_scope_questions())
+        records = plan(default_roots(settings)).records
         texts = [r.embed_text for r in records]
         raw_ms = _time(lambda: [embedder.encode(texts[i:i + 32], query=False)
                                 for i in range(0, len(texts), 32)])

@@ -32,7 +32,7 @@ EMBED_BATCH = 128
 
 @dataclass
 class Plan:
-    """What the corpus says the index should hold, before anything is embedded."""
+    """What the index should hold (the corpus and the out-of-scope examples), before embedding."""
 
     records: list[IndexRecord] = field(default_factory=list)
     doc_keys: set[str] = field(default_factory=set)  # documents read successfully
@@ -103,6 +103,7 @@ def plan(roots: Sequence[Root]) -> Plan:
             for item in chunks:
                 result.languages[item.lang] += 1
                 result.records += records_for(item, doc_key=key, root=root.label)
+    result.records += scope_records(load_scope_questions())  # the guard's out-of-scope examples
     return result
 
 
@@ -134,7 +135,6 @@ def ingest(
     wanted = plan(roots)
     store.open_for_write(embedder.id, rebuild=rebuild)
 
-    wanted.records += scope_records(load_scope_questions())
     labels = {root.label for root in roots} | {SCOPE_VIEW}
     existing = {r.id: r.metadata for r in store.records() if r.metadata.get("root") in labels}
     existing_in_scope = {
