@@ -97,6 +97,7 @@ class _Snapshot:
     scope: np.ndarray  # out-of-scope example vectors
     bm25: BM25
     revision: str  # the store's revision it was read at
+    by_id: dict[str, Chunk] | None = None
 
 
 @dataclass
@@ -146,6 +147,17 @@ class Retriever:
             revision=revision,
         )
         return self._snapshot
+
+    def chunks(self) -> list[Chunk]:
+        """Every passage in the index, in index order."""
+        return list(self._load().chunks)
+
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The stored passage ``chunk_id`` (for verifying citations), or None."""
+        snap = self._load()
+        if snap.by_id is None:
+            snap.by_id = {c.chunk_id: c for c in snap.chunks}
+        return snap.by_id.get(chunk_id)
 
     def refresh(self) -> None:
         """Forget the cached index, e.g. right after an ingest."""

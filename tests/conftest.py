@@ -9,6 +9,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from collections.abc import Iterator  # noqa: E402
+from typing import Any  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -80,6 +81,14 @@ def bundled_store(bundled_settings: Settings, embedder: ProjectEmbeddings) -> It
     store = open_store(bundled_settings)
     ingest(bundled_settings, embedder, store)
     yield store
+
+
+@pytest.fixture(scope="session")
+def bundled_retriever(bundled_store: ChromaStore, embedder: ProjectEmbeddings) -> Any:
+    """A retriever over the shared bundled index (read-only)."""
+    from bot.retrieve import Retriever
+
+    return Retriever(bundled_store, embedder)
 
 
 def write(folder: Path, name: str, text: str) -> Path:
