@@ -7,8 +7,11 @@ default model (which would try to download one).
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -18,6 +21,7 @@ import numpy as np
 from bot.config import Settings
 from bot.errors import EmbedderMismatchError, IndexMissingError, StoreError
 
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 _PAGE = 1000
 
@@ -45,7 +49,7 @@ def _client_settings() -> Any:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
-def _make_client(settings: Settings) -> tuple[Any, str]:
+def _make_client(settings: Settings, *, repair: bool = False) -> tuple[Any, str]:
     import chromadb
 
     if settings.chroma_url:
@@ -72,19 +76,27 @@ def _make_client(settings: Settings) -> tuple[Any, str]:
         path.mkdir(parents=True, exist_ok=True)
         client = chromadb.PersistentClient(path=str(path), settings=_client_settings())
     except Exception as err:
-        raise StoreError(
-            f"cannot open the index at {path} ({err}); "
-            "rebuild it with `social-audit ingest --rebuild`"
-        ) from err
+        if not repair:
+            raise StoreError(
+                f"cannot open the index at {path} ({err}); "
+                "rebuild it with `social-audit ingest --rebuild`"
+            ) from err
+        aside = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+        path.rename(aside)  # kept for inspection, never deleted by us
+        log.warning("the index at %s could not be opened (%s); moved it to %s", path, err, aside)
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # chroma caches the failed system per path
+        return _make_client(settings, repair=False)
     return client, str(path)
 
 
 class ChromaStore:
     """A Chroma collection that knows which embedder built it."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, repair: bool = False) -> None:
         self.settings = settings
-        self._client, self.where = _make_client(settings)
+        self._client, self.where = _make_client(settings, repair=repair)
         self._collection: Any = None
         self._cached_count: int | None = None  # for query sizes; reset by every write
 
@@ -137,6 +149,17 @@ class ChromaStore:
         return collection
 
     # -- reading ---------------------------------------------------------------------------
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Chroma's own errors while reading mean a damaged index: say how to repair it."""
+        from chromadb.errors import ChromaError
+
+        try:
+            yield
+        except ChromaError as err:
+            raise StoreError(f"the index at {self.where} is damaged ({type(err).__name__}: {err}); "
+                             "repair it with `social-audit ingest --rebuild`") from err
+
     def count(self) -> int:
         collection = self._existing()
         return 0 if collection is None else int(collection.count())
@@ -148,7 +171,8 @@ class ChromaStore:
             ["embeddings"] if vectors else [])
         offset = 0
         while True:
-            page = collection.get(include=include, limit=_PAGE, offset=offset)
+            with self._reading():
+                page = collection.get(include=include, limit=_PAGE, offset=offset)
             ids = page["ids"]
             for i, record_id in enumerate(ids):
                 doc = page["documents"][i] if documents else ""
@@ -162,12 +186,13 @@ class ChromaStore:
         """The ``k`` nearest records to one query vector, nearest first (cosine distance)."""
         collection = self._require()
         k = max(1, min(k, self._count(collection)))
-        result = collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=k,
-            where=where,
-            include=["metadatas", "distances"],
-        )
+        with self._reading():
+            result = collection.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+                n_results=k,
+                where=where,
+                include=["metadatas", "distances"],
+            )
         return [
             Match(rid, float(dist), dict(meta or {}))
             for rid, dist, meta in zip(
@@ -239,5 +264,7 @@ class ChromaStore:
         )
 
 
-def open_store(settings: Settings) -> ChromaStore:
-    return ChromaStore(settings)
+def open_store(settings: Settings, *, repair: bool = False) -> ChromaStore:
+    """The index of ``settings``. With ``repair``, a local index that cannot be opened is moved
+    aside (``chroma.broken-<time>``) and an empty one is created in its place, for a rebuild."""
+    return ChromaStore(settings, repair=repair)

@@ -47,7 +47,7 @@ def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, v
     from ingest.sources import open_root
 
     roots = [open_root(p) for p in paths] if paths else None
-    report = ingest(settings, get_embedder(settings.embedder), open_store(settings), roots,
+    report = ingest(settings, get_embedder(settings.embedder), open_store(settings, repair=rebuild), roots,
                     rebuild=rebuild, progress=not as_json)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))

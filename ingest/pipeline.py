@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
-
 from bot import lang as langid
 from bot.config import Settings
 from bot.embed import ProjectEmbeddings
@@ -107,18 +105,21 @@ def plan(roots: Sequence[Root]) -> Plan:
     return result
 
 
-def _embed(records: list[IndexRecord], embedder: ProjectEmbeddings, progress: bool) -> np.ndarray:
+def _write_new(records: list[IndexRecord], embedder: ProjectEmbeddings, store: ChromaStore,
+               progress: bool) -> None:
+    """Embed and write batch by batch: an ingest killed midway keeps what it wrote, and the next
+    ingest (which only embeds records whose ids are missing) completes it."""
     from tqdm import tqdm
 
-    vectors = []
     bar = tqdm(total=len(records), desc="embedding", unit="passage", disable=not progress or None,
                leave=False)
     for start in range(0, len(records), EMBED_BATCH):
         batch = records[start : start + EMBED_BATCH]
-        vectors.append(embedder.encode([r.embed_text for r in batch], query=False))
+        vectors = embedder.encode([r.embed_text for r in batch], query=False)
+        store.upsert([r.id for r in batch], vectors, [r.embed_text for r in batch],
+                     [r.metadata for r in batch])
         bar.update(len(batch))
     bar.close()
-    return np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
 
 
 def ingest(
@@ -146,9 +147,7 @@ def ingest(
     refreshed = [r for r in wanted.records if r.id in existing and existing[r.id] != r.metadata]
 
     if new:
-        vectors = _embed(new, embedder, progress)
-        store.upsert([r.id for r in new], vectors, [r.embed_text for r in new],
-                     [r.metadata for r in new])
+        _write_new(new, embedder, store, progress)
     if refreshed:
         store.update_metadata([r.id for r in refreshed], [r.metadata for r in refreshed])
     if stale:

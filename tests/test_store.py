@@ -56,3 +56,47 @@ def test_bad_server_url_is_a_clear_error(settings) -> None:
     with pytest.raises(StoreError) as err:
         open_store(settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"}))
     assert "cannot reach the Chroma server" in str(err.value)
+
+
+SWEDISH = "Kundservice på sociala medier kräver bemanning och tid."
+
+
+def test_a_corrupt_index_says_how_to_repair_and_rebuild_repairs_it(settings, embedder, tmp_path) -> None:
+    folder = write(tmp_path / "docs", "a.txt", SWEDISH).parent
+    ingest(settings, embedder, open_store(settings), [open_root(folder)])
+    sqlite = settings.chroma_path / "chroma.sqlite3"
+    sqlite.write_bytes(b"not a database" * 100)
+    _forget_chroma_clients()
+    with pytest.raises(StoreError, match="social-audit ingest --rebuild"):
+        open_store(settings)
+    _forget_chroma_clients()
+    repaired = open_store(settings, repair=True)
+    ingest(settings, embedder, repaired, [open_root(folder)], rebuild=True)
+    assert repaired.count() > 0
+    kept_aside = [p for p in settings.chroma_path.parent.iterdir() if p.name.startswith("chroma.broken-")]
+    assert len(kept_aside) == 1 and (kept_aside[0] / "chroma.sqlite3").read_bytes().startswith(b"not a")
+
+
+def test_a_lost_vector_segment_is_reported_as_damage_not_a_traceback(
+        bundled_store, bundled_settings, embedder, tmp_path) -> None:
+    import shutil
+
+    settings = bundled_settings.model_copy(update={"home": tmp_path / "copy"})
+    shutil.copytree(bundled_settings.chroma_path, settings.chroma_path)  # damage a copy only
+    segments = [p for p in settings.chroma_path.iterdir() if p.is_dir()]
+    assert segments  # the bundled index is large enough for chroma to have flushed its vectors
+    for segment in segments:
+        shutil.rmtree(segment)
+    _forget_chroma_clients()
+    store = open_store(settings)
+    with pytest.raises(StoreError, match="damaged.*social-audit ingest --rebuild"):
+        list(store.records(vectors=True))
+    ingest(settings, embedder, store, rebuild=True)
+    assert len(list(store.records(vectors=True))) == store.count() == bundled_store.count()
+
+
+def _forget_chroma_clients() -> None:
+    """A new process would not share chroma's per-path client cache; neither should the test."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
