@@ -15,6 +15,7 @@ the index changes.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Literal
@@ -167,6 +168,13 @@ class Retriever:
         """Every chunk with its evidence, best fused first."""
         return self._score(query, self.embedder.encode([query], query=True)[0])
 
+    def score_many(self, queries: Sequence[str]) -> list[list[Scored]]:
+        """``score`` for each query, their embeddings computed in one batch (the audit asks many)."""
+        if not queries:
+            return []
+        vectors = self.embedder.encode(list(queries), query=True)
+        return [self._score(q, v) for q, v in zip(queries, vectors, strict=True)]
+
     def _score(self, query: str, vector: np.ndarray) -> list[Scored]:
         snap = self._load()
         assert self.lexicon is not None
@@ -219,15 +227,33 @@ def fuse(entries: list[Scored], config: RetrievalConfig) -> None:
 
 
 def _fuse_linear(entries: list[Scored], config: RetrievalConfig) -> None:
-    """Weighted sum of each view's similarity (a passage without that view counts as the lowest
-    similarity of the view) and of BM25 relative to the query's best BM25."""
+    """Weighted sum of each view's similarity and of BM25 relative to the query's best BM25.
+
+    A passage without a view (a consultant's document has no gloss or expansion questions) is
+    given its text similarity shifted onto that view's scale: the median, over this query's
+    passages that have both, of (view similarity - text similarity). Without that, the fusion
+    would rank every such passage below all curated ones whatever its text says.
+    """
     weights = config.weights
-    floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0)
-              for v, w in weights.items() if v in VIEWS and w > 0}
+    views = [v for v, w in weights.items() if v in VIEWS and w > 0]
+    shifts = {v: _median([e.dense[v] - e.dense["text"] for e in entries
+                          if v in e.dense and "text" in e.dense]) for v in views}
+    floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0) for v in views}
     top_bm25 = max((e.bm25 for e in entries), default=0.0) or 1.0
     for entry in entries:
-        entry.fused = sum(weights[v] * entry.dense.get(v, floor) for v, floor in floors.items())
+        for view in views:
+            if view in entry.dense:
+                value = entry.dense[view]
+            elif "text" in entry.dense:
+                value = entry.dense["text"] + shifts[view]
+            else:
+                value = floors[view]
+            entry.fused += weights[view] * value
         entry.fused += weights.get("bm25", 0.0) * entry.bm25 / top_bm25
+
+
+def _median(values: list[float]) -> float:
+    return float(np.median(values)) if values else 0.0
 
 
 def _fuse_rrf(entries: list[Scored], config: RetrievalConfig) -> None:

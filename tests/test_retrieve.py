@@ -90,3 +90,20 @@ def test_a_corpus_without_glosses_or_expansions_still_answers(settings, embedder
     hits = retriever.search("Should we delete the critical comments people leave on our Facebook page?")
     assert hits and hits[0].source == "service.md"
     assert retriever.search("Can you recommend a good pizza place in Oslo?") == []
+
+
+def test_a_consultants_document_without_gloss_or_questions_can_rank_first(
+        bundled_store, bundled_settings, embedder, tmp_path) -> None:
+    """Fusion must not bury passages that lack the curated views (their text is all they have)."""
+    import shutil
+
+    settings = bundled_settings.model_copy(update={"home": tmp_path / "copy"})
+    shutil.copytree(bundled_settings.chroma_path, settings.chroma_path)
+    folder = tmp_path / "consultant"
+    write(folder, "bakery.txt", "Bakerier och TikTok\n\nEtt bageri bör filma korta videor av morgonens "
+          "bakning och lägga upp dem på TikTok före klockan sju, när grannarna planerar sin frukost.\n")
+    store = open_store(settings)
+    ingest(settings, embedder, store, [open_root(folder)])
+    hits = Retriever(store, embedder).search("Should my bakery post short morning baking videos on TikTok?",
+                                             k=3)
+    assert hits and hits[0].source == "bakery.txt", [h.source for h in hits]
