@@ -1,0 +1,74 @@
+"""``build_audit``: from a business profile to a cited audit, deterministically.
+
+Stages, each a pure function of the one before: judge the rules against the answers; gather the
+evidence of those that fired (curated anchors, plus what the retriever returns for their queries);
+write findings and misconceptions; decide per channel; size the plan to the stated hours; list
+what could not be judged; verify every citation against the stored text. The optional LLM only
+adds a narrative, and only what survives its post-check.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from bot.audit import appendix, findings, narrative
+from bot.audit.config import scoring_config
+from bot.audit.evidence import Source, anchor_citations, by_source, curated, retrieved, verify_all
+from bot.audit.facts import Facts
+from bot.audit.gaps import gaps
+from bot.audit.judge import judge_all
+from bot.audit.model import Audit
+from bot.audit.plan import build_plan
+from bot.audit.rules import default_rules, rule_languages
+from bot.audit.scoring import verdicts
+from bot.audit.texts import ui_data, ui_for
+from bot.citations import Citation
+from bot.profile import Profile
+
+log = logging.getLogger(__name__)
+
+
+def languages() -> tuple[str, ...]:
+    """The languages an audit can be written in: every rule and every UI string has them."""
+    return tuple(lang for lang in rule_languages(default_rules()) if lang in ui_data())
+
+
+def _in_order(groups: Iterable[tuple[Citation, ...]]) -> tuple[Citation, ...]:
+    return tuple(dict.fromkeys(c for group in groups for c in group))
+
+
+def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any = None) -> Audit:
+    """The audit of ``profile`` in ``lang``, citing ``passages`` (a ``Retriever``, or anything with
+    ``chunk``/``chunks``; with ``search``/``search_many`` retrieved evidence is added too).
+
+    Raises ``UnsupportedLanguageError`` for a language the report is not written in, and
+    ``CitationError`` when a citation does not resolve to stored text.
+    """
+    rules = default_rules()
+    config = scoring_config()
+    ui = ui_for(lang, languages())
+    facts = Facts(profile, config)
+    judgements = judge_all(rules, facts)
+    fired = [j for j in judgements if j.value]
+    index = by_source(passages)
+    anchors = {j.rule.id: anchor_citations(j.rule, index) for j in fired}
+    extra = retrieved([j.rule for j in fired], anchors, passages, index, curated(rules))
+    cites = {rule_id: quoted + extra.get(rule_id, ()) for rule_id, quoted in anchors.items()}
+    found, beliefs = findings.build(fired, cites, facts, ui)
+    titles = {f.rule_id: f.title for f in found} | {m.rule_id: m.title for m in beliefs}
+    channels = verdicts(fired, facts, config, ui, titles, cites)
+    plan = build_plan(channels, found, beliefs, {r.id: r for r in rules}, facts, config, ui)
+    citations = _in_order([*(v.citations for v in channels), *(f.citations for f in found),
+                           *(m.citations for m in beliefs)])
+    verify_all(citations, passages)
+    story = None
+    if llm is not None:
+        try:
+            story = narrative.write(llm, channels, found, beliefs, citations, profile, ui)
+        except Exception as err:  # the narrative is optional: the audit stands without it
+            log.warning("audit narrative skipped, the LLM failed: %s", " ".join(str(err).split())[:200])
+    evidence = appendix.claims(channels, found, beliefs, plan, story, citations, facts, ui)
+    return Audit(profile, lang, channels, found, beliefs, plan, gaps(judgements, facts, ui), citations,
+                 story, evidence)

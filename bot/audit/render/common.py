@@ -1,0 +1,83 @@
+"""What every format shows, as plain data: the report's sections in order, its labels, and the
+``[n]`` markers. The format modules only lay these out (and escape them for their medium)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.audit.config import scoring_config
+from bot.audit.model import PART_NAMES, Audit
+from bot.audit.texts import UI, number, ui_for
+from bot.citations import Citation
+
+LEVEL_KEYS = ("severity", "impact", "effort")
+
+
+@dataclass(frozen=True)
+class View:
+    audit: Audit
+    ui: UI
+    numbers: dict[Citation, int]
+
+    @classmethod
+    def of(cls, audit: Audit) -> View:
+        return cls(audit, ui_for(audit.lang), audit.numbers())
+
+    def s(self, key: str, **values: object) -> str:
+        return self.ui.t(key, **values) if values else str(self.ui.strings[key])
+
+    def marks(self, citations: Iterable[Citation]) -> str:
+        return "".join(f"[{self.numbers[c]}]" for c in dict.fromkeys(citations))
+
+    def verdict(self, verdict: str) -> str:
+        return str(self.ui.strings["verdict_labels"][verdict])
+
+    def level(self, level: str) -> str:
+        return str(self.ui.strings["level_labels"][level])
+
+    def basis(self, basis: str) -> str:
+        return str(self.ui.strings["basis_labels"][basis])
+
+    def part_labels(self) -> list[str]:
+        return [str(self.ui.strings["part_labels"][p]) for p in PART_NAMES]
+
+    def part(self, value: int | None) -> str:
+        return "–" if value is None else str(value)
+
+    def name(self, label: str) -> str:
+        """A channel's name where it starts a cell ("e-post" -> "E-post")."""
+        return label[:1].upper() + label[1:]
+
+    def in_use(self, used: bool) -> str:
+        return self.s("in_use" if used else "not_in_use")
+
+    def hours(self, value: float) -> str:
+        return self.ui.hours(value)
+
+    def plan_intro(self) -> str:
+        plan = self.audit.plan
+        if not plan.sized or plan.hours_per_week is None:
+            return self.s("plan_unsized", n=scoring_config().plan.unsized_max_per_phase)
+        return self.s("plan_budget", hours=number(plan.hours_per_week, self.ui.lang), budget=plan.budget_text)
+
+    def action_cost(self, hours: float, weekly: float) -> str:
+        parts = []
+        if hours:
+            parts.append(self.s("one_off", hours=number(hours, self.ui.lang)))
+        if weekly:
+            parts.append(self.s("weekly", hours=number(weekly, self.ui.lang)))
+        return " · ".join(parts)
+
+    def load(self, load: float) -> str:
+        plan = self.audit.plan
+        available = number(plan.hours_per_week or 0.0, self.ui.lang)
+        return self.s("plan_load", hours=number(load, self.ui.lang), available=available)
+
+    def deferred_reason(self, reason: str | None) -> str:
+        return self.s("deferred_budget" if reason == "budget" else "deferred_hours")
+
+    def source_line(self, citation: Citation) -> str:
+        title = citation.title or self.s("untitled")
+        author = f" — {citation.author}" if citation.author else ""
+        return f"{title}{author} ({citation.source}, {citation.lang})"

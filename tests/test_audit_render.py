@@ -1,0 +1,104 @@
+"""The four formats: Markdown and HTML escape what users wrote, JSON follows its schema, and the
+PDF renders Nordic letters (checked by rendering its first page to PNG)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from bot.audit import Audit, build_audit, render
+from bot.errors import UnknownNameError
+from evals.personas import load_personas
+
+PERSONAS = {p.id: p for p in load_personas()}
+SCHEMA = json.loads((resources.files("bot") / "data" / "audit.schema.json").read_text(encoding="utf-8"))
+EVIL = "<script>alert('x')</script> **bold** [link](http://evil.example) | # <img src=x onerror=y>"
+
+
+@pytest.fixture(scope="module")
+def audits(bundled_retriever: Any) -> dict[str, Audit]:
+    return {pid: build_audit(p.profile, bundled_retriever, p.lang) for pid, p in PERSONAS.items()}
+
+
+def test_the_json_schema_is_valid_and_every_audit_follows_it(audits: dict[str, Audit]) -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    for pid, audit in audits.items():
+        data = json.loads(render(audit, "json"))
+        validator.validate(data)
+        assert [c["n"] for c in data["citations"]] == list(range(1, len(data["citations"]) + 1)), pid
+        refs = {r["n"] for f in data["findings"] for r in f["citations"]}
+        assert refs <= {c["n"] for c in data["citations"]}
+
+
+def test_json_citations_carry_chunk_source_and_quote(audits: dict[str, Audit]) -> None:
+    data = json.loads(render(audits["deletes_criticism"], "json"))
+    finding = next(f for f in data["findings"] if f["rule_id"] == "never-delete-criticism")
+    ref = finding["citations"][0]
+    assert set(ref) == {"n", "chunk_id", "source", "quote"} and ref["source"] == "002_4f0a660865246974.txt"
+    full = data["citations"][ref["n"] - 1]
+    assert full["quote"] == ref["quote"] and full["gloss"].startswith("The worst mistake")
+
+
+def _evil_audit(bundled_retriever: Any) -> Audit:
+    profile = PERSONAS["deletes_criticism"].profile.with_answer(
+        "criticism.deletes_critical_comments", True, "answered", EVIL)
+    return build_audit(profile, bundled_retriever, "en")
+
+
+def test_html_is_self_contained_and_escapes_what_users_wrote(bundled_retriever: Any) -> None:
+    html = render(_evil_audit(bundled_retriever), "html")
+    assert isinstance(html, str) and html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html and "<img" not in html and "onerror=y>" not in html
+    assert "&lt;script&gt;" in html
+    assert "http://" not in html.replace("http://evil.example", "")  # no external resources
+    assert '<html lang="en">' in html and "<style>" in html
+
+
+def test_markdown_escapes_what_users_wrote(bundled_retriever: Any) -> None:
+    md = render(_evil_audit(bundled_retriever), "md")
+    assert isinstance(md, str)
+    assert "<script" not in md and "<img" not in md and "**bold**" not in md and "[link](" not in md
+    assert "&lt;script&gt;" in md and "\\*\\*bold\\*\\*" in md
+
+
+def test_markdown_sections_in_the_report_language(audits: dict[str, Audit]) -> None:
+    md = str(render(audits["local_shop"], "md"))
+    for heading in ("# Kanalgranskning", "## Sammanfattning: ett beslut per kanal",
+                    "## Handlingsplan för 30/60/90 dagar", "## Bilaga: belägg", "### Källor"):
+        assert heading in md
+    assert "**Lägg till**" in md  # Instagram is added
+    assert "> _Engelsk översättning:_ If you run a shop, Instagram is an opportunity" in md
+
+
+def test_unknown_format_is_refused(audits: dict[str, Audit]) -> None:
+    with pytest.raises(UnknownNameError, match="choose one of: md, html, json, pdf"):
+        render(audits["web_shop"], "docx")
+
+
+@pytest.mark.parametrize(("persona", "words"), [
+    ("local_shop", ["Kanalgranskning", "Handlingsplan för 30/60/90 dagar", "bedöma", "Lägg till", "Åtgärda"]),
+    ("restaurant", ["Kanalgennemgang", "opfølgning", "være der", "på", "Drop"]),
+])
+def test_the_pdf_renders_nordic_letters(persona: str, words: list[str], audits: dict[str, Audit],
+                                        tmp_path: Path) -> None:
+    import pypdfium2 as pdfium
+
+    data = render(audits[persona], "pdf")
+    assert isinstance(data, bytes) and data.startswith(b"%PDF")
+    pdf = pdfium.PdfDocument(data)
+    text = " ".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    text = " ".join(text.split())
+    for word in words:
+        assert word in text, word
+    image = pdf[0].render(scale=1.5).to_pil().convert("L")
+    png = tmp_path / f"audit_{persona}_page1.png"
+    image.save(png)
+    assert png.stat().st_size > 10_000
+    dark = sum(1 for value in image.getdata() if value < 128)
+    assert dark / (image.width * image.height) > 0.01  # text was drawn, not a blank page
