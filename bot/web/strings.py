@@ -1,0 +1,39 @@
+"""The web app's labels per language (``bot/data/ui.yaml``), filled strictly."""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.errors import SocialAuditError
+
+LANG_NAMES = {"en": "English", "sv": "Svenska", "da": "Dansk", "nb": "Norsk bokmål", "fi": "Suomi",
+              "de": "Deutsch", "af": "Afrikaans"}
+REQUIRED = ("en", "sv", "da", "nb", "fi")
+
+
+class StringError(SocialAuditError):
+    """A UI string is missing or was filled without one of its values."""
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, dict[str, str]]:
+    text = (resources.files("bot") / "data" / "ui.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return loaded
+
+
+def t(key: str, lang: str, **values: Any) -> str:
+    """The label ``key`` in ``lang`` (English when that language lacks it), filled with ``values``."""
+    entry = table().get(key)
+    if entry is None:
+        raise StringError(f"no UI string {key!r} in bot/data/ui.yaml")
+    template = entry.get(lang) or entry["en"]
+    needed = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    if missing := needed - set(values):
+        raise StringError(f"UI string {key!r} needs {', '.join(sorted(missing))}")
+    return template.format_map(values)

@@ -1,0 +1,230 @@
+"""The web app in a real browser: Debian's headless Chromium driven by Playwright, against the real
+app on loopback. It completes interviews by clicking quick replies (English and Swedish), opens a
+citation, downloads the PDF, resumes after a reload, proves that markup in a message runs nothing,
+and loads the embed snippet from another origin (allowed) and from a third one (refused by CSP).
+
+Screenshots go to ``reports/screenshots/`` (or ``$SOCIAL_AUDIT_SCREENSHOTS``); the path is printed.
+CI installs ``chromium`` (.ci/run); without /usr/bin/chromium these tests skip and say why.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from tests.web_kit import brand, free_port, live, make_app, static_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+USER_MESSAGES = "#sa-chat [data-testid='user']"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
+                                 "/usr/bin/chromium (apt-get install -y chromium; .ci/run does)")]
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = Path(os.environ.get("SOCIAL_AUDIT_SCREENSHOTS") or REPO / "reports" / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The sample host page, pointed at the app, served from two other origins."""
+    app_port = free_port()
+    folder = tmp_path_factory.mktemp("host")
+    for name in ("host.html", "host-webcomponent.html"):
+        snippet = (REPO / "examples" / name).read_text(encoding="utf-8")
+        assert "http://127.0.0.1:7860/embed/" in snippet
+        (folder / name).write_text(snippet.replace("http://127.0.0.1:7860", f"http://127.0.0.1:{app_port}"),
+                                   encoding="utf-8")
+    with static_site(folder) as allowed, static_site(folder) as refused:
+        yield {"app_port": app_port, "allowed": allowed, "refused": refused}
+
+
+@pytest.fixture(scope="module")
+def app_url(sites: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
+            bundled_retriever: Any) -> Iterator[str]:
+    the_brand = brand(allowed_origins=[sites["allowed"]], call_to_action={"kind": "lead_form"},
+                      welcome={"en": "Welcome!", "sv": "Välkommen!"})
+    app = make_app(tmp_path_factory.mktemp("browser-home"), bundled_retriever, the_brand)
+    with live(app, sites["app_port"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    the_page = context.new_page()
+    the_page.set_default_timeout(30_000)
+    yield the_page
+    context.close()
+
+
+def users(page: Any) -> int:
+    count: int = page.locator(USER_MESSAGES).count()
+    return count
+
+
+def settle(page: Any, before: int) -> None:
+    """Wait until the turn after ``before`` user messages is fully shown (quick replies or audit)."""
+    page.wait_for_function(f"() => document.querySelectorAll(\"{USER_MESSAGES}\").length > {before}")
+    page.wait_for_selector("#sa-quick-0:visible, #sa-audit:visible")
+
+
+def open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("#sa-quick-0", state="visible")
+
+
+def click_through(page: Any) -> int:
+    """Click the first quick reply until the audit shows; the number of answers given."""
+    for turn in range(25):
+        if page.locator("#sa-audit").is_visible():
+            return turn
+        before = users(page)
+        page.locator("#sa-quick-0").click()
+        settle(page, before)
+        page.wait_for_timeout(300)
+    raise AssertionError("the interview did not end after 25 quick replies")
+
+
+def download_pdf(page: Any, folder: Path, name: str) -> Path:
+    with page.expect_download() as info:
+        page.locator("#sa-dl-pdf").click()
+    path = folder / name
+    info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF"), "the downloaded audit is not a PDF"
+    return path
+
+
+def test_an_english_interview_by_quick_replies_with_a_citation_and_the_pdf(
+        page: Any, app_url: str, shots: Path) -> None:
+    started = time.perf_counter()
+    open_app(page, app_url + "/")
+    citation = page.locator("#sa-chat details.sa-cite").first
+    summary = citation.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")  # the marker opens from the keyboard
+    assert citation.get_attribute("open") is not None
+    passage = citation.locator("blockquote")
+    assert passage.is_visible() and passage.get_attribute("lang") in ("sv", "da", "nb", "fi", "af")
+    assert "In English" in citation.inner_text() and summary.inner_text().startswith("[1]")
+    assert "&#" not in page.locator("#sa-chat").inner_text()  # no character reference shows raw
+    page.screenshot(path=shots / "en-1-citation.png", full_page=True)
+
+    before = users(page)
+    page.locator("#sa-quick-0").click()
+    settle(page, before)
+    page.reload()  # the session survives a reload
+    page.wait_for_selector("#sa-quick-0", state="visible")
+    page.wait_for_function(f"() => document.querySelectorAll(\"{USER_MESSAGES}\").length == {before + 1}")
+    assert "(answered)" in page.locator("#sa-checklist").inner_text()
+
+    answers = click_through(page)
+    assert answers >= 3
+    audit = page.locator("#sa-audit-text")
+    assert audit.is_visible() and "[1]" in audit.inner_text()
+    page.screenshot(path=shots / "en-2-audit.png", full_page=True)
+    download_pdf(page, shots.parent, "audit-en.pdf")
+    print(f"english interview in the browser: {time.perf_counter() - started:.1f} s, {answers + 1} answers")
+
+
+def test_a_swedish_interview_switches_the_labels_too(page: Any, app_url: str, shots: Path) -> None:
+    open_app(page, app_url + "/")
+    english_first = page.locator("#sa-quick-0").inner_text()
+    page.locator("#sa-lang input").click()
+    page.locator("[role=option][aria-label='Svenska']").click()
+    page.wait_for_function("() => document.querySelector('#sa-send').innerText.includes('Skicka')")
+    page.wait_for_function(f"() => document.querySelector('#sa-quick-0').innerText !== {english_first!r}")
+    assert page.evaluate("() => document.documentElement.lang") == "sv"
+    assert "Intervjuns checklista" in page.locator("#sa-checklist").inner_text()
+    assert page.get_by_label("Ditt svar").is_visible()
+    click_through(page)
+    assert "Ladda ner granskningen" in page.locator("#sa-audit").inner_text()
+    page.screenshot(path=shots / "sv-audit.png", full_page=True)
+    download_pdf(page, shots.parent, "audit-sv.pdf")
+
+
+def test_markup_in_a_message_is_shown_as_text_and_runs_nothing(page: Any, app_url: str, shots: Path) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_app(page, app_url + "/")
+    payload = ('<script>window.__pwned = 1; alert("script")</script> '
+               '<img src=x onerror="window.__pwned = 2; alert(\'img\')"> hello')
+    before = users(page)
+    box = page.locator("#sa-msg textarea")
+    box.fill(payload)
+    box.press("Enter")  # sending works from the keyboard
+    settle(page, before)
+    page.wait_for_timeout(1500)
+    mine = page.locator(USER_MESSAGES).last.inner_text()
+    assert "<script>" in mine and "<img src=x onerror=" in mine and "alert('img')" in mine
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator("#sa-chat img[src='x'], #sa-chat script").count() == 0
+    assert dialogs == []
+    page.screenshot(path=shots / "xss-as-text.png", full_page=True)
+
+
+def test_the_embed_snippet_renders_on_an_allowed_site_and_is_refused_elsewhere(
+        page: Any, app_url: str, sites: dict[str, Any], shots: Path) -> None:
+    refusals: list[str] = []
+    page.on("console", lambda msg: refusals.append(msg.text) if "frame-ancestors" in msg.text else None)
+    page.goto(sites["allowed"] + "/host.html")
+    frame = page.frame_locator("iframe.audit-embed")
+    frame.locator("#sa-quick-0").wait_for(state="visible")
+    assert frame.locator("#sa-header").count() == 0 or not frame.locator("#sa-header").is_visible()
+    page.screenshot(path=shots / "embed-allowed.png", full_page=True)
+    assert refusals == []
+
+    page.goto(sites["refused"] + "/host.html")
+    deadline = time.monotonic() + 10
+    while not refusals and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert refusals, "the browser did not refuse the embed on a site missing from allowed_origins"
+    embedded = [f for f in page.frames if f is not page.main_frame]
+    assert embedded and all(f.url.startswith("chrome-error://") or not f.query_selector("#sa-chat")
+                            for f in embedded)
+    page.screenshot(path=shots / "embed-refused.png", full_page=True)
+
+
+def test_the_web_component_works_offline_on_an_allowed_site_only(
+        page: Any, app_url: str, sites: dict[str, Any], shots: Path) -> None:
+    outside: list[str] = []
+    page.on("request", lambda req: outside.append(req.url) if not req.url.startswith(
+        ("http://127.0.0.1:", "data:", "blob:")) else None)
+    page.goto(sites["allowed"] + "/host-webcomponent.html")
+    component = page.locator("gradio-app")
+    component.locator("#sa-quick-0").wait_for(state="visible")
+    before = component.locator("[data-testid='user']").count()
+    component.locator("#sa-quick-0").click()
+    selector = "gradio-app [data-testid='user']"
+    page.wait_for_function(f"() => document.querySelectorAll({selector!r}).length > {before}")
+    page.screenshot(path=shots / "webcomponent-allowed.png", full_page=True)
+    assert outside == [], f"the web component fetched from outside: {outside}"
+
+    blocked: list[str] = []
+    page.on("console", lambda msg: blocked.append(msg.text) if "CORS" in msg.text else None)
+    page.goto(sites["refused"] + "/host-webcomponent.html")
+    page.wait_for_timeout(3000)
+    assert page.locator("gradio-app #sa-chat").count() == 0 and blocked

@@ -1,0 +1,56 @@
+"""What the page shows, as pure functions: escaping, citation markers, checklist, profile."""
+
+from __future__ import annotations
+
+from bot.citations import Citation
+from bot.interview.policy import load
+from bot.interview.state import InterviewState, Turn
+from bot.profile import Profile
+from bot.web import render
+
+CITE = Citation(chunk_id="c1", source="003_x.txt", quote="Det <viktigste> steget", lang="nb",
+                title="Sosialmediastrategi", author="Ola <b>", gloss="The most important step")
+
+
+def test_text_is_inert_in_a_markdown_and_html_view() -> None:
+    assert render.text("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
+    assert render.text("a & b's \"c\"") == "a &amp; b's \"c\""
+    assert render.text("[x](javascript:1) ![i](http://t/p.png) *b* `c` # h") == (
+        "&#91;x&#93;(javascript:1) !&#91;i&#93;(http://t/p.png) &#42;b&#42; &#96;c&#96; &#35; h")
+    assert render.attr('"><img>') == "&quot;&gt;&lt;img&gt;"
+
+
+def test_a_citation_opens_to_its_passage_in_the_original_with_gloss_title_and_author() -> None:
+    html = render.citation_html(2, CITE, "sv")
+    assert html.startswith('<details class="sa-cite"><summary>[2] Sosialmediastrategi — av Ola &lt;b&gt;')
+    assert '<blockquote lang="nb">Det &lt;viktigste&gt; steget</blockquote>' in html
+    assert "Original (Norsk bokmål)" in html and "På engelska:</strong> The most important step" in html
+    assert "003&#95;x.txt" in html  # shown as 003_x.txt
+    untitled = render.citation_html(1, Citation("c", "s.txt", "q", "fi"), "en")
+    assert "[1] (untitled)</summary>" in untitled and "In English" not in untitled
+
+
+def test_markers_are_numbered_per_turn_as_the_turn_text_numbers_them() -> None:
+    other = Citation(chunk_id="c2", source="001.txt", quote="Q", lang="sv")
+    turns = (Turn("bot", "A [1]", "en", citations=(CITE,)), Turn("user", "<b>hi</b>", "en"),
+             Turn("bot", "B [1] [2]", "en", citations=(other, CITE)))
+    messages = render.chat_messages(turns, "en")
+    assert [m["role"] for m in messages] == ["assistant", "user", "assistant"]
+    assert messages[1]["content"] == "&lt;b&gt;hi&lt;/b&gt;"
+    assert "<summary>[1] Sosialmediastrategi" in messages[0]["content"]
+    third = messages[2]["content"]
+    assert third.index("<summary>[1] (untitled)") < third.index("<summary>[2] Sosialmediastrategi")
+
+
+def test_checklist_and_profile_follow_the_interview_policy() -> None:
+    policy = load()
+    profile = Profile().with_answer("sales.model", "b2b").with_answer("resources.hours_per_week", 5.0)
+    state = InterviewState(profile=profile, transcript=(), lang="en", asked=(), pending=None, done=False)
+    items = dict(render.checklist(policy, state, "en"))
+    assert items["who you sell to"] == "answered" and items["goals"] == "missing"
+    html = render.checklist_html(render.checklist(policy, state, "fi"), "fi")
+    assert "vastattu" in html and "puuttuu" in html
+    rows = render.understood(policy, profile, "en")
+    assert ("resources.hours_per_week", "time for social media", "5 h a week") in rows
+    assert "<dt>customers</dt><dd>businesses (B2B)</dd>" in render.profile_html(rows, "en")
+    assert ("time for social media", "resources.hours_per_week") in render.editable(policy, profile, "en")

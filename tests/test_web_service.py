@@ -1,0 +1,75 @@
+"""The service the page and the API share: limits in front, one audit per profile, deletion."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import Settings
+from bot.web.app import Parts, build_service
+from bot.web.limits import MessageTooLongError
+from bot.web.service import AuditNotReadyError, BadLanguageError, SessionNotFoundError, WebService
+from tests.web_kit import brand
+
+IP = "192.0.2.20"
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory, bundled_retriever: Any) -> WebService:
+    settings = Settings(home=tmp_path_factory.mktemp("service-home"))
+    the_brand = brand(limits={"max_message_chars": 100})
+    return build_service(settings, the_brand, Parts(retriever=bundled_retriever))
+
+
+def finished(service: WebService) -> str:
+    session_id, reply = service.start(IP, "da")
+    for _ in range(30):
+        if reply.done:
+            return session_id
+        reply = service.send(session_id, reply.quick_replies[0] if reply.quick_replies else "skip", IP)
+    raise AssertionError("the interview did not end")
+
+
+def test_the_audit_is_built_once_per_profile_and_rendered_once_per_format(service: WebService) -> None:
+    session_id = finished(service)
+    calls: list[str] = []
+    real = service.build_audit
+    service.build_audit = lambda state: (calls.append(state.lang), real(state))[1]  # type: ignore[assignment]
+    try:
+        pdf = service.rendered(session_id, "pdf")
+        assert pdf.startswith(b"%PDF") and service.rendered(session_id, "pdf") is pdf
+        assert service.audit(session_id) is service.audit(session_id)
+        assert calls == ["da"]
+        service.edit(session_id, "resources.hours_per_week", "12 timer om ugen", IP)
+        assert service.state(session_id).done
+        assert service.rendered(session_id, "md") and calls == ["da", "da"]
+    finally:
+        service.build_audit = real  # type: ignore[method-assign]
+    path = service.export(session_id, "json")
+    assert path == service.exports / session_id / "audit.json" and path.read_bytes().startswith(b"{")
+
+
+def test_errors_are_domain_errors(service: WebService) -> None:
+    with pytest.raises(SessionNotFoundError):
+        service.state("nope")
+    with pytest.raises(BadLanguageError):
+        service.start(IP, "xx")
+    session_id, _ = service.start(IP, "en")
+    with pytest.raises(AuditNotReadyError):
+        service.audit(session_id)
+    with pytest.raises(MessageTooLongError):
+        service.send(session_id, "x" * 101, IP)
+    with pytest.raises(SessionNotFoundError):
+        service.export("../../etc", "pdf")
+    assert not service.exists(None) and not service.exists("") and service.exists(session_id)
+
+
+def test_delete_removes_the_session_and_its_files(service: WebService) -> None:
+    session_id = finished(service)
+    folder: Path = service.export(session_id, "pdf").parent
+    service.delete(session_id)
+    assert not folder.exists() and not service.exists(session_id)
+    with pytest.raises(SessionNotFoundError):
+        service.delete(session_id)
