@@ -31,6 +31,9 @@ class Settings(BaseModel):
     chroma_url: str | None = None
     collection: str = DEFAULT_COLLECTION
     extra_corpus: list[Path] = Field(default_factory=list)
+    # Where interview sessions live: None or "sqlite" for <home>/sessions.sqlite, "sqlite:///file",
+    # or "postgresql://user:password@host:5432/db" (bot/interview/backends.py).
+    sessions_url: str | None = None
 
     @property
     def chroma_path(self) -> Path:
@@ -45,6 +48,7 @@ class Settings(BaseModel):
             "chroma_url": os.environ.get("SOCIAL_AUDIT_CHROMA_URL") or None,
             "collection": os.environ.get("SOCIAL_AUDIT_COLLECTION") or DEFAULT_COLLECTION,
             "extra_corpus": _split_paths(os.environ.get("SOCIAL_AUDIT_CORPUS")),
+            "sessions_url": os.environ.get("SOCIAL_AUDIT_SESSIONS") or None,
         }
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(env)

@@ -12,6 +12,11 @@ Rules worth knowing:
 - ``parse_amount`` normalises a rate to per month: a week ×52/12, a day ×365/12, a year ÷12.
 - Several different values in one answer give None (no guessing which one was meant), except for
   response times, where the first one stated wins ("within an hour, sometimes the next day").
+- ``parse_frequency`` gives posts per week: "a day" counts 7 days (posting has no weekends off).
+
+For callers that read several fields out of one message (the interview), ``phrase_matcher`` and
+``find_phrases`` match their own labelled vocabularies by the same rules, and ``negated`` and
+``periods`` expose the negation and rate words of answers.yaml.
 """
 
 from __future__ import annotations
@@ -135,10 +140,12 @@ def _labelled(table: Mapping[str, Any], with_names: bool = False) -> _Matcher:
     return _compile(tuple(entries))
 
 
+@lru_cache(maxsize=64)
 def _vocab(key: str) -> _Matcher:
     return _labelled(_data()[key])
 
 
+@lru_cache(maxsize=64)
 def _flat(key: str) -> _Matcher:
     return _compile(tuple((normalise(p), key) for p in _phrases(_data()[key])))
 
@@ -216,11 +223,15 @@ def _lone_x(norm: str, start: int, end: int) -> bool:
     return norm[:start].rstrip()[-1:].isdigit() or norm[end:].lstrip()[:1].isdigit()
 
 
+def channel_spans(text: str) -> list[Span]:
+    """(start, end, channel) of each channel named and not negated, in ``normalise(text)``."""
+    norm = normalise(text)
+    return [span for span in _mentions(norm, _vocab("channels")) if not _lone_x(norm, span[0], span[1])]
+
+
 def parse_channels(text: str) -> set[str]:
     """Canonical channel names mentioned and not negated (see ``bot.profile.CHANNELS``)."""
-    norm = normalise(text)
-    found = _mentions(norm, _vocab("channels"))
-    return {label for start, end, label in found if not _lone_x(norm, start, end)}
+    return {label for *_, label in channel_spans(text)}
 
 
 def parse_sales_model(text: str) -> str | None:
@@ -236,15 +247,18 @@ def parse_close_channels(text: str) -> set[str]:
     return {label for *_, label in _mentions(normalise(text), _vocab("close_channels"))}
 
 
+@lru_cache(maxsize=32)
+def _named_choices(name: str) -> tuple[_Matcher, tuple[str, ...]]:
+    table: Mapping[str, Any] = _data()["choices"][name]
+    return _labelled(table, with_names=True), tuple(table)
+
+
 def _choice_matcher(options: Options) -> tuple[_Matcher, tuple[str, ...]]:
     if isinstance(options, str):
-        choices = _data()["choices"]
-        if options not in choices:
-            raise UnknownNameError("choice set", options, sorted(choices))
-        table: Mapping[str, Any] = choices[options]
-    else:
-        table = options
-    return _labelled(table, with_names=True), tuple(table)
+        if options not in _data()["choices"]:
+            raise UnknownNameError("choice set", options, sorted(_data()["choices"]))
+        return _named_choices(options)
+    return _labelled(options, with_names=True), tuple(options)
 
 
 def parse_choices(text: str, options: Options) -> set[str]:
@@ -521,3 +535,104 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
         return None
     currency = next((a.currency for a in amounts if a.currency), None)
     return replace(amounts[0], currency=currency)
+
+
+# Posting frequency and counts.
+
+_POSTS_PER_WEEK = {"day": 7.0, "every_day": 7.0, "week": 1.0, "month": 12 / 52, "year": 1 / 52}
+
+
+@lru_cache(maxsize=1)
+def _frequency_regex() -> re.Pattern[str]:
+    words = "|".join(_body(w) for w in sorted(_number_words(), key=len, reverse=True))
+    counted = _longest_first(_phrases(_data()["post_counts"]))
+    once = _longest_first(p for node in _data()["once"].values() for p in _phrases(node))
+    joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
+    return re.compile(rf"(?<![\w.,])(?:(?P<n>{_NUM}|(?:{words})(?=[\s\-]))"
+                      rf"(?:\s*(?:{joiner})\s*(?P<m>{_NUM}))?\s*(?P<t>{counted})?|(?P<once>{once}))(?!\w)")
+
+
+@lru_cache(maxsize=1)
+def _once_values() -> dict[str, float]:
+    return {normalise(p): float(value) for value, node in _data()["once"].items() for p in _phrases(node)}
+
+
+def _rate_after(norm: str, end: int, periods: list[Span]) -> str | None:
+    """The rate phrase that follows position ``end`` with nothing but spaces between."""
+    return next((label for start, _, label in periods if start >= end and not norm[end:start].strip()), None)
+
+
+def parse_frequency(text: str) -> float | None:
+    """Posts per week: "3 times a week", "3x/week", "5 posts a month", "twice a day", "daily",
+    "kolme kertaa viikossa". None when no rate is said, or several different ones."""
+    norm = normalise(text)
+    periods = _vocab("periods").find(norm)
+    found: set[float] = set()
+    counted = False
+    for m in _frequency_regex().finditer(norm):
+        if m.group("once"):
+            count = _once_values()[" ".join(m.group("once").split())]
+        elif m.group("t") or m.group("n")[:1].isdigit():
+            count = _read(m.group("n"))
+            if m.group("m"):
+                count = (count + _read(m.group("m"))) / 2
+        else:
+            continue
+        period = _rate_after(norm, m.end(), periods)
+        if period is not None and math.isfinite(count):
+            counted = True
+            found.add(round(count * _POSTS_PER_WEEK[period], 4))
+    if not counted:  # "daily", "every week": one post per period named
+        named = {label for *_, label in periods}
+        if len(named) == 1 and not re.search(r"[0-9]", norm):
+            found.add(round(_POSTS_PER_WEEK[named.pop()], 4))
+    return found.pop() if len(found) == 1 else None
+
+
+def parse_count(text: str, lang: str | None = None) -> int | None:
+    """A number of people or things ("about 800 subscribers", "2k", "1 200"); None for money,
+    for a rate, or when the answer gives no number."""
+    amount = parse_amount(text, lang)
+    if amount is None or amount.currency is not None or amount.monthly:
+        return None
+    return int(round(amount.mid))
+
+
+# Phrases: matching a caller's own vocabulary by the rules of answers.yaml.
+
+PhraseMatcher = _Matcher
+
+
+def phrase_matcher(table: Mapping[str, Any]) -> PhraseMatcher:
+    """Compile ``{label: phrases}`` (phrases a list, or lists per language) once, for ``find_phrases``."""
+    return _labelled(table)
+
+
+def find_phrases(text: str, matcher: PhraseMatcher) -> list[Span]:
+    """(start, end, label) of each phrase found in ``normalise(text)``, in order; no negation rules."""
+    return matcher.find(normalise(text))
+
+
+def negated(text: str, start: int, end: int | None = None) -> bool:
+    """Whether a negator ("not", "inte", "ei", …) stands just before position ``start`` of
+    ``normalise(text)``, in the same stretch of meaning; with ``end`` (the end of a verb), also
+    just after it, where Scandinavian, German and Afrikaans put it ("vi raderar aldrig", "wir
+    löschen sie nie"), or inside the span ("tar aldrig bort")."""
+    norm = normalise(text)
+    for offset, clause in _clauses(norm):
+        if offset <= start <= offset + len(clause):
+            negators = _flat("negators").find(clause)
+            inside = end is not None and any(start - offset <= s < end - offset for s, _, _ in negators)
+            if inside or _negated(clause, start - offset, negators):
+                return True
+            if end is None:
+                return False
+            after = end - offset
+            return any(s >= after and "," not in clause[after:s] and len(_WORD.findall(clause[after:s])) <= 2
+                       for s, _, _ in negators)
+    return False
+
+
+def periods(text: str) -> set[str]:
+    """The rates named in the text: day, every_day, week, month, year."""
+    return {label for *_, label in _vocab("periods").find(normalise(text))}

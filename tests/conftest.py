@@ -96,3 +96,24 @@ def write(folder: Path, name: str, text: str) -> Path:
     path = folder / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A real PostgreSQL server on loopback for the whole run (tests/pg.py); skipped only when
+    no PostgreSQL binaries are installed."""
+    from tests.pg import bin_dir, postgres_server
+
+    binaries = bin_dir()
+    if binaries is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)")
+    with postgres_server(binaries) as server:
+        yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: Any) -> Iterator[str]:
+    """A fresh, empty database on that server, dropped after the test."""
+    url = pg_server.create_db()
+    yield url
+    pg_server.drop_db(url)

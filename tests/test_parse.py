@@ -486,3 +486,66 @@ def test_every_parser_accepts_any_text(text: str) -> None:
     assert parse_choices(text, "goals") <= set(_data()["choices"]["goals"])
     cycle = parse_sales_cycle(text)
     assert cycle is None or (cycle.category in CYCLES and (cycle.days is None or cycle.days >= 0))
+
+
+# Posting frequency, counts, and the helpers for callers with their own vocabularies.
+
+@pytest.mark.parametrize("text, per_week", [
+    ("3 times a week", 3), ("3x/week", 3), ("twice a month", 24 / 52), ("daily", 7), ("every day", 7),
+    ("3-4 times a week", 3.5), ("tre gånger i veckan", 3), ("en gång i veckan", 1), ("to gange om ugen", 2),
+    ("2 ganger i uka", 2), ("kolme kertaa viikossa", 3), ("kerran viikossa", 1), ("zweimal pro Woche", 2),
+    ("drie keer per week", 3), ("5 posts a month", 60 / 52),
+])
+def test_posting_frequency(text: str, per_week: float) -> None:
+    from bot.parse import parse_frequency
+
+    assert parse_frequency(text) == pytest.approx(per_week, rel=1e-3)
+
+
+@pytest.mark.parametrize("text", ["5 hours a week", "we post on facebook", "in 2019", "3 a week and 5 a day"])
+def test_no_posting_frequency(text: str) -> None:
+    from bot.parse import parse_frequency
+
+    assert parse_frequency(text) is None
+
+
+@pytest.mark.parametrize("text, count", [
+    ("about 800 subscribers", 800), ("2k", 2000), ("1 200", 1200), ("around 1,500 people", 1500), ("none", 0),
+])
+def test_counts(text: str, count: int) -> None:
+    from bot.parse import parse_count
+
+    assert parse_count(text) == count
+
+
+@pytest.mark.parametrize("text", ["500 €", "a few hundred", "200 per month"])
+def test_no_count(text: str) -> None:
+    from bot.parse import parse_count
+
+    assert parse_count(text) is None
+
+
+def test_negation_before_after_and_inside_a_phrase() -> None:
+    from bot.parse import negated
+
+    def at(text: str, word: str) -> bool:
+        start = normalise(text).index(word)
+        return negated(text, start, start + len(word))
+
+    assert at("we don't have a newsletter", "newsletter")
+    assert not at("we have a newsletter", "newsletter")
+    assert at("vi raderar aldrig kritik", "raderar")
+    assert at("wir löschen sie nie", "löschen")
+    assert at("vi tar aldrig bort kritik", "tar aldrig bort")
+    assert not at("vi raderar kritik, aldrig beröm", "raderar")
+    assert not negated("vi raderar aldrig kritik", normalise("vi raderar aldrig kritik").index("raderar"))
+
+
+def test_phrases_channels_and_periods_for_other_callers() -> None:
+    from bot.parse import channel_spans, find_phrases, periods, phrase_matcher
+
+    matcher = phrase_matcher({"ads": {"en": ["ad", "ads", "advert*"], "sv": ["annons*"]}})
+    assert [label for *_, label in find_phrases("Ads? Vi annonserar sällan", matcher)] == ["ads", "ads"]
+    assert [(label, start) for start, _, label in channel_spans("Facebook and Insta, but not TikTok")] == [
+        ("facebook", 0), ("instagram", 13)]
+    assert periods("5 hours a week and 100 € per month") == {"week", "month"}

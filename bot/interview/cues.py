@@ -1,0 +1,66 @@
+"""Cue words (``bot/data/cues.yaml``): which field a stretch of a message talks about.
+
+A message in one language is matched against that language's cues and the English ones.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.parse import PhraseMatcher, find_phrases, phrase_matcher
+
+Spans = dict[str, list[tuple[int, int, str]]]
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(
+        (resources.files("bot") / "data" / "cues.yaml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def _phrases(table: dict[str, list[str]], lang: str) -> list[str]:
+    return [*table.get(lang, []), *(table.get("en", []) if lang != "en" else [])]
+
+
+@lru_cache(maxsize=256)
+def matcher(key: str, lang: str) -> PhraseMatcher:
+    """One cue key's phrases in ``lang`` and English."""
+    table = data()["consumer_venues"] if key == "consumer_venues" else data()["cues"][key]
+    return phrase_matcher({key: _phrases(table, lang)})
+
+
+def cues(text: str, lang: str) -> Spans:
+    """Every cue key found in ``text`` (already normalised: ``bot.parse.normalise``), with its spans."""
+    found: Spans = {}
+    for key in data()["cues"]:
+        spans = matcher(key, lang).find(text)
+        if spans:
+            found[key] = spans
+    return found
+
+
+def venue(text: str, lang: str) -> bool:
+    return bool(find_phrases(text, matcher("consumer_venues", lang)))
+
+
+@lru_cache(maxsize=16)
+def _interrogatives(lang: str) -> frozenset[str]:
+    return frozenset(w.casefold() for w in _phrases(data()["interrogatives"], lang))
+
+
+def looks_like_question(text: str, lang: str) -> bool:
+    """A question mark, or a first word that opens a question ("why", "hur", "miksi", "onko")."""
+    if "?" in text:
+        return bool(text.strip().strip("?").strip())
+    first = re.match(r"\s*([^\W\d_]+(?:'[^\W\d_]+)?)", text.casefold())
+    if not first:
+        return False
+    word = first.group(1)
+    finnish = lang == "fi" and len(word) > 3 and word.endswith(("ko", "kö"))
+    return word in _interrogatives(lang) or finnish

@@ -1,0 +1,347 @@
+"""The interview, one user turn at a time: ``start`` and ``step`` are pure functions of the state
+(no I/O besides the retriever and chat model passed in the ``Context``).
+
+A step reads the message (``read``), answers a side question from the corpus and asks again,
+or applies what was read to the profile: noticing contradictions (the user is asked which value
+is right), applying corrections, respecting skips and refusals; then asks the next question the
+policy gives, or ends the interview when none is left.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot import lang as language
+from bot.citations import Citation, number
+from bot.interview import messages as msg
+from bot.interview.cues import looks_like_question
+from bot.interview.errors import EditError
+from bot.interview.policy import Question, load
+from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
+from bot.interview.side import anchor_citation, side_answer
+from bot.interview.state import Conflict, Context, InterviewState, Reply, Turn
+from bot.parse import normalise, parse_skip
+from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status
+
+_SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
+_SCANDINAVIAN = {"sv", "da", "nb"}
+_SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages (da/nb/sv)
+
+
+# -- small pure helpers ----------------------------------------------------------------------
+
+def follow_language(current: str, text: str) -> str:
+    """The user's language: the detected one when the message says enough, else ``current``."""
+    detected = language.detect(text)
+    if detected is None or detected == current or detected not in msg.LANGS:
+        return current
+    if {detected, current} <= _SCANDINAVIAN:
+        scores = language.scores(text)
+        if scores[detected] - scores.get(current, 0.0) < _SWITCH_MARGIN:
+            return current
+    return detected
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal as answers: numbers within 1%, amounts alike, cycles of one category."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(a - b) <= 0.01 * max(1.0, abs(b))
+    if isinstance(a, Amount) and isinstance(b, Amount):
+        currencies = a.currency == b.currency or None in (a.currency, b.currency)
+        highs = (a.high is None) == (b.high is None) and same(a.high or 0.0, b.high or 0.0)
+        return currencies and highs and same(a.value, b.value) and a.monthly == b.monthly
+    if isinstance(a, SalesCycle) and isinstance(b, SalesCycle):
+        return a.category == b.category
+    return bool(a == b)
+
+
+def _fact(path: str, value: Any, status: str, lang: str) -> str:
+    shown = msg.show(path, value, lang)
+    if status == "inferred":
+        shown += f" ({msg.word('assumed', lang)})"
+    return f"{msg.field_name(path, lang)}: {shown}"
+
+
+def _settled(profile: Profile, path: str) -> bool:
+    return profile.get(path).status in SETTLED
+
+
+# -- composing a reply -----------------------------------------------------------------------
+
+def _ask_parts(question: Question, profile: Profile, lang: str, ctx: Context,
+               citations: list[Citation]) -> list[str]:
+    parts = [question.ask(profile, lang)]
+    why = msg.pick(question.why, lang)
+    citation = anchor_citation(question.anchor, ctx)
+    if citation is not None:
+        citations.append(citation)
+        parts.append(msg.render("why_cited", lang, why=why, n=number(citations)[citation]))
+    else:
+        parts.append(msg.render("why", lang, why=why))
+    return parts
+
+
+def _reply(state: InterviewState, parts: list[str], ctx: Context, ask: Question | None = None,
+           citations: list[Citation] | None = None,
+           quick: tuple[str, ...] = ()) -> tuple[InterviewState, Reply]:
+    cited = list(citations or [])
+    if ask is not None:
+        parts = [*parts, *_ask_parts(ask, state.profile, state.lang, ctx, cited)]
+        quick = quick or ask.quick_replies(state.lang)
+    reply = Reply("\n\n".join(p for p in parts if p), state.lang, quick, tuple(cited),
+                  ask.id if ask else None, state.done)
+    return state.with_turn(reply.turn()), reply
+
+
+def _pending(state: InterviewState) -> Question | None:
+    return load().question(state.pending) if state.pending else None
+
+
+def _previous(state: InterviewState) -> Question | None:
+    """The question answered before the pending one (what a correction most likely means)."""
+    asked = [q for q in state.asked if q != state.pending]
+    return load().question(asked[-1]) if asked else None
+
+
+# -- start -----------------------------------------------------------------------------------
+
+def start(lang: str | None = None, ctx: Context | None = None) -> tuple[InterviewState, Reply]:
+    """A new interview in ``lang`` (default English): the greeting and the first question."""
+    lang = lang if lang in msg.LANGS else "en"
+    profile = Profile()
+    first = load().next_question(profile, ())
+    assert first is not None, "the policy has no first question"
+    state = InterviewState(profile, (), lang, (first.id,), first.id, False)
+    return _reply(state, [msg.render("greeting", lang)], ctx or Context(), ask=first)
+
+
+# -- applying what was read ------------------------------------------------------------------
+
+def _merge_value(profile: Profile, found: Found, correction: bool) -> tuple[Any, str]:
+    """(value to store, what happened): "new", "same", "union", "corrected" or "conflict"."""
+    leaf = profile.get(found.path)
+    if leaf.status == "inferred" or leaf.status not in SETTLED:
+        return found.value, "new"
+    if found.status == "inferred" or same(leaf.value, found.value):
+        return leaf.value, "same"
+    if correction:
+        return found.value, "corrected"
+    if isinstance(leaf.value, frozenset):  # a list said in passing adds to the list
+        return leaf.value | found.value, "union" if not found.value <= leaf.value else "same"
+    return found.value, "conflict"
+
+
+def _apply(state: InterviewState, reading: Reading, text: str) -> tuple[InterviewState, list[str], list[str]]:
+    """The profile updated with what was read, the facts noted and the corrections made. A clash
+    with a settled answer becomes the state's ``conflict``."""
+    profile, notes, corrections, conflict = state.profile, [], [], None
+    for f in reading.found:
+        if f.status == "inferred" and profile.get(f.path).source_message is not None:
+            continue  # an inference never overrides anything the user said, even "don't know"
+        value, what = _merge_value(profile, f, reading.correction)
+        if what == "conflict" and conflict is None:
+            leaf = profile.get(f.path)
+            conflict = Conflict(f.path, f.value, text)
+            profile = profile.with_answer(f.path, leaf.value, "contradicted", leaf.source_message)
+        if what in ("conflict", "same"):
+            continue
+        status: Status = f.status if what == "new" else "answered"
+        profile = profile.with_answer(f.path, value, status, text)
+        if what == "corrected":
+            corrections.append(msg.render("corrected", state.lang, field=msg.field_name(f.path, state.lang),
+                                          value=msg.show(f.path, value, state.lang)))
+        else:
+            notes.append(_fact(f.path, value, status, state.lang))
+    return replace(state, profile=_infer_owners(profile), conflict=conflict), notes, corrections
+
+
+def _infer_owners(profile: Profile) -> Profile:
+    """The owner answers comments herself: social media is the management's, marked inferred."""
+    owners = profile.get("ownership.owners")
+    if profile.get("resources.responder").value == "owner" and _settled(profile, "resources.responder") \
+            and owners.status == "unknown" and owners.source_message is None:
+        return profile.with_answer("ownership.owners", frozenset({"management"}), "inferred")
+    return profile
+
+
+def _close_pending(state: InterviewState, text: str, status: Status) -> InterviewState:
+    """Mark what the pending question asked and did not get: skipped, refused, or unknown."""
+    question = _pending(state)
+    if question is None:
+        return state
+    profile = state.profile
+    for path in profile.missing(question.fills(profile)):
+        if profile.get(path).status != "contradicted":
+            profile = profile.with_answer(path, None, status, text)
+    return replace(state, profile=profile)
+
+
+# -- moving on -------------------------------------------------------------------------------
+
+def _open_topics(state: InterviewState) -> list[str]:
+    """Topics of applicable questions with something not settled: skipped, refused, unknown,
+    contradicted, or never asked because of the cap."""
+    profile = state.profile
+    return [msg.pick(q.topic, state.lang) for q in load().questions
+            if q.applies(profile) and any(not _settled(profile, p) for p in q.fills(profile))]
+
+
+def _advance(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+    """Ask the next question, or finish."""
+    policy = load()
+    question = policy.next_question(state.profile, state.asked)
+    if question is None:
+        state = replace(state, pending=None, done=True, retries=0)
+        topics = _open_topics(state)
+        closing = [msg.render("done", state.lang)]
+        if topics:
+            closing.append(msg.render("done_open", state.lang, topics=", ".join(topics)))
+        return _reply(state, [*parts, " ".join(closing)], ctx)
+    state = replace(state, asked=(*state.asked, question.id), pending=question.id, done=False, retries=0)
+    return _reply(state, parts, ctx, ask=question)
+
+
+def _conflict_reply(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+    conflict = state.conflict
+    assert conflict is not None
+    old = state.profile.get(conflict.path).value
+    shown_old, shown_new = (msg.show(conflict.path, v, state.lang) for v in (old, conflict.new))
+    text = msg.render("conflict", state.lang, old=shown_old, new=shown_new,
+                      field=msg.field_name(conflict.path, state.lang))
+    return _reply(state, [*parts, text], ctx, quick=(shown_old, shown_new))
+
+
+def _continue(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+    """After an answer: the pending question again if it is still open, else the next one."""
+    question = _pending(state)
+    if question is not None and state.profile.missing(question.fills(state.profile)):
+        return _reply(state, parts, ctx, ask=question)
+    return _advance(state, parts, ctx)
+
+
+# -- the step --------------------------------------------------------------------------------
+
+def _side(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    parts, citations = side_answer(text, state.lang, ctx)
+    question = _pending(state)
+    if state.conflict is not None:
+        return _conflict_reply(state, parts + [msg.render("back", state.lang)], ctx)
+    if question is None:
+        return _reply(state, parts, ctx, citations=citations)
+    return _reply(state, [*parts, msg.render("back", state.lang)], ctx, ask=question, citations=citations)
+
+
+def _choose(state: InterviewState, text: str, conflict: Conflict) -> Any | None:
+    """Which value the user picked: a quick reply, "1"/"2", or a value read from the answer."""
+    old = state.profile.get(conflict.path).value
+    options = [old, conflict.new]
+    norm = normalise(text).strip(" .!")
+    for i, value in enumerate(options):
+        if norm in (normalise(msg.show(conflict.path, value, state.lang)), str(i + 1)):
+            return value
+    value = answer_value(conflict.path, text, state.lang)
+    if value is None:
+        return None
+    return next((v for v in options if same(v, value)), value)
+
+
+def _resolve(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    conflict = state.conflict
+    assert conflict is not None
+    chosen = _choose(state, text, conflict)
+    if chosen is None and looks_like_question(text, state.lang):
+        return _side(state, text, ctx)
+    field = msg.field_name(conflict.path, state.lang)
+    if chosen is None and conflict.tries == 0:
+        state = replace(state, conflict=replace(conflict, tries=1))
+        return _conflict_reply(state, [msg.render("clarify", state.lang)], ctx)
+    if chosen is None:
+        return _continue(replace(state, conflict=None),
+                         [msg.render("conflict_unclear", state.lang, field=field)], ctx)
+    profile = state.profile.with_answer(conflict.path, chosen, "answered", text)
+    note = msg.render("resolved", state.lang, field=field, value=msg.show(conflict.path, chosen, state.lang))
+    return _continue(replace(state, profile=profile, conflict=None), [note], ctx)
+
+
+def _answer(state: InterviewState, reading: Reading, text: str,
+            ctx: Context) -> tuple[InterviewState, Reply]:
+    question = _pending(state)
+    fills = set(question.fills(state.profile)) if question else set()
+    state, notes, corrections = _apply(state, reading, text)
+    parts = [msg.render("noted", state.lang, facts="; ".join(notes).rstrip("."))] if notes else []
+    parts += corrections
+    notes += corrections
+    if reading.skip is not None and question is not None:
+        state = _close_pending(state, text, _SKIP_STATUS[reading.skip])
+        parts.append(msg.render(reading.skip, state.lang))
+    elif any(f.path in fills for f in reading.found):
+        state = _close_pending(state, text, "unknown")  # asked, answered in part: the rest unsaid
+    elif question is not None and not notes and state.conflict is None:
+        if state.retries == 0:
+            state = replace(state, retries=1)
+            return _reply(state, [msg.render("clarify", state.lang)], ctx, ask=question)
+        state = _close_pending(state, text, "unknown")
+        parts.append(msg.render("not_understood", state.lang))
+    elif question is None and not notes and state.conflict is None:
+        return _reply(state, [msg.render("after_done", state.lang)], ctx)
+    if state.conflict is not None:
+        return _conflict_reply(state, parts, ctx)
+    return _continue(state, parts, ctx)
+
+
+def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """One user turn: the new state and the bot's reply."""
+    text = " ".join(message.split())
+    lang = follow_language(state.lang, text)
+    state = replace(state.with_turn(Turn("user", text, lang)), lang=lang)
+    if not text:
+        return _reply(state, [msg.render("empty", lang)], ctx, ask=_pending(state))
+    if state.conflict is not None:
+        return _resolve(state, text, ctx)
+    reading = read(text, lang, state.profile, _pending(state), _previous(state))
+    if ctx.llm is not None and not reading.question and reading.skip is None:
+        from bot.interview.extract_llm import cross_check
+
+        reading = cross_check(reading, text, lang, state.profile, _pending(state), ctx.llm)
+    if reading.question:
+        return _side(state, text, ctx)
+    return _answer(state, reading, text, ctx)
+
+
+def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> InterviewState:
+    """The user edits one profile field directly (the web app's form). Raises ``EditError``."""
+    if path not in EDITABLE:
+        raise EditError(f"{path!r} cannot be edited; choose one of: {', '.join(EDITABLE)}")
+    skip = parse_skip(raw_answer)
+    if skip is not None:
+        profile = state.profile.with_answer(path, None, _SKIP_STATUS[skip], raw_answer)
+    else:
+        value = answer_value(path, raw_answer, state.lang)
+        if value is None:
+            raise EditError(f"could not read {raw_answer!r} as {msg.field_name(path, 'en')}; "
+                            "write it as you would answer the question, e.g. '5 hours a week'")
+        profile = state.profile.with_answer(path, value, "answered", raw_answer)
+    conflict = state.conflict if state.conflict and state.conflict.path != path else None
+    state = replace(state, profile=profile, conflict=conflict)
+    pending = _pending(state)
+    settled = pending is not None and not profile.missing(pending.fills(profile))
+    reopened = state.done and load().next_question(profile, state.asked) is not None
+    if conflict is None and (settled or reopened):  # move on: the next question, or the end
+        return _advance(state, [], ctx)[0]
+    return state
+
+
+def set_lang(state: InterviewState, lang: str, ctx: Context) -> tuple[InterviewState, Reply | None]:
+    """Switch the conversation's language; the open question is asked again in it."""
+    if lang not in msg.LANGS:
+        raise EditError(f"unknown language {lang!r}; choose one of: {', '.join(msg.LANGS)}")
+    state = replace(state, lang=lang)
+    if state.conflict is not None:
+        return _conflict_reply(state, [], ctx)
+    question = _pending(state)
+    if question is None:
+        return state, None
+    return _reply(state, [], ctx, ask=question)

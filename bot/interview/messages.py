@@ -1,0 +1,125 @@
+"""What the interviewer says: message templates per language, rendered strictly, and values shown back.
+
+Templates live in ``bot/data/interview_messages.yaml``. ``render`` fails on a missing variable
+(never prints a "{name}" to a user); languages without a template of a key fall back to English.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.profile import Amount, SalesCycle, kind_of
+
+LANGS = ("en", "sv", "da", "nb", "fi", "de", "af")
+REQUIRED_LANGS = ("en", "sv", "da", "nb", "fi")
+_OPTION_SETS = {"sales.model": "sales_model", "sales.close_channels": "close_channels",
+                "resources.responder": "responder", "channels.used": "channels", "goals": "goals",
+                "ownership.owners": "owners"}
+
+
+class MessageError(KeyError):
+    """A template was rendered without one of its variables, or does not exist."""
+
+
+@lru_cache(maxsize=1)
+def data() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load(
+        (resources.files("bot") / "data" / "interview_messages.yaml").read_text(encoding="utf-8"))
+    return loaded
+
+
+def variables(template: str) -> set[str]:
+    """The names a template uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def pick(table: Mapping[str, str], lang: str) -> str:
+    """The entry for ``lang``, else the one every language shares ("all"), else English."""
+    for key in (lang, "all", "en"):
+        if key in table:
+            return str(table[key])
+    raise MessageError(f"no text in {lang!r} or English: {dict(table)!r}")
+
+
+def fill(template: str, values: Mapping[str, Any]) -> str:
+    """``template`` with ``values``; a missing variable is an error, not a blank."""
+    missing = variables(template) - set(values)
+    if missing:
+        raise MessageError(f"template {template!r} needs {', '.join(sorted(missing))}")
+    return template.format_map(dict(values))
+
+
+def render(key: str, lang: str, **values: Any) -> str:
+    table = data()["messages"].get(key)
+    if table is None:
+        raise MessageError(f"no message {key!r}")
+    return fill(pick(table, lang), values)
+
+
+def word(key: str, lang: str) -> str:
+    return pick(data()["words"][key], lang)
+
+
+def join(items: Iterable[str], lang: str) -> str:
+    """"a, b and c" in the language."""
+    parts = list(items)
+    if len(parts) <= 1:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {word('and', lang)} {parts[-1]}"
+
+
+def option(kind: str, name: str, lang: str) -> str:
+    return pick(data()["options"][kind][name], lang)
+
+
+def field_name(path: str, lang: str) -> str:
+    """The name of a profile field for a user ("response time"), per-channel ones with the channel."""
+    fields = data()["fields"]
+    parts = path.split(".")
+    if parts[0] == "channels" and len(parts) == 3:
+        channel = option("channels", parts[1], lang)
+        return fill(pick(fields[f"channel.{parts[2]}"], lang), {"channel": channel})
+    return pick(fields[path], lang)
+
+
+def _number(value: float) -> str:
+    text = f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return text.replace(",", "\u202f")
+
+
+def _amount(value: Amount, lang: str) -> str:
+    shown = _number(value.value) + (f"–{_number(value.high)}" if value.high is not None else "")
+    shown += f" {value.currency}" if value.currency else ""
+    return fill(pick(data()["units"]["per_month"], lang), {"amount": shown}) if value.monthly else shown
+
+
+def show(path: str, value: Any, lang: str) -> str:
+    """A value as the user would say it: "5 h a week", "Facebook and Instagram", "yes"."""
+    units = data()["units"]
+    leaf = path.rsplit(".", 1)[-1]
+    kind = kind_of(path).name
+    if isinstance(value, Amount):
+        return _amount(value, lang)
+    if isinstance(value, SalesCycle):
+        name = option("cycles", value.category, lang)
+        days = fill(pick(units["days"], lang), {"n": _number(value.days)}) if value.days else ""
+        return f"{name} ({days})" if days else name
+    if isinstance(value, bool):
+        return word("yes" if value else "no", lang)
+    if kind in ("set", "choice"):
+        names = sorted(value) if kind == "set" else [value]
+        sets = "purposes" if leaf == "purposes" else _OPTION_SETS.get(path, "")
+        shown = [option(sets, n, lang) if sets else str(n) for n in names]
+        return join(shown, lang) if shown else word("none", lang)
+    if kind == "number":
+        unit = {"hours_per_week": "hours_per_week", "response_time": "hours", "frequency": "per_week"}
+        if leaf in unit:
+            return fill(pick(units[unit[leaf]], lang), {"n": _number(float(value))})
+        return _number(float(value))
+    return _number(value) if isinstance(value, int) else str(value)

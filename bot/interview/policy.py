@@ -1,0 +1,154 @@
+"""The question policy: which question to ask next, as a pure function of the profile.
+
+Questions, their order, conditions and texts are data (``bot/data/interview.yaml``). A question
+is asked at most once, only while its condition holds and a path it fills is still missing
+(``Profile.missing``: never answered, or contradicted), and never after ``max_questions``.
+Answers that settle a path in passing (a user who says everything at once) remove its question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.interview.messages import fill, join, option, pick
+from bot.profile import CHANNELS, SETTLED, Profile
+
+SOCIAL = ("facebook", "instagram", "linkedin", "twitter", "tiktok", "youtube", "snapchat", "pinterest")
+CHANNEL_FILLS = {"channel_frequency": "frequency", "channel_purposes": "purposes"}
+
+
+def _value(profile: Profile, path: str) -> Any:
+    leaf = profile.get(path)
+    return leaf.value if leaf.status in SETTLED else None
+
+
+def social_in_use(profile: Profile) -> tuple[str, ...]:
+    """The social platforms the profile says are in use, in ``CHANNELS`` order."""
+    used = _value(profile, "channels.used") or frozenset()
+    return tuple(c for c in CHANNELS if c in used and c in SOCIAL)
+
+
+def _social(profile: Profile) -> bool:
+    """Social channels are, or may be, in use: unknown counts as maybe."""
+    used = _value(profile, "channels.used")
+    return used is None or bool(set(used) & set(SOCIAL))
+
+
+CONDITIONS: dict[str, Callable[[Profile], bool]] = {
+    "always": lambda p: True,
+    "b2b": lambda p: _value(p, "sales.model") in ("b2b", "both"),
+    "social": _social,
+    "social_known": lambda p: bool(social_in_use(p)),
+    "responds": lambda p: _social(p) and _value(p, "resources.responder") != "nobody",
+    "has_list": lambda p: _value(p, "email_list.has_list") is True,
+}
+
+
+@dataclass(frozen=True)
+class Anchor:
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    fills_spec: tuple[str, ...]
+    also_spec: tuple[str, ...]
+    when: str
+    anchor: Anchor
+    text: Mapping[str, str]
+    why: Mapping[str, str]
+    topic: Mapping[str, str]
+    quick: Mapping[str, tuple[str, ...]]
+
+    def applies(self, profile: Profile) -> bool:
+        return CONDITIONS[self.when](profile)
+
+    def fills(self, profile: Profile) -> tuple[str, ...]:
+        """The profile paths this question asks for (per-channel ones for the channels in use)."""
+        return _expand(self.fills_spec, profile)
+
+    def also(self, profile: Profile) -> tuple[str, ...]:
+        """Paths its answer is read for without cue words, beyond ``fills``."""
+        return _expand(self.also_spec, profile)
+
+    def quick_replies(self, lang: str) -> tuple[str, ...]:
+        return self.quick.get(lang) or self.quick["en"]
+
+    def ask(self, profile: Profile, lang: str) -> str:
+        """The question in ``lang``; ``{channels}`` names the channels it still asks about."""
+        names = self._open_channels(profile) or list(social_in_use(profile))
+        channels = join([option("channels", c, lang) for c in names], lang)
+        return fill(pick(self.text, lang), {"channels": channels} if names else {})
+
+    def _open_channels(self, profile: Profile) -> list[str]:
+        if not any(spec in CHANNEL_FILLS for spec in self.fills_spec):
+            return []
+        open_paths = set(profile.missing(self.fills(profile)))
+        return [c for c in social_in_use(profile) if any(p.startswith(f"channels.{c}.") for p in open_paths)]
+
+
+def _expand(specs: tuple[str, ...], profile: Profile) -> tuple[str, ...]:
+    out: list[str] = []
+    for spec in specs:
+        if spec in CHANNEL_FILLS:
+            out += [f"channels.{c}.{CHANNEL_FILLS[spec]}" for c in social_in_use(profile)]
+        else:
+            out.append(spec)
+    return tuple(out)
+
+
+def _question(raw: dict[str, Any]) -> Question:
+    if raw["when"] not in CONDITIONS:
+        raise ValueError(f"question {raw['id']}: unknown condition {raw['when']!r}")
+    return Question(
+        id=raw["id"], fills_spec=tuple(raw["fills"]), also_spec=tuple(raw.get("also") or ()),
+        when=raw["when"], anchor=Anchor(**raw["anchor"]), text=raw["text"], why=raw["why"],
+        topic=raw["topic"], quick={lang: tuple(q) for lang, q in raw["quick"].items()})
+
+
+@dataclass(frozen=True)
+class Policy:
+    questions: tuple[Question, ...]
+    max_questions: int
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(f"no interview question {question_id!r}")
+
+    def next_question(self, profile: Profile, asked: tuple[str, ...]) -> Question | None:
+        """The first question still worth asking, or None when the interview is complete."""
+        if len(asked) >= self.max_questions:
+            return None
+        for q in self.questions:
+            if q.id not in asked and q.applies(profile) and profile.missing(q.fills(profile)):
+                return q
+        return None
+
+    def relevant_paths(self, profile: Profile) -> tuple[str, ...]:
+        """Every path some applicable question asks for: what a complete profile has settled."""
+        out: list[str] = []
+        for q in self.questions:
+            if q.applies(profile):
+                out += [p for p in q.fills(profile) if p not in out]
+        return tuple(out)
+
+    def unasked(self, profile: Profile, asked: tuple[str, ...]) -> tuple[Question, ...]:
+        """Questions that still apply but were never asked (the cap stopped them)."""
+        return tuple(q for q in self.questions
+                     if q.id not in asked and q.applies(profile) and profile.missing(q.fills(profile)))
+
+
+@lru_cache(maxsize=1)
+def load() -> Policy:
+    raw = yaml.safe_load((resources.files("bot") / "data" / "interview.yaml").read_text(encoding="utf-8"))
+    return Policy(tuple(_question(q) for q in raw["questions"]), int(raw["max_questions"]))

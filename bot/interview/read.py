@@ -1,0 +1,398 @@
+"""Reading one message: every profile field it states, and what kind of message it is. Pure.
+
+Every parser runs over every message, so one message that tells everything fills many fields.
+A field is read from a stretch of the message (a clause, or a sentence for lists) whose cue
+words say it talks about that field (``bot/data/cues.yaml``): "we answer within 2 hours" is a
+response time, "5 hours a week" time spent. The question just asked needs no cue: it is read
+from the whole message minus the stretches other fields claimed. A correction ("actually 5
+hours, not 2") is read for earlier answers instead of the question just asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import parse
+from bot.interview.cues import Spans, cues, looks_like_question, venue
+from bot.interview.policy import SOCIAL, Question
+from bot.parse import SkipKind, normalise, parse_yes_no
+from bot.profile import SETTLED, Amount, Profile, Status
+
+_SENTENCE = re.compile(r"[!?;\n]+|\.(?=\s|$)")
+_COORDINATORS = {"en": "and|but|while|whereas|plus", "sv": "och|men", "da": "og|men", "nb": "og|men",
+                 "fi": "ja|mutta|sekä", "de": "und|aber", "af": "en|maar"}
+_LIST_GLUE = re.compile(
+    r"[\s,&/+]*(?:and|och|og|ja|und|en|sekä|plus|both|båda|begge|molemmat|beide|albei)?[\s,&/+]*")
+_WORD_START = re.compile(r"^\S+")
+_TOPICS = ("comment", "deal", "sell", "email")  # cue keys a clause inherits from its sentence
+_NEGATED_NUMBER = re.compile(
+    r"(?:\b(?:not|no|inte|ej|ikke|ikkje|ei|nicht|kein|nie|instead of|rather than|istället för|"
+    r"i stället för|i stedet for|sijaan|statt|in plaas van)\s+)([0-9]+(?:[.,][0-9]+)?)(?:\s*[^\W\d_]+)?")
+
+
+@dataclass(frozen=True)
+class Found:
+    path: str
+    value: Any
+    status: Status = "answered"
+
+
+@dataclass(frozen=True)
+class Reading:
+    found: tuple[Found, ...] = ()
+    skip: SkipKind | None = None  # a skip, "don't know" or refusal of the question just asked
+    answered: bool = False  # something in the message answers the question just asked
+    correction: bool = False  # the message corrects an earlier answer
+    question: bool = False  # the message is a question (and answers nothing)
+
+
+# -- the fields: when a stretch talks about one, and how its value is read ---------------------
+
+Cues = Spans  # cue key -> spans; a key a clause inherits from its sentence has no spans
+
+
+def _polar(text: str, spans: list[tuple[int, int, str]] | None) -> bool | None:
+    """True where a cue stands un-negated ("we delete them"), False where negated ("we never
+    delete"), None without the cue."""
+    return None if not spans else not parse.negated(text, spans[0][0], spans[0][1])
+
+
+def _leading_yes_no(text: str) -> bool | None:
+    """A yes or no that opens the answer ("Nej, vi har ingen", "no plan"), not one deep inside."""
+    return parse_yes_no(re.split(r"[,.;:!?]", text, maxsplit=1)[0])
+
+
+def _nonempty(values: set[str]) -> frozenset[str] | None:
+    return frozenset(values) if values else None
+
+
+def _roi(text: str, c: Spans) -> bool | None:
+    if "long" in c:
+        return False
+    if "quick" in c:
+        return _polar(text, c["quick"])
+    cycle = parse.parse_sales_cycle(text)
+    if cycle is None or cycle.category == "months" and (cycle.days is None or 92 < cycle.days < 180):
+        return None
+    return cycle.category in ("instant", "days", "weeks", "months")
+
+
+def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
+    """Money for ads; read alongside another answer ("5 hours, 200 € on ads"), only money that says
+    so: a currency or a word for ads."""
+    amount = parse.parse_amount(text, lang)
+    if amount is not None and (primary or "ads" in c or amount.currency is not None):
+        return amount
+    if _polar(text, c.get("ads")) is False or (primary and _leading_yes_no(text) is False):
+        return Amount(0.0)
+    return None
+
+
+def _deal(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
+    """The first amount, read clause by clause: in "3 000 € and it takes about a month" the month
+    is the sales cycle, not a rate of the amount."""
+    for sentence in sentences(text):
+        for clause in clauses(sentence, lang):
+            amount = parse.parse_amount(clause, lang)
+            if amount is not None:
+                return amount
+    return None
+
+
+def _bool_answer(key: str, keep: str | None = None) -> Callable[[str, str, Spans, bool], Any]:
+    def read(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
+        if key in c:
+            return _polar(text, c[key])
+        if keep and keep in c:
+            return False
+        return _leading_yes_no(text) if primary else None
+    return read
+
+
+def _channels_answer(text: str, lang: str, c: Spans, primary: bool) -> frozenset[str] | None:
+    found = parse.parse_channels(text)
+    if found:
+        return frozenset(found)
+    return frozenset() if primary and _leading_yes_no(text) is False else None
+
+
+def _responder(text: str, lang: str, c: Spans, primary: bool) -> str | None:
+    whole = parse.parse_choice(text, "responder")
+    if whole is not None:
+        return whole
+    return next((v for s in re.split(r"[,;]|\s-\s", text) if (v := parse.parse_choice(s, "responder"))), None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    about: Callable[[str, Cues], bool]  # does a stretch with these cues talk about the field?
+    answer: Callable[[str, str, Spans, bool], Any]  # its value, read as an answer (primary: asked first)
+    scope: str = "clause"  # or "sentence", for lists
+
+
+def _simple(fn: Callable[[str, str], Any]) -> Callable[[str, str, Spans, bool], Any]:
+    return lambda text, lang, c, primary: fn(text, lang)
+
+
+def _about_cycle(t: str, c: Cues) -> bool:
+    return ("cycle" in c or "takes" in c and bool(c.keys() & {"deal", "sell"})) and not parse.periods(t)
+
+
+def _about_hours(t: str, c: Cues) -> bool:
+    return ("spend" in c or bool(parse.periods(t))) and "within" not in c
+
+
+def _about_response(t: str, c: Cues) -> bool:
+    return "within" in c or "reply" in c and "spend" not in c and not parse.periods(t)
+
+
+def _roi_answer(t: str, lang: str, c: Spans, primary: bool) -> bool | None:
+    value = _roi(t, c)
+    return _leading_yes_no(t) if value is None and primary else value
+
+
+def _options(name: str) -> Callable[[str, str, Spans, bool], Any]:
+    return _simple(lambda t, lang: _nonempty(parse.parse_choices(t, name)))
+
+
+RULES: dict[str, Rule] = {
+    "sales.model": Rule(lambda t, c: "sell" in c, _simple(lambda t, lang: parse.parse_sales_model(t)),
+                        "sentence"),
+    "sales.close_channels": Rule(lambda t, c: bool(c.keys() & {"sell", "close_via"}),
+                                 _simple(lambda t, lang: _nonempty(parse.parse_close_channels(t))),
+                                 "sentence"),
+    "sales.deal_size": Rule(lambda t, c: bool(c.get("deal")), _deal),
+    "sales.sales_cycle": Rule(_about_cycle, _simple(lambda t, lang: parse.parse_sales_cycle(t))),
+    "resources.hours_per_week": Rule(_about_hours, _simple(lambda t, lang: parse.parse_hours(t))),
+    "resources.response_time": Rule(_about_response, _simple(lambda t, lang: parse.parse_response_time(t))),
+    "resources.responder": Rule(lambda t, c: "reply" in c, _responder),
+    "resources.ad_budget": Rule(lambda t, c: "ads" in c, _ads),
+    "channels.used": Rule(lambda t, c: "use" in c or parse.parse_frequency(t) is not None, _channels_answer,
+                          "sentence"),
+    "email_list.has_list": Rule(lambda t, c: "email" in c, _bool_answer("email")),
+    "email_list.size": Rule(lambda t, c: "email" in c, _simple(parse.parse_count)),
+    "goals": Rule(lambda t, c: "goal" in c, _options("goals"), "sentence"),
+    "measurement.measures_results": Rule(lambda t, c: "measure" in c, _bool_answer("measure")),
+    "measurement.expects_quick_roi": Rule(lambda t, c: "roi" in c or "long" in c, _roi_answer),
+    "criticism.deletes_critical_comments": Rule(lambda t, c: {"delete", "comment"} <= c.keys(),
+                                                _bool_answer("delete", keep="keep")),
+    "criticism.has_plan_for_criticism": Rule(lambda t, c: {"plan", "comment"} <= c.keys(),
+                                             _bool_answer("plan")),
+    "ownership.owners": Rule(lambda t, c: "owner" in c, _options("owners"), "sentence"),
+}
+
+
+# -- stretches of a message ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stretch:
+    text: str
+    sentence: int  # index of its sentence
+    cues: Spans
+
+
+def sentences(norm: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(norm) if s.strip()]
+
+
+def statements(norm: str) -> str:
+    """The message without its questions (sentences ending in "?"): "Should I be on TikTok?"
+    names a channel but does not say the business uses it."""
+    pieces = re.split(r"(\?+)", norm)
+    kept = []
+    for piece, after in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
+        if after:  # keep what precedes the question's own sentence
+            cut = max((m.end() for m in _SENTENCE.finditer(piece)), default=0)
+            piece = piece[:cut]
+        kept.append(piece)
+    return " ".join(p.strip() for p in kept if p.strip())
+
+
+def clauses(sentence: str, lang: str) -> list[str]:
+    """A sentence cut at ", " and at "and"/"but" words, except between two numbers ("5 and 10")."""
+    words = "|".join({*_COORDINATORS.get(lang, "").split("|"), *_COORDINATORS["en"].split("|")} - {""})
+    out, start = [], 0
+    for m in re.finditer(rf",?\s+(?:{words})\s+|,\s+", sentence):
+        left, right = sentence[start:m.start()].rstrip(), sentence[m.end():].lstrip()
+        if left[-1:].isdigit() and right[:1].isdigit():
+            continue
+        out.append(left)
+        start = m.end()
+    return [c for c in [*out, sentence[start:]] if c.strip()]
+
+
+def _stretches(norm: str, lang: str) -> tuple[list[Stretch], list[Stretch]]:
+    """(clauses, sentences), each with its cues. A clause also carries the topic of its sentence
+    ("… criticism, but we have no plan for it" is a plan for criticism), without spans."""
+    clause_list, sentence_list = [], []
+    for i, sentence in enumerate(sentences(norm)):
+        found = cues(sentence, lang)
+        sentence_list.append(Stretch(sentence, i, found))
+        topics: Spans = {k: [] for k in _TOPICS if k in found}
+        clause_list += [Stretch(c, i, topics | cues(c, lang)) for c in clauses(sentence, lang)]
+    return clause_list, sentence_list
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def _unprompted(clause_list: list[Stretch], sentence_list: list[Stretch],
+                lang: str) -> list[tuple[Found, set[int]]]:
+    """Fields stated in passing, each with the clauses that stated it (for a list read from a
+    whole sentence, the clauses that name something of it)."""
+    found: list[tuple[Found, set[int]]] = []
+    for path, rule in RULES.items():
+        pool = sentence_list if rule.scope == "sentence" else clause_list
+        for i, stretch in enumerate(pool):
+            if not rule.about(stretch.text, stretch.cues):
+                continue
+            value = rule.answer(stretch.text, lang, stretch.cues, False)
+            if value is None:
+                continue
+            claimed = {i} if rule.scope == "clause" else {
+                j for j, c in enumerate(clause_list)
+                if c.sentence == stretch.sentence and rule.answer(c.text, lang, c.cues, False) is not None}
+            found.append((Found(path, value), claimed))
+    return found
+
+
+def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -> list[Found]:
+    """Per-channel posting frequency ("Facebook 3 times a week, Instagram daily") and purposes."""
+    found: list[Found] = []
+    asked_channels = [p.split(".")[1] for p in asked if p.endswith(".frequency")]
+    for stretch in sentence_list:
+        spans = [s for s in parse.channel_spans(stretch.text) if s[2] in SOCIAL]
+        segments = [(label, stretch.text[start:(spans[i + 1][0] if i + 1 < len(spans) else None)])
+                    for i, (start, _, label) in enumerate(spans)]
+        if not segments and asked_channels:
+            segments = [(channel, stretch.text) for channel in asked_channels]
+        rates = {ch: r for ch, seg in segments if (r := parse.parse_frequency(seg)) is not None}
+        shared = set(rates.values())
+        for channel, segment in segments:
+            bare = not spans or _LIST_GLUE.fullmatch(_WORD_START.sub("", segment, 1)) is not None
+            inherits = len(shared) == 1 and bare
+            rate = rates.get(channel, next(iter(shared)) if inherits else None)
+            if rate is not None:
+                found.append(Found(f"channels.{channel}.frequency", rate))
+            purpose_path = f"channels.{channel}.purposes"
+            if purpose_path in asked or "for" in cues(segment, lang):
+                purposes = (parse.parse_choices(segment, "purposes")
+                            or parse.parse_choices(stretch.text, "purposes"))
+                if purposes:
+                    found.append(Found(purpose_path, frozenset(purposes)))
+    return found
+
+
+def _answer(question: Question, profile: Profile, text: str, lang: str) -> list[Found]:
+    """The question just asked, read from ``text`` with no cue words needed."""
+    found: list[Found] = []
+    c = cues(text, lang)
+    primary = question.fills(profile)[:1]
+    for path in (*question.fills(profile), *question.also(profile)):
+        rule = RULES.get(path)
+        if rule is None or not text.strip():
+            continue
+        value = rule.answer(text, lang, c, path in primary)
+        if value is not None:
+            found.append(Found(path, value))
+    return found
+
+
+def _merge(answer: list[Found], passing: list[Found]) -> tuple[Found, ...]:
+    """One value per path: sets are joined; differing single values in one message cancel out
+    (no guessing which was meant); an answer to the question asked beats a value said in passing."""
+    out: dict[str, Found] = {}
+    for group in (answer, passing):
+        seen: dict[str, Found] = {}
+        dropped: set[str] = set()
+        for f in group:
+            old = seen.get(f.path)
+            if old is None:
+                seen[f.path] = f
+            elif isinstance(old.value, frozenset) and isinstance(f.value, frozenset):
+                seen[f.path] = Found(f.path, old.value | f.value, old.status)
+            elif old.value != f.value:
+                dropped.add(f.path)
+        for path, f in seen.items():
+            if path not in dropped and path not in out:
+                out[path] = f
+    return tuple(out.values())
+
+
+def _corrected_target(norm: str, profile: Profile, recent: Question | None) -> list[str]:
+    """Which settled number a correction replaces: the one it negates ("…, not 2"), else the
+    question answered last."""
+    negated = {float(m.group(1).replace(",", ".")) for m in _NEGATED_NUMBER.finditer(norm)}
+    for path, rule in RULES.items():
+        leaf = profile.get(path)
+        value = leaf.value.value if isinstance(leaf.value, Amount) else leaf.value
+        if leaf.status in SETTLED and isinstance(value, int | float) and not isinstance(value, bool) \
+                and float(value) in negated and rule:
+            return [path]
+    return list(recent.fills(profile)) if recent else []
+
+
+def _correction(norm: str, lang: str, profile: Profile, recent: Question | None) -> Reading:
+    masked = _NEGATED_NUMBER.sub(lambda m: " " * len(m.group(0)), norm)
+    clause_list, sentence_list = _stretches(masked, lang)
+    found = [f for f, _ in _unprompted(clause_list, sentence_list, lang)]
+    if not found:
+        c = cues(masked, lang)
+        for path in _corrected_target(norm, profile, recent):
+            rule = RULES.get(path)
+            value = rule.answer(masked, lang, c, True) if rule else None
+            if value is not None:
+                found.append(Found(path, value))
+    return Reading(found=_merge(found, []), correction=True)
+
+
+def _inferred(norm: str, lang: str) -> list[Found]:
+    """"We run a café": a business that sells to consumers in person. Marked inferred."""
+    if venue(norm, lang) and "self" in cues(norm, lang):
+        return [Found("sales.model", "b2c", "inferred"),
+                Found("sales.close_channels", frozenset({"physical_shop"}), "inferred")]
+    return []
+
+
+def read(message: str, lang: str, profile: Profile, pending: Question | None = None,
+         recent: Question | None = None) -> Reading:
+    """What ``message`` says, given the question just asked (``pending``) and the one before it."""
+    norm = statements(normalise(message))
+    skip = parse.parse_skip(message) if pending is not None else None
+    if "correction" in cues(norm, lang) and skip is None:
+        return _correction(norm, lang, profile, recent)
+    asked = set(pending.fills(profile)) | set(pending.also(profile)) if pending else set()
+    clause_list, sentence_list = _stretches(norm, lang)
+    passing = _unprompted(clause_list, sentence_list, lang)
+    found = [f for f, _ in passing if f.path not in asked]
+    claimed = set().union(*(c for f, c in passing if f.path not in asked))
+    rest = " ; ".join(c.text for i, c in enumerate(clause_list) if i not in claimed)
+    answer = _answer(pending, profile, rest, lang) if pending and skip is None else []
+    if pending and skip is None:  # what the rest left unsaid, said with cue words in a claimed clause
+        have = {f.path for f in answer}
+        answer += [f for f, _ in passing if f.path in asked and f.path not in have]
+    details = _channel_details(sentence_list, lang, asked)
+    merged = _merge(answer + [f for f in details if f.path in asked],
+                    found + [f for f in details if f.path not in asked] + _inferred(norm, lang))
+    answered = skip is not None or any(f.path in asked for f in merged)
+    question = not answered and looks_like_question(message, lang)
+    if question:
+        return Reading(question=True)
+    return Reading(found=merged, skip=skip, answered=answered)
+
+
+def answer_value(path: str, text: str, lang: str) -> Any:
+    """``text`` read as the answer to ``path`` alone (a form field, a pick between two values)."""
+    norm = normalise(text)
+    parts = path.split(".")
+    if parts[0] == "channels" and len(parts) == 3 and parts[2] == "frequency":
+        return parse.parse_frequency(norm)
+    if parts[0] == "channels" and len(parts) == 3 and parts[2] == "purposes":
+        return _nonempty(parse.parse_choices(norm, "purposes"))
+    rule = RULES.get(path)
+    return rule.answer(norm, lang, cues(norm, lang), True) if rule else None
+
+
+EDITABLE = (*RULES, *(f"channels.{c}.{leaf}" for c in SOCIAL for leaf in ("frequency", "purposes")))

@@ -1,0 +1,88 @@
+"""Side questions answered from the corpus, and the passages behind the questions' "why".
+
+A side question ("why shouldn't I delete angry comments?") is searched in the knowledge base;
+each passage found is quoted by its sentence(s) closest to the question (a verbatim slice of
+the stored text, so the citation verifies), shown with its English gloss.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.citations import Citation, cite, number, sentences
+from bot.interview.messages import render
+from bot.interview.policy import Anchor
+from bot.interview.state import Context
+from bot.lexical import Lexicon, document_terms, query_terms
+from bot.types import Hit
+
+MIN_QUOTE = 80  # a shorter best sentence takes the next one along
+MAX_PASSAGES = 2
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def anchor_citation(anchor: Anchor, ctx: Context) -> Citation | None:
+    """The citation of a question's passage, when a knowledge base that holds it is loaded."""
+    if ctx.retriever is None:
+        return None
+    key = ("anchor", anchor.source, anchor.quote)
+    if key not in ctx.cache:
+        chunk = next((c for c in ctx.retriever.chunks()
+                      if c.source == anchor.source and anchor.quote in c.text), None)
+        ctx.cache[key] = cite(chunk, anchor.quote) if chunk else None
+    found: Citation | None = ctx.cache[key]
+    return found
+
+
+def best_quote(hit: Hit, question: str) -> tuple[str, int]:
+    """The sentence(s) of the passage sharing most terms with the question (earliest on a tie),
+    as a verbatim slice of its text, and the index of the first sentence."""
+    lexicon = _lexicon()
+    wanted = set(query_terms(lexicon, question))
+    parts = sentences(hit.text)
+    if not parts:
+        return hit.text.strip(), 0
+    scores = [len(wanted & set(document_terms(lexicon, s, hit.lang))) for s in parts]
+    best = max(range(len(parts)), key=lambda i: (scores[i], -i))
+    start = hit.text.index(parts[best])
+    end = start + len(parts[best])
+    if len(parts[best]) < MIN_QUOTE and best + 1 < len(parts):
+        following = hit.text.index(parts[best + 1], end)
+        end = following + len(parts[best + 1])
+    return hit.text[start:end], best
+
+
+def _gloss(hit: Hit, quote: str, first: int) -> str:
+    """The English of the quoted sentences when the gloss lines up sentence by sentence, else
+    the gloss of the whole passage."""
+    original, english = sentences(hit.text), sentences(hit.gloss)
+    if original and len(original) == len(english):
+        count = len(sentences(quote))
+        return " ".join(english[first:first + count])
+    return hit.gloss
+
+
+def side_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[Citation]]:
+    """Paragraphs answering a side question from the corpus, and their citations."""
+    if ctx.retriever is None:
+        return [render("side_no_kb", lang)], []
+    hits = ctx.retriever.search(message, k=MAX_PASSAGES)
+    if not hits:
+        return [render("side_none", lang)], []
+    parts = [render("side_intro", lang)]
+    citations: list[Citation] = []
+    for hit in hits[:MAX_PASSAGES]:
+        quote, first = best_quote(hit, message)
+        citation = cite(hit, quote)
+        if citation in citations:
+            continue
+        citations.append(citation)
+        title = hit.title or hit.heading or hit.source
+        text = render("side_quote", lang, quote=quote, n=number(citations)[citation], title=title)
+        gloss = _gloss(hit, quote, first) if hit.gloss and hit.lang != "en" else ""
+        parts.append(text + ("\n" + render("side_gloss", lang, gloss=gloss) if gloss else ""))
+    return parts, citations

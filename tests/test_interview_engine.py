@@ -1,0 +1,350 @@
+"""The interview end to end through ``start``/``step``: scripted conversations in seven languages,
+one message that tells everything, contradictions, corrections, refusals, side questions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bot.citations import verify
+from bot.interview import engine
+from bot.interview.errors import EditError
+from bot.interview.policy import load
+from bot.interview.state import Context, InterviewState, Reply
+from bot.profile import Amount
+
+POLICY = load()
+SCRIPTS = {
+    "en": [
+        "We sell to other businesses, mostly to people we already know and through referrals.",
+        "Usually around 5 000 € per project, and it takes 3-4 weeks from first contact to a signed deal.",
+        "LinkedIn 3 times a week and Facebook once a week, mostly for sales. We also have a website.",
+        "About 4 hours a week. We don't pay for ads.",
+        "I answer them myself, usually within 2 hours.",
+        "We answer them, and no, there is no plan.",
+        "Yes, a newsletter with about 600 subscribers.",
+        "Sales and relationships.",
+        "We track leads in our CRM, and we see it as long-term.",
+    ],
+    "sv": [
+        "Vi driver ett kafé i Göteborg och säljer till privatpersoner i butiken.",
+        "Vi finns på Instagram och Facebook, Instagram varje dag och Facebook två gånger i veckan.",
+        "Ungefär 6 timmar i veckan. Vi lägger cirka 1 500 kr i månaden på annonser.",
+        "Min personal svarar, oftast samma dag.",
+        "Vi svarar alltid och raderar aldrig kritik. Vi har ingen plan.",
+        "Nej, vi har ingen e-postlista.",
+        "Mest försäljning och varumärke.",
+        "Nej, vi mäter inget och vi tänker långsiktigt.",
+        "Bara marknadsföring",
+    ],
+    "da": [
+        "Vi er et lille revisionsfirma og sælger til virksomheder, mest gennem anbefalinger og "
+        "folk vi kender.",
+        "En typisk opgave er omkring 25.000 kr, og det tager et par uger fra første kontakt til aftale.",
+        "Vi bruger LinkedIn og har en hjemmeside. På LinkedIn poster vi en gang om ugen.",
+        "Cirka 2 timer om ugen, og vi betaler ikke for annoncer.",
+        "Det gør jeg selv, som regel inden for en dag.",
+        "Vi sletter aldrig kritik, vi svarer altid. Men vi har ingen plan for det.",
+        "Ja, vi har et nyhedsbrev med cirka 300 abonnenter.",
+        "Relationer og salg.",
+        "Nej, vi måler ikke rigtigt, og det skal gerne betale sig hurtigt.",
+    ],
+    "nb": [
+        "Vi selger til privatpersoner, mest gjennom nettbutikken vår.",
+        "Vi er på Instagram og TikTok. Instagram tre ganger i uka, TikTok hver dag.",
+        "Rundt 10 timer i uka, og vi bruker ca. 3000 kr i måneden på annonser.",
+        "De ansatte svarer, vanligvis innen en time.",
+        "Vi svarer på all kritikk og sletter ingenting. Vi har en plan for kriser.",
+        "Ja, vi har et nyhetsbrev med 2 000 abonnenter.",
+        "Salg og merkevare.",
+        "Ja, vi måler salg fra annonser, og vi forventer resultater raskt.",
+        "Markedsføring og kundeservice",
+    ],
+    "fi": [
+        "Myymme yrityksille, useimmiten tuttujen kautta ja suosittelujen kautta.",
+        "Tyypillinen kauppa on noin 8 000 euroa, ja kestää noin kuukauden ensimmäisestä yhteydenotosta.",
+        "Käytämme LinkedIniä ja Facebookia. LinkedInissä julkaisemme kaksi kertaa viikossa ja "
+        "Facebookissa kerran viikossa.",
+        "Noin 3 tuntia viikossa. Emme maksa mainoksista.",
+        "Minä itse, yleensä saman päivän aikana.",
+        "Vastaamme aina, emme koskaan poista kritiikkiä. Meillä ei ole suunnitelmaa.",
+        "Ei ole sähköpostilistaa.",
+        "Myynti ja asiakassuhteet.",
+        "Emme mittaa, ja odotamme tuloksia pitkällä aikavälillä.",
+    ],
+    "de": [
+        "Wir verkaufen an Privatkunden, hauptsächlich in unserem Laden.",
+        "Wir nutzen Instagram und Facebook, Instagram täglich und Facebook zweimal pro Woche.",
+        "Etwa 5 Stunden pro Woche, Werbung etwa 200 € im Monat.",
+        "Meine Mitarbeiter, meistens innerhalb einer Stunde.",
+        "Wir antworten immer und löschen nie Kritik. Einen Plan haben wir nicht.",
+        "Ja, einen Newsletter mit etwa 400 Abonnenten.",
+        "Verkauf und Bekanntheit.",
+        "Nein, wir messen nichts, und wir denken langfristig.",
+        "Nur Marketing",
+    ],
+    "af": [
+        "Ons verkoop aan verbruikers, meestal deur ons aanlyn winkel.",
+        "Ons gebruik Facebook en Instagram, Facebook drie keer per week en Instagram elke dag.",
+        "Sowat 4 ure per week, en ons spandeer R2 000 per maand aan advertensies.",
+        "My personeel antwoord, gewoonlik binne 'n uur.",
+        "Ons antwoord altyd en verwyder nooit kritiek nie. Ons het geen plan nie.",
+        "Ja, 'n nuusbrief met sowat 700 intekenaars.",
+        "Verkope en handelsmerk.",
+        "Ja, ons meet verkope, en ons dink langtermyn.",
+        "Net bemarking",
+    ],
+}
+
+EXPECTED: dict[str, dict[str, Any]] = {
+    "en": {"sales.model": "b2b", "resources.hours_per_week": 4.0, "email_list.size": 600},
+    "sv": {"sales.model": "b2c", "criticism.deletes_critical_comments": False,
+           "ownership.owners": {"marketing"}},
+    "da": {"sales.deal_size": Amount(25000, "DKK"), "measurement.expects_quick_roi": True},
+    "nb": {"channels.tiktok.frequency": 7.0, "resources.ad_budget": Amount(3000, "NOK", monthly=True)},
+    "fi": {"sales.close_channels": {"known_contacts", "referrals"}, "email_list.has_list": False},
+    "de": {"resources.responder": "staff", "resources.response_time": 1.0},
+    "af": {"sales.close_channels": {"web_shop"}, "email_list.size": 700},
+}
+
+ALL_IN_ONE = {
+    "en": "We're a small B2B web agency. We sell mostly to people we know and through referrals, typical "
+          "projects are around 8 000 € and take 4-6 weeks to close. We use LinkedIn 3 times a week and "
+          "Instagram once a week, plus our website. I spend about 5 hours a week on social media and we "
+          "don't pay for ads. I answer all comments and messages myself, usually within 2 hours. We never "
+          "delete critical comments, but we have no plan for criticism. We have a newsletter with about "
+          "900 subscribers. Our goals are sales and relationships. We track leads in our CRM and see "
+          "social media as long-term.",
+    "sv": "Vi driver ett kafé i Malmö och säljer till privatpersoner i butiken. Vi finns på Instagram varje "
+          "dag och Facebook två gånger i veckan. Jag lägger ungefär 5 timmar i veckan på sociala medier och "
+          "vi annonserar inte. Jag svarar själv på kommentarer, oftast inom en timme. Vi raderar aldrig "
+          "kritiska kommentarer, men vi har ingen plan för kritik. Vi har ett nyhetsbrev med cirka 400 "
+          "prenumeranter. Målet är försäljning och varumärke. Vi mäter inte resultaten och tänker "
+          "långsiktigt.",
+}
+
+
+@pytest.fixture
+def ctx(bundled_retriever) -> Context:  # type: ignore[no-untyped-def]
+    return Context(retriever=bundled_retriever)
+
+
+def run(messages: list[str], lang: str, ctx: Context) -> tuple[InterviewState, list[Reply]]:
+    state, reply = engine.start(lang, ctx)
+    replies = [reply]
+    for message in messages:
+        state, reply = engine.step(state, message, ctx)
+        assert InterviewState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
+        replies.append(reply)
+    return state, replies
+
+
+def complete(state: InterviewState) -> bool:
+    return state.done and not state.profile.missing(POLICY.relevant_paths(state.profile))
+
+
+@pytest.mark.parametrize("lang", sorted(SCRIPTS))
+def test_scripted_interviews_complete_the_profile(lang: str, ctx: Context,
+                                                  bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    state, replies = run(SCRIPTS[lang], lang, ctx)
+    assert complete(state), state.profile.missing(POLICY.relevant_paths(state.profile))
+    assert len(state.asked) <= 10
+    assert sum(r.question is not None for r in replies) == len(state.asked)
+    assert all(r.lang == lang for r in replies)
+    assert replies[-1].done and not replies[-1].quick_replies
+    for reply in replies:
+        verify(reply.citations, bundled_retriever)
+        assert (reply.question is None) == (not reply.citations)  # every question cites its why
+    for path, value in EXPECTED[lang].items():
+        assert state.profile.get(path).value == value, path
+    assert len(state.transcript) == 2 * len(SCRIPTS[lang]) + 1
+
+
+@pytest.mark.parametrize("lang", sorted(ALL_IN_ONE))
+def test_one_message_that_tells_everything_is_done_in_at_most_three_questions(lang: str,
+                                                                             ctx: Context) -> None:
+    state, replies = run([ALL_IN_ONE[lang]], lang, ctx)
+    assert complete(state)
+    assert len(state.asked) <= 3
+    assert "Noted" in replies[-1].text or "Noterat" in replies[-1].text
+
+
+def test_the_first_question_is_cited_and_offers_quick_replies(ctx: Context) -> None:
+    state, reply = engine.start("fi", ctx)
+    assert reply.question == "sales_model" and state.pending == "sales_model"
+    assert reply.quick_replies == POLICY.question("sales_model").quick_replies("fi")
+    assert reply.citations[0].source == "003_6ee94e0b0067af93.txt"
+    assert "Miksi kysyn:" in reply.text and "[1]" in reply.text
+    _, plain = engine.start("xx")
+    assert plain.lang == "en" and not plain.citations
+
+
+def test_a_contradiction_is_asked_about_and_resolved(ctx: Context) -> None:
+    state, _ = run(["We sell to businesses, mostly through people we know.",
+                    "Around 3 000 €, about a month."], "en", ctx)
+    state, reply = engine.step(state, "We use Facebook and Instagram. Our customers are private consumers.",
+                               ctx)
+    assert state.conflict is not None and state.conflict.path == "sales.model"
+    assert state.profile.get("sales.model").status == "contradicted"
+    assert reply.quick_replies == ("businesses (B2B)", "consumers (B2C)")
+    assert "businesses (B2B)" in reply.text and "consumers (B2C)" in reply.text
+    assert state.profile.get("channels.used").value == {"facebook", "instagram"}  # the rest was kept
+    state, reply = engine.step(state, "consumers (B2C)", ctx)
+    assert state.conflict is None
+    assert state.profile.get("sales.model").value == "b2c"
+    assert state.profile.get("sales.model").status == "answered"
+    assert reply.question == POLICY.next_question(state.profile, state.asked[:-1]).id  # type: ignore[union-attr]
+
+
+def test_an_unresolved_contradiction_stays_marked(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state, _ = engine.step(state, "B2B", ctx)
+    state, _ = engine.step(state, "Our customers are consumers.", ctx)
+    assert state.conflict is not None
+    state, reply = engine.step(state, "hmm", ctx)
+    assert state.conflict is not None and "didn't quite get" in reply.text
+    state, reply = engine.step(state, "hmm hmm", ctx)
+    assert state.conflict is None and "unclear" in reply.text
+    assert state.profile.get("sales.model").status == "contradicted"
+
+
+def test_corrections_update_the_field(ctx: Context) -> None:
+    state, _ = run(["We sell to consumers in our shop.", "Instagram, every day.",
+                    "About 2 hours a week, no ads."], "en", ctx)
+    assert state.profile.get("resources.hours_per_week").value == 2.0
+    state, reply = engine.step(state, "Actually we have 5 hours, not 2.", ctx)
+    assert state.profile.get("resources.hours_per_week").value == 5.0
+    assert "Corrected: time for social media is now 5 h a week." in reply.text
+    assert reply.question == state.pending  # the open question is asked again
+    state, reply = engine.step(state, "ändra: vi lägger 3 timmar i veckan", ctx)
+    assert state.profile.get("resources.hours_per_week").value == 3.0 and reply.lang == "sv"
+
+
+def test_refusals_skips_and_dont_knows_are_respected(ctx: Context) -> None:
+    state, _ = run(["We sell to businesses through referrals."], "en", ctx)
+    assert state.pending == "deal"
+    state, reply = engine.step(state, "I'd rather not say", ctx)
+    assert state.profile.get("sales.deal_size").status == "refused"
+    assert "won't ask about that again" in reply.text and state.pending != "deal"
+    state, reply = engine.step(state, "skip", ctx)
+    assert state.profile.get("channels.used").status == "skipped" and "skip" in reply.text
+    state, reply = engine.step(state, "don't know", ctx)
+    assert state.profile.get("resources.hours_per_week").status == "unknown"
+    assert state.profile.get("resources.hours_per_week").source_message == "don't know"
+    for message in ["no idea"] * 12:
+        if state.done:
+            break
+        state, reply = engine.step(state, message, ctx)
+    assert state.done and state.asked.count("deal") == 1
+    assert "Left open:" in reply.text and "deal size" in reply.text
+
+
+def test_an_unreadable_answer_is_asked_once_more_then_left_open(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state, reply = engine.step(state, "hmm well", ctx)
+    assert state.pending == "sales_model" and "didn't quite get" in reply.text and state.retries == 1
+    state, reply = engine.step(state, "it is complicated", ctx)
+    assert state.pending != "sales_model" and state.profile.get("sales.model").status == "unknown"
+
+
+def test_a_side_question_is_answered_from_the_corpus_then_the_interview_resumes(
+        ctx: Context, bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    state, _ = run(["We sell to consumers in our shop."], "en", ctx)
+    before = state
+    state, reply = engine.step(state, "Why shouldn't I delete angry comments?", ctx)
+    verify(reply.citations, bundled_retriever)
+    assert len(reply.citations) >= 2  # the passage(s) quoted, then the question's own
+    quoted = reply.citations[0]
+    assert quoted.quote in reply.text and quoted.source == "002_4f0a660865246974.txt"
+    assert "poistaa kriittinen kommentti" in quoted.quote
+    assert "In English:" in reply.text and "Back to my question:" in reply.text
+    assert reply.question == before.pending and state.pending == before.pending
+    assert state.profile == before.profile and state.asked == before.asked
+
+
+def test_a_side_question_in_swedish_gets_a_swedish_frame(ctx: Context,
+                                                          bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    state, _ = engine.start("sv", ctx)
+    state, reply = engine.step(state, "Varför är det bra att ha en egen e-postlista?", ctx)
+    assert reply.text.startswith("Bra fråga.") and "På engelska:" in reply.text
+    verify(reply.citations, bundled_retriever)
+
+
+def test_a_side_question_the_knowledge_base_does_not_cover(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state, reply = engine.step(state, "What is the capital of France?", ctx)
+    assert "does not cover that" in reply.text
+    assert [c.source for c in reply.citations] == ["003_6ee94e0b0067af93.txt"]  # only the question's why
+
+
+def test_a_side_question_without_a_knowledge_base() -> None:
+    state, _ = engine.start("en")
+    state, reply = engine.step(state, "Why shouldn't I delete angry comments?", Context())
+    assert "No knowledge base is loaded" in reply.text and reply.question == "sales_model"
+
+
+def test_the_bot_follows_the_users_language(ctx: Context) -> None:
+    state, reply = engine.start("en", ctx)
+    state, reply = engine.step(state, "Vi säljer till företag, mest via rekommendationer.", ctx)
+    assert reply.lang == "sv" and state.lang == "sv" and "Noterat" in reply.text
+    state, reply = engine.step(state, "ja", ctx)  # too short to tell: the language stays
+    assert reply.lang == "sv"
+    state, reply = engine.step(state, "Sorry, can we speak English? The deals are about 2 000 € each.",
+                               ctx)
+    assert reply.lang == "en"
+    assert state.profile.get("sales.deal_size").value == Amount(2000, "EUR")
+
+
+def test_after_the_end_corrections_and_questions_still_work(ctx: Context) -> None:
+    state, _ = run([ALL_IN_ONE["en"]], "en", ctx)
+    assert state.done
+    state, reply = engine.step(state, "thanks!", ctx)
+    assert "interview is finished" in reply.text
+    state, reply = engine.step(state, "How often should we post on LinkedIn?", ctx)
+    assert state.done and reply.question is None
+    state, reply = engine.step(state, "Actually we spend 8 hours a week, not 5.", ctx)
+    assert state.profile.get("resources.hours_per_week").value == 8.0 and state.done
+
+
+def test_edit_and_switch_language(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state = engine.edit(state, "resources.hours_per_week", "3 timmar i veckan", ctx)
+    assert state.profile.get("resources.hours_per_week").value == 3.0
+    state = engine.edit(state, "channels.facebook.frequency", "twice a week", ctx)
+    assert state.profile.get("channels.facebook.frequency").value == 2.0
+    state = engine.edit(state, "resources.ad_budget", "rather not say", ctx)
+    assert state.profile.get("resources.ad_budget").status == "refused"
+    with pytest.raises(EditError, match="cannot be edited"):
+        engine.edit(state, "sales.buyers", "anyone", ctx)
+    with pytest.raises(EditError, match="could not read"):
+        engine.edit(state, "resources.hours_per_week", "lots", ctx)
+    state, reply = engine.set_lang(state, "da", ctx)
+    assert reply is not None and reply.lang == "da" and reply.question == "sales_model"
+    assert reply.text.startswith("Hvem sælger I til")
+    with pytest.raises(EditError, match="unknown language"):
+        engine.set_lang(state, "xx", ctx)
+
+
+def test_an_edit_after_the_end_reopens_a_question_that_now_applies(ctx: Context) -> None:
+    state, _ = run([ALL_IN_ONE["sv"]], "sv", ctx)
+    assert state.done and "deal" not in state.asked
+    state = engine.edit(state, "sales.model", "företag (B2B)", ctx)
+    assert not state.done and state.pending == "deal" and state.transcript[-1].question == "deal"
+
+
+def test_an_edit_that_answers_the_open_question_moves_on(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state = engine.edit(state, "sales.model", "b2c", ctx)
+    assert state.pending == "close_channels" and state.transcript[-1].question == "close_channels"
+
+
+def test_an_answer_to_the_side_part_of_a_question_asks_the_main_part_again(ctx: Context) -> None:
+    state, _ = run(["We sell to consumers in our shop.", "Instagram, every day."], "en", ctx)
+    assert state.pending == "hours"
+    state, reply = engine.step(state, "We spend about 200 € a month on ads.", ctx)
+    assert state.profile.get("resources.ad_budget").value == Amount(200, "EUR", monthly=True)
+    assert state.pending == "hours" and reply.question == "hours"
+    assert state.profile.get("resources.hours_per_week").status == "unknown"
+    assert state.profile.get("resources.hours_per_week").source_message is None

@@ -1,0 +1,122 @@
+"""Reading a message: every field it states, in passing or as the answer, in seven languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.interview.policy import load
+from bot.interview.read import answer_value, clauses, read, statements
+from bot.profile import Amount, Profile
+
+POLICY = load()
+
+
+def _found(message: str, lang: str = "en", pending: str | None = None,
+           profile: Profile | None = None) -> dict[str, Any]:
+    reading = read(message, lang, profile or Profile(), POLICY.question(pending) if pending else None)
+    return {f.path: f.value for f in reading.found}
+
+
+def test_one_message_fills_many_fields() -> None:
+    found = _found(
+        "We're a small B2B web agency. We sell mostly to people we know and through referrals, typical "
+        "projects are around 8 000 € and take 4-6 weeks to close. We use LinkedIn 3 times a week and "
+        "Instagram once a week, plus our website. I spend about 5 hours a week on social media and we "
+        "don't pay for ads. I answer all comments and messages myself, usually within 2 hours. We never "
+        "delete critical comments, but we have no plan for criticism. We have a newsletter with about 900 "
+        "subscribers. Our goals are sales and relationships. We track leads in our CRM and see social "
+        "media as long-term.", pending="sales_model")
+    assert found["sales.model"] == "b2b"
+    assert found["sales.close_channels"] == {"known_contacts", "referrals"}
+    assert found["sales.deal_size"] == Amount(8000, "EUR")
+    assert found["sales.sales_cycle"].days == 35
+    assert found["channels.used"] >= {"linkedin", "instagram", "website"}
+    assert found["channels.linkedin.frequency"] == 3 and found["channels.instagram.frequency"] == 1
+    assert found["resources.hours_per_week"] == 5 and found["resources.ad_budget"] == Amount(0)
+    assert found["resources.responder"] == "owner" and found["resources.response_time"] == 2
+    assert found["criticism.deletes_critical_comments"] is False
+    assert found["criticism.has_plan_for_criticism"] is False
+    assert found["email_list.has_list"] is True and found["email_list.size"] == 900
+    assert found["goals"] == {"sales", "relationships"}
+    assert found["measurement.measures_results"] is True
+    assert found["measurement.expects_quick_roi"] is False
+
+
+@pytest.mark.parametrize(("message", "lang", "value"), [
+    ("We never delete critical comments", "en", False),
+    ("We delete the nasty comments", "en", True),
+    ("Vi raderar aldrig kritiska kommentarer", "sv", False),
+    ("Vi tar aldrig bort kritiska kommentarer", "sv", False),
+    ("Vi sletter negative kommentarer", "da", True),
+    ("Vi sletter ingenting, heller ikke kritikk", "nb", False),
+    ("Emme koskaan poista kriittisiä kommentteja", "fi", False),
+    ("Wir löschen nie kritische Kommentare", "de", False),
+    ("Ons verwyder nooit kritiese kommentaar nie", "af", False),
+])
+def test_negation_before_and_after_the_verb(message: str, lang: str, value: bool) -> None:
+    assert _found(message, lang)["criticism.deletes_critical_comments"] is value
+
+
+def test_a_question_is_not_an_answer() -> None:
+    reading = read("Should I be on TikTok?", "en", Profile(), POLICY.question("channels"))
+    assert reading.question and not reading.found
+    reading = read("Miksi kriittisiä kommentteja ei saa poistaa", "fi", Profile(), POLICY.question("hours"))
+    assert reading.question
+    mixed = read("We use Facebook. Should we try TikTok?", "en", Profile(), POLICY.question("channels"))
+    assert not mixed.question and {f.path: f.value for f in mixed.found}["channels.used"] == {"facebook"}
+    assert statements("we sell to b2b. why do you ask?") == "we sell to b2b."
+
+
+def test_skips_refusals_and_dont_knows() -> None:
+    for message, kind in [("skip", "skipped"), ("hoppa över", "skipped"), ("en tiedä", "unknown"),
+                          ("I'd rather not say", "refused"), ("det vill jag inte svara på", "refused")]:
+        reading = read(message, "en", Profile(), POLICY.question("hours"))
+        assert reading.skip == kind and reading.answered
+
+
+def test_the_question_asked_needs_no_cue_words_but_others_do() -> None:
+    assert _found("5", pending="hours") == {"resources.hours_per_week": 5.0}
+    assert _found("5") == {}
+    assert _found("we reply within 2 hours", pending="hours") == {"resources.response_time": 2.0}
+    answer = _found("About 4 hours a week. We don't pay for ads.", pending="hours")
+    assert answer == {"resources.hours_per_week": 4.0, "resources.ad_budget": Amount(0)}
+    deal = _found("Around 3 000 € and it takes about a month.", pending="deal")
+    assert deal["sales.deal_size"] == Amount(3000, "EUR") and deal["sales.sales_cycle"].category == "months"
+
+
+def test_corrections_replace_the_number_they_negate() -> None:
+    profile = Profile().with_answer("resources.hours_per_week", 2.0)
+    reading = read("Actually we have 5 hours a week, not 2.", "en", profile, POLICY.question("service"))
+    assert reading.correction
+    assert {f.path: f.value for f in reading.found} == {"resources.hours_per_week": 5.0}
+    reading = read("ändra: vi svarar inom 3 timmar", "sv", profile, POLICY.question("email"))
+    assert reading.correction and {f.path: f.value for f in reading.found} == {"resources.response_time": 3.0}
+
+
+def test_consumer_venues_are_inferred_never_answered() -> None:
+    reading = read("We run a café in Uppsala", "en", Profile(), POLICY.question("sales_model"))
+    statuses = {f.path: (f.value, f.status) for f in reading.found}
+    assert statuses == {"sales.model": ("b2c", "inferred"),
+                        "sales.close_channels": (frozenset({"physical_shop"}), "inferred")}
+
+
+def test_posting_frequency_per_channel() -> None:
+    found = _found("Facebook and Instagram, 3 times a week each. LinkedIn once a month.")
+    assert found["channels.facebook.frequency"] == found["channels.instagram.frequency"] == 3
+    assert found["channels.linkedin.frequency"] == pytest.approx(12 / 52, rel=1e-3)
+    profile = Profile().with_answer("channels.used", frozenset({"tiktok"}))
+    assert _found("Every day", "en", "channel_use", profile) == {"channels.tiktok.frequency": 7.0}
+
+
+def test_clauses_keep_number_ranges_whole() -> None:
+    assert clauses("between 5 and 10 hours, and we reply fast", "en") == [
+        "between 5 and 10 hours", "we reply fast"]
+
+
+def test_a_single_field_can_be_read_alone() -> None:
+    assert answer_value("resources.hours_per_week", "3 timmar i veckan", "sv") == 3.0
+    assert answer_value("channels.facebook.frequency", "twice a week", "en") == 2.0
+    assert answer_value("channels.facebook.purposes", "sales and brand", "en") == {"sales", "brand"}
+    assert answer_value("email_list.has_list", "nope", "en") is False
