@@ -78,6 +78,137 @@ def bench_ingest(embedder_spec: str) -> dict[str, Any]:
     }
 
 
+TURN_TARGET_P95_MS = 100.0
+
+
+def _parse_all(message: str) -> None:
+    """The floor of a turn: every deterministic answer parser run once over the message."""
+    from bot import parse
+
+    for fn in (parse.parse_yes_no, parse.parse_skip, parse.parse_channels, parse.parse_sales_model,
+               parse.parse_close_channels, parse.parse_hours, parse.parse_response_time,
+               parse.parse_sales_cycle, parse.parse_amount, parse.parse_frequency, parse.parse_count):
+        fn(message)
+    parse.parse_choices(message, "goals")
+
+
+def _noop_graph(path: Path) -> Any:
+    """The other floor: a one-node LangGraph graph that does nothing, on the same SQLite checkpointer
+    (same connection settings) as the sessions."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.graph import END, START, StateGraph
+
+    from bot.interview.graph import GraphState
+    from bot.interview.sessions import connect
+
+    graph = StateGraph(GraphState)
+    graph.add_node("turn", lambda values: {"message": None})
+    graph.add_edge(START, "turn")
+    graph.add_edge("turn", END)
+    return graph.compile(checkpointer=SqliteSaver(connect(path)))
+
+
+def _turn_context(settings: Settings) -> Any:
+    from bot.cli import retriever_for
+    from bot.errors import SocialAuditError
+    from bot.interview.state import Context
+
+    try:
+        retriever = retriever_for(settings)
+        retriever.chunks()
+    except SocialAuditError:
+        retriever = None
+    return Context(retriever=retriever)
+
+
+def _conversation_turns(conversation: dict[str, Any], tag: str, ctx: Any, sessions: Any,
+                        noop: Any) -> dict[str, list[float]]:
+    """Each message of one scripted interview timed four ways, interleaved so that load on the
+    machine hits all alike."""
+    from bot.interview import engine
+    from bot.interview.sessions import DURABILITY
+
+    timings: dict[str, list[float]] = {"parse": [], "noop": [], "send": [], "step": []}
+    state, _ = engine.start(conversation["lang"], ctx)
+    session_id, _ = sessions.start(f"bench-{tag}", conversation["lang"])
+    config = {"configurable": {"thread_id": f"noop-{tag}"}}
+    for message in conversation["messages"]:
+        timings["parse"].append(_time(lambda m=message: _parse_all(m)))  # type: ignore[misc]
+        timings["noop"].append(_time(lambda m=message: noop.invoke(  # type: ignore[misc]
+            {"message": m}, config, durability=DURABILITY)))
+        timings["send"].append(_time(lambda m=message: sessions.send(session_id, m)))  # type: ignore[misc]
+        started = time.perf_counter()
+        state, _ = engine.step(state, message, ctx)
+        timings["step"].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _side_turns(questions: list[dict[str, str]], ctx: Any) -> dict[str, list[float]]:
+    """Side-question turns (a retrieval each), beside the retrieval alone."""
+    from bot.interview import engine
+
+    timings: dict[str, list[float]] = {"search": [], "side": []}
+    for side in questions:
+        state, _ = engine.start(side["lang"], ctx)
+        timings["search"].append(_time(lambda q=side["text"]: ctx.retriever.search(q, k=2)))  # type: ignore[misc]
+        timings["side"].append(_time(lambda s=state, q=side["text"]: engine.step(s, q, ctx)))  # type: ignore[misc]
+    return timings
+
+
+def bench_turn(settings: Settings, rounds: int = 3) -> dict[str, Any]:
+    """One interview turn in the default mode (no LLM) over scripted interviews in seven languages:
+    ``engine.step`` alone and ``Sessions.send`` (the LangGraph step persisted to SQLite), against
+    floors measured alongside (the parsers run once over the message; a no-op graph step on the
+    same checkpointer). Side-question turns include a retrieval and are reported apart, beside
+    the retrieval alone."""
+    import yaml
+
+    from bot.interview.sessions import Sessions
+
+    scripts = yaml.safe_load((Path(__file__).parent / "turn_scripts.yaml").read_text(encoding="utf-8"))
+    ctx = _turn_context(settings)
+    samples: dict[str, list[float]] = {k: [] for k in ("parse", "noop", "step", "send", "side", "search")}
+    with tempfile.TemporaryDirectory() as home:
+        sessions = Sessions(Settings(home=Path(home)), ctx)
+        noop = _noop_graph(Path(home) / "noop.sqlite")
+        for round_ in range(rounds + 1):  # round 0 warms up and is not counted
+            measured = [_conversation_turns(c, f"{round_}-{i}", ctx, sessions, noop)
+                        for i, c in enumerate(scripts["conversations"])]
+            if ctx.retriever is not None:
+                measured.append(_side_turns(scripts["side_questions"], ctx))
+            for timings in measured if round_ else []:
+                for key, values in timings.items():
+                    samples[key] += values
+        sessions.close()
+    out: dict[str, Any] = {"conversations": len(scripts["conversations"]), "rounds": rounds,
+                           "target_p95_ms": TURN_TARGET_P95_MS}
+    out.update({f"{key}_ms": percentiles(values) for key, values in samples.items() if values})
+    for key in ("step", "send"):
+        out[f"{key}_p95_within_target"] = out[f"{key}_ms"]["p95"] < TURN_TARGET_P95_MS
+    if not samples["side"]:
+        out["side_note"] = "no index: side questions not measured (run `social-audit ingest`)"
+    return out
+
+
+def _turn_markdown(t: dict[str, Any]) -> list[str]:
+    rows = [("floor: the parsers run once over the message", "parse_ms"),
+            ("floor: a no-op LangGraph step on the SQLite checkpointer", "noop_ms"),
+            ("turn: `engine.step` (default mode)", "step_ms"),
+            ("turn: `Sessions.send` (graph step persisted to SQLite)", "send_ms"),
+            ("side-question turn (includes a retrieval)", "side_ms"),
+            ("floor of a side question: the retrieval alone", "search_ms")]
+    lines = ["## Interview turn (default mode, no LLM)", "",
+             f"{t['conversations']} scripted interviews × {t['rounds']} rounds; target p95 < "
+             f"{t['target_p95_ms']:.0f} ms.", "", "| | p50 ms | p95 ms | n |", "|---|---|---|---|"]
+    lines += [f"| {label} | {t[key]['p50']} | {t[key]['p95']} | {t[key]['n']} |"
+              for label, key in rows if key in t]
+    lines += ["", f"p95 within target: step **{t['step_p95_within_target']}**, "
+              f"persisted turn **{t['send_p95_within_target']}**", ""]
+    if "side_note" in t:
+        lines += [t["side_note"], ""]
+    return lines
+
+
 def to_markdown(results: dict[str, Any]) -> str:
     lines = ["# social-audit bench", ""]
     if "search" in results:
@@ -98,26 +229,48 @@ def to_markdown(results: dict[str, Any]) -> str:
                   f"({i['raw_vectors_per_s']} vectors/s); ingest runs at "
                   f"{i['throughput_ratio']:.0%} of it",
                   f"- second run (nothing to do): {i['second_run_s']} s", ""]
+    if "turn" in results:
+        lines += _turn_markdown(results["turn"])
+    if "audit" in results:
+        from evals.bench_audit import audit_markdown
+
+        lines += audit_markdown(results["audit"])
+    if "app" in results:
+        from evals.bench_app import app_markdown
+
+        lines += app_markdown(results["app"])
     return "\n".join(lines)
 
 
 @click.command("bench")
-@click.option("--only", type=click.Choice(["search", "ingest"]), multiple=True,
+@click.option("--only", type=click.Choice(["search", "ingest", "turn", "audit", "app"]), multiple=True,
               help="Run only these benchmarks (default: all).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("reports/bench"),
               show_default=True)
+@click.option("--sessions", default=50, show_default=True, type=click.IntRange(1, 500),
+              help="Concurrent interviews in the app benchmark.")
 @click.pass_obj
-def bench_command(settings: Settings, only: tuple[str, ...], out: Path) -> None:
+def bench_command(settings: Settings, only: tuple[str, ...], out: Path, sessions: int) -> None:
     """Measure speed; write bench.json and bench.md to --out."""
     from evals.cases import load_retrieval_cases
 
-    chosen = set(only or ("search", "ingest"))
+    chosen = set(only or ("search", "ingest", "turn", "audit", "app"))
     results: dict[str, Any] = {"machine": {"cpus": __import__("os").cpu_count()}}
     if "search" in chosen:
         queries = [c.question for c in load_retrieval_cases()]
         results["search"] = bench_search(settings, queries)
     if "ingest" in chosen:
         results["ingest"] = bench_ingest(settings.embedder)
+    if "turn" in chosen:
+        results["turn"] = bench_turn(settings)
+    if "audit" in chosen:
+        from evals.bench_audit import bench_audit
+
+        results["audit"] = bench_audit(settings)
+    if "app" in chosen:
+        from evals.bench_app import bench_app
+
+        results["app"] = bench_app(settings, sessions)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     markdown = to_markdown(results)

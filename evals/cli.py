@@ -1,8 +1,9 @@
-"""``social-audit eval``: run an eval suite and write a report folder."""
+"""``social-audit eval``: run the eval suites, gate them, and write a report folder."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -11,49 +12,74 @@ from bot.config import Settings
 
 
 @click.command("eval")
-@click.option("--suite", type=click.Choice(["retrieval"]), default="retrieval", show_default=True)
+@click.option("--suite", "suite_names", multiple=True, metavar="NAME",
+              help="Run this suite (repeatable; default: every registered suite).")
+@click.option("--fast", is_flag=True, help="Each suite's fast subset (what CI runs); implies --check.")
 @click.option("--out", type=click.Path(path_type=Path), help="Report folder [reports/eval-<time>].")
-@click.option("--check", is_flag=True, help="Exit 1 when the held-back half misses a target.")
+@click.option("--check", is_flag=True, help="Exit 1 when a threshold is missed or a metric regressed.")
+@click.option("--baseline", type=click.Path(path_type=Path, file_okay=False),
+              help="An earlier report folder: list what got worse; implies --check.")
+@click.option("--thresholds", "thresholds_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Gates file [evals/thresholds.yaml].")
 @click.option("--tune", "tune_only", is_flag=True,
               help="Retrieval: choose weights and guard on the tune half, print them and both halves.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.pass_obj
-def eval_command(settings: Settings, suite: str, out: Path | None, check: bool, tune_only: bool,
+def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
+                 check: bool, baseline: Path | None, thresholds_file: Path | None, tune_only: bool,
                  ablation: bool) -> None:
-    """Run an eval suite on the current index; print the figures and write a report folder."""
+    """Run the eval suites on the current index, print the figures and write a report folder.
+
+    Exit code 1 when gating (--check, --fast or --baseline) and a threshold of
+    evals/thresholds.yaml is missed or a metric got worse than the baseline by more than its
+    tolerance. A score that cannot be computed counts as a miss.
+    """
     if tune_only:
         _print_tuning(settings)
         return
     if ablation:
-        from bot.cli import retriever_for
-        from evals.ablation import format_variants, run_variants
-        from evals.cases import load_retrieval_cases
-
-        answerable = [c for c in load_retrieval_cases() if c.answerable]
-        click.echo(format_variants(run_variants(retriever_for(settings), answerable)))
+        _print_ablation(settings)
         return
-    from bot.cli import retriever_for
-    from evals.cases import load_retrieval_cases
-    from evals.report import write_report
-    from evals.retrieval import format_table, meets_targets, run_cases, summary
+    from evals.baseline import load_baseline
+    from evals.report import console_lines, verdict, write_report
+    from evals.runner import run_eval
+    from evals.suites import names, select
+    from evals.thresholds import load_gates
 
-    retriever = retriever_for(settings)
-    results = run_cases(retriever.search, load_retrieval_cases(), k=10)
-    figures = summary(results)
-    table = format_table(figures)
-    misses = meets_targets(figures["test"])
-    verdict = "held-back half meets every target" if not misses else "misses: " + "; ".join(misses)
-    click.echo(table)
-    click.echo(verdict)
+    suites = select(suite_names)  # unknown names fail here, before anything runs
+    gates = load_gates(thresholds_file)
+    _check_gate_names(gates, names())
+    earlier = load_baseline(baseline) if baseline is not None else None
+    run = run_eval(settings, suites, fast, gates, earlier, thresholds_file)
     folder = out or Path("reports") / f"eval-{time.strftime('%Y%m%d-%H%M%S')}"
-    cases = [{**r.case.model_dump(),
-              "rank": r.rank, "rejected": r.rejected, "top3": r.hits, "ms": round(r.ms, 2)}
-             for r in results]
-    markdown = f"# Eval: {suite}\n\n```\n{table}\n```\n\n{verdict}\n"
-    write_report(folder, suite, figures, markdown, cases)
+    write_report(folder, run)
+    for outcome in run.outcomes:
+        click.echo("\n".join(console_lines(outcome, fast)))
     click.echo(f"report: {folder}")
-    if check and misses:
-        raise SystemExit(1)
+    click.echo(verdict(run))
+    gating = check or fast or baseline is not None
+    if run.failures():
+        if gating:
+            raise SystemExit(1)
+        click.echo("(not gating: add --check to exit 1 on a failure)")
+
+
+def _check_gate_names(gates: Iterable[str], registered: list[str]) -> None:
+    from bot.errors import ConfigError
+
+    for name in gates:
+        if name not in registered:
+            raise ConfigError(f"the thresholds file names suite {name!r}, which is not registered; "
+                              f"choose one of: {', '.join(registered)}")
+
+
+def _print_ablation(settings: Settings) -> None:
+    from bot.cli import retriever_for
+    from evals.ablation import format_variants, run_variants
+    from evals.cases import load_retrieval_cases
+
+    answerable = [c for c in load_retrieval_cases() if c.answerable]
+    click.echo(format_variants(run_variants(retriever_for(settings), answerable)))
 
 
 def _print_tuning(settings: Settings) -> None:

@@ -39,3 +39,11 @@ def summarise(ranks: Sequence[int | None]) -> dict[str, float]:
         "recall@10": recall_at(ranks, 10),
         "mrr@10": mrr_at(ranks, 10),
     }
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank ``q`` quantile (0..1) of ``values``, or None when there are none."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]

@@ -1,19 +1,13 @@
-"""The retrieval suite and the bench on the bundled index: figures, report folder, a regression gate."""
+"""The retrieval eval set, the full-run regression gate (evals/thresholds.yaml), and the bench."""
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
-from click.testing import CliRunner
-
-from bot.cli import cli, load_plugins
-from bot.retrieve import Retriever
 from evals.bench import bench_search, percentiles
 from evals.cases import load_retrieval_cases
-from evals.retrieval import run_cases, summary
-
-# Regression gate for CI, below the figures measured when it was set (README "Retrieval").
-GATE = {"recall@3": 0.83, "mrr@10": 0.74, "negatives_rejected": 0.90}
+from evals.retrieval import evaluate
+from evals.thresholds import check, load_gates
 
 
 def test_eval_set_shape() -> None:
@@ -24,22 +18,11 @@ def test_eval_set_shape() -> None:
     assert {"tune", "test"} <= {c.split for c in cases} <= {"tune", "dev", "test"}
 
 
-def test_retrieval_quality_does_not_regress(bundled_store, embedder) -> None:
-    figures = summary(run_cases(Retriever(bundled_store, embedder).search, load_retrieval_cases()))
-    for key, floor in GATE.items():
-        assert figures["all"][key] >= floor, (key, figures["all"][key])
-
-
-def test_eval_command_writes_a_report(bundled_settings, bundled_store, tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("SOCIAL_AUDIT_HOME", str(bundled_settings.home))
-    out = tmp_path / "report"
-    result = CliRunner().invoke(load_plugins(cli), ["eval", "--suite", "retrieval", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "R@3" in result.output and "af  n=10" in result.output
-    saved = json.loads((out / "results.json").read_text())
-    assert {"tune", "test", "all"} <= set(saved["summary"]) <= {"tune", "dev", "test", "all"}
-    assert (out / "summary.md").is_file()
-    assert len(list((out / "cases").glob("*.json"))) == len(load_retrieval_cases())
+def test_retrieval_quality_does_not_regress(bundled_retriever: Any) -> None:
+    """The full retrieval suite meets every threshold of evals/thresholds.yaml (the CI gate)."""
+    result = evaluate(bundled_retriever.search, load_retrieval_cases(), fast=False)
+    checks = check(result.clean_metrics(), load_gates()["retrieval"], fast=False)
+    assert [c.describe() for c in checks if c.status != "pass"] == []
 
 
 def test_bench_reports_search_against_its_floor(bundled_settings, bundled_store) -> None:

@@ -1,0 +1,252 @@
+"""The adversarial suite: hostile and broken inputs (``evals/adversarial.yaml``) through the real
+engine and retriever (default mode, no LLM), each with its expected behaviour.
+
+A case puts the conversation into a state (its ``setup`` messages), sends one message with
+``engine.step`` and records an :class:`~evals.adversarial_checks.Observation`; the pure checkers of
+``evals.adversarial_checks`` judge it. A case passes when every one of its checks holds.
+``--fast`` runs the cases marked ``fast: true``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.config import Settings
+from bot.errors import ConfigError
+from bot.interview import engine
+from bot.interview.state import Context, InterviewState
+from evals.adversarial_checks import (
+    ALWAYS,
+    CHECKS,
+    NEEDS_REPORT,
+    NEEDS_SEARCH,
+    Observation,
+    numbers,
+    run_checks,
+)
+from evals.metrics import percentile
+from evals.suite import BarPlot, CaseRecord, Metrics, Plot, Suite, SuiteResult
+
+PATH = Path(__file__).resolve().parent / "adversarial.yaml"
+Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
+                   "broken_unicode", "markup", "refusal", "contradiction", "language_switch"]
+SHOWN = 300  # characters of a long message or reply kept in a case record
+
+
+class AdversarialCase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    category: Category
+    lang: str = "en"
+    setup: list[str] = Field(default_factory=list)
+    message: str
+    repeat: int | None = Field(default=None, ge=1)
+    fast: bool = False
+    note: str = ""
+    expect: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("expect")
+    @classmethod
+    def _known_checks(cls, expect: dict[str, Any]) -> dict[str, Any]:
+        unknown = [name for name in expect if name not in CHECKS or name in ALWAYS]
+        if unknown:
+            choices = ", ".join(n for n in CHECKS if n not in ALWAYS)
+            raise ValueError(f"unknown check {', '.join(unknown)}; choose among {choices}")
+        return expect
+
+    def text(self) -> str:
+        """The message as sent: repeated up to ``repeat`` characters when asked."""
+        if self.repeat is None:
+            return self.message
+        return (self.message * (self.repeat // max(len(self.message), 1) + 1))[:self.repeat]
+
+
+def load_cases(path: Path = PATH) -> list[AdversarialCase]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        cases = [AdversarialCase.model_validate(c) for c in raw.get("cases") or ()]
+    except (OSError, yaml.YAMLError, ValueError) as err:
+        raise ConfigError(f"invalid adversarial cases {path}: {' '.join(str(err).split())[:300]}") from err
+    ids = [c.id for c in cases]
+    if len(set(ids)) != len(ids):
+        raise ConfigError(f"invalid adversarial cases {path}: ids repeat")
+    return cases
+
+
+@lru_cache(maxsize=1)
+def bot_numbers() -> frozenset[float]:
+    """Numbers in the bot's own texts: its messages, its questions, and the vocabularies its
+    parsers read numbers from ("same day" is 8 hours, "every day" 7 days a week)."""
+    data = resources.files("bot") / "data"
+    out: set[float] = set()
+    for name in ("interview_messages.yaml", "interview.yaml", "answers.yaml"):
+        out |= {x for r in numbers((data / name).read_text(encoding="utf-8")) for x in r}
+    return frozenset(out)
+
+
+# -- running one case --------------------------------------------------------------------------
+
+def _setup(case: AdversarialCase, ctx: Context) -> InterviewState:
+    state, _ = engine.start(case.lang, ctx)
+    for message in case.setup:
+        state, _ = engine.step(state, message, ctx)
+    return state
+
+
+def observe(case: AdversarialCase, ctx: Context) -> Observation:
+    """Send the case's message in the state its setup leads to, and gather what the checks read."""
+    before = _setup(case, ctx)
+    message = case.text()
+    common: dict[str, Any] = {"message": message, "user_messages": (*case.setup, message),
+                              "before": before, "bot_numbers": bot_numbers()}
+    started = time.perf_counter()
+    try:
+        after, reply = engine.step(before, message, ctx)
+    except Exception as err:  # noqa: BLE001 - the check reports any exception as the failure
+        return Observation(**common, error=f"{type(err).__name__}: {str(err)[:200]}",
+                           ms=(time.perf_counter() - started) * 1000)
+    ms = (time.perf_counter() - started) * 1000
+    retriever = ctx.retriever
+    assert retriever is not None
+    passages = {c.chunk_id: (chunk.text if (chunk := retriever.chunk(c.chunk_id)) else None)
+                for c in reply.citations}
+    hits = None
+    if NEEDS_SEARCH & set(case.expect):
+        hits = len(retriever.search(" ".join(message.split()), k=5))
+    rendered = _render(after, retriever) if NEEDS_REPORT & set(case.expect) else {}
+    return Observation(**common, after=after, reply=reply, ms=ms, passages=passages, hits=hits,
+                       rendered=rendered)
+
+
+def _render(state: InterviewState, retriever: Any) -> dict[str, str]:
+    """The audit of the profile after the step, as HTML and Markdown (the user's words in it)."""
+    from bot.audit import build_audit, languages, render
+
+    lang = state.lang if state.lang in languages() else "en"
+    audit = build_audit(state.profile, retriever, lang)
+    return {fmt: str(render(audit, fmt)) for fmt in ("html", "md")}
+
+
+# -- the suite ---------------------------------------------------------------------------------
+
+PASS_RULE = ("every expected behaviour holds, and always: no exception, the state survives UTF-8 "
+             "JSON, no number in the reply from no source, every quote verbatim in its passage")
+
+
+def _safe(value: Any) -> Any:
+    """``value`` with every string UTF-8-encodable (a lone surrogate becomes ``\\ud800``), so the
+    case writes as JSON; control characters stay (JSON escapes them)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_safe(k): _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
+
+
+def record(case: AdversarialCase, obs: Observation, checks: dict[str, str | None]) -> CaseRecord:
+    passed = all(v is None for v in checks.values())
+    message = case.text()
+    reply = obs.reply
+    return CaseRecord(case.id, passed, _safe({
+        "category": case.category, "note": case.note, "lang": case.lang, "setup": case.setup,
+        "message": message[:SHOWN], "message_chars": len(message), "expect": case.expect,
+        "passed": passed, "checks": checks, "error": obs.error, "ms": round(obs.ms, 2),
+        "reply": None if reply is None else {"text": reply.text[:2000], "lang": reply.lang,
+                                             "question": reply.question, "done": reply.done,
+                                             "citations": [c.chunk_id for c in reply.citations]},
+        "hits": obs.hits}))
+
+
+def metrics(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | None]],
+            latencies: Sequence[float]) -> Metrics:
+    passed = [all(v is None for v in r.values()) for r in results]
+    checks = [v for r in results for v in r.values()]
+    out: Metrics = {
+        "passed": sum(passed) / len(passed) if passed else None,
+        "checks_passed": sum(v is None for v in checks) / len(checks) if checks else None,
+        "exceptions": float(sum(r["no_exception"] is not None for r in results)),
+    }
+    by_check: dict[str, list[bool]] = defaultdict(list)
+    for r in results:
+        for name, why in r.items():
+            by_check[name].append(why is None)
+    out |= {f"check.{name}": sum(oks) / len(oks) for name, oks in sorted(by_check.items())}
+    by_category: dict[str, list[bool]] = defaultdict(list)
+    for case, ok in zip(cases, passed, strict=True):
+        by_category[case.category].append(ok)
+    out |= {f"category.{name}": sum(oks) / len(oks) for name, oks in sorted(by_category.items())}
+    for q in (0.5, 0.95):
+        value = percentile(latencies, q)
+        out[f"latency.step_p{int(q * 100)}_ms"] = None if value is None else round(value, 2)
+    return out
+
+
+def table(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | None]],
+          figures: Metrics) -> str:
+    lines = []
+    by_category: dict[str, list[tuple[str, dict[str, str | None]]]] = defaultdict(list)
+    for case, r in zip(cases, results, strict=True):
+        by_category[case.category].append((case.id, r))
+    for name, rows in by_category.items():
+        ok = sum(all(v is None for v in r.values()) for _, r in rows)
+        lines.append(f"{name:16} {ok}/{len(rows)} pass")
+        for case_id, r in rows:
+            for check, why in r.items():
+                if why is not None:
+                    lines.append(_safe(f"   FAIL {case_id}: {check}: {why}"))
+    shown = {k: ("n/a" if v is None else f"{v:.3f}") for k, v in figures.items()}
+    lines.append(f"cases passed {shown['passed']}  checks passed {shown['checks_passed']}  "
+                 f"exceptions {shown['exceptions']}  step p95 {shown['latency.step_p95_ms']} ms")
+    return "\n".join(lines)
+
+
+def plots(figures: Metrics) -> tuple[Plot, ...]:
+    names = sorted(k.removeprefix("category.") for k in figures if k.startswith("category."))
+    return (BarPlot(name="pass_by_category", title="Adversarial cases passed per category",
+                    categories=tuple(names),
+                    series=(("passed", tuple(figures[f"category.{n}"] for n in names)),),
+                    ylabel="share of cases"),)
+
+
+def evaluate(ctx: Context, cases: Sequence[AdversarialCase], fast: bool) -> SuiteResult:
+    chosen = [c for c in cases if c.fast or not fast]
+    observations = [observe(c, ctx) for c in chosen]
+    results = [run_checks(o, c.expect) for c, o in zip(chosen, observations, strict=True)]
+    figures = metrics(chosen, results, [o.ms for o in observations])
+    return SuiteResult(
+        metrics=figures,
+        cases=tuple(record(c, o, r) for c, o, r in zip(chosen, observations, results, strict=True)),
+        table=table(chosen, results, figures), plots=plots(figures),
+        details={"cases": len(chosen)}, pass_rule=PASS_RULE)
+
+
+def run(settings: Settings, fast: bool) -> SuiteResult:
+    from bot.cli import retriever_for
+
+    retriever = retriever_for(settings)
+    retriever.search("warm up", 1)  # loading the model and the index is not a step's latency
+    return evaluate(Context(retriever=retriever), load_cases(), fast)
+
+
+SUITE = Suite(
+    name="adversarial",
+    description="hostile and broken inputs (prompt injection, fabrication requests, off-topic, empty, "
+                "20 000 characters, control characters, broken Unicode, markup, refusals, "
+                "contradictions, language switching) through the real engine, each with its "
+                "expected behaviour",
+    fast_subset="the cases marked fast (at least one per category)",
+    run=run,
+    lower_is_better=("exceptions", "latency.*"),
+)
