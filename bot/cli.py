@@ -11,6 +11,7 @@ import click
 
 from bot.config import Settings
 from bot.errors import SocialAuditError
+from bot.lang import LANGS
 from bot.types import Hit
 
 
@@ -31,11 +32,22 @@ class _Group(click.Group):
               "[env SOCIAL_AUDIT_EMBEDDER].")
 @click.option("--chroma-url", help="Use a Chroma server instead of the local index "
               "[env SOCIAL_AUDIT_CHROMA_URL].")
+@click.option("--brand", "brand_file", type=click.Path(path_type=Path), envvar="SOCIAL_AUDIT_BRAND",
+              help="White-label file of the web app; its extra_corpus folders are ingested too "
+              "[env SOCIAL_AUDIT_BRAND].")
 @click.version_option(package_name="social-audit")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None, embedder: str | None, chroma_url: str | None) -> None:
+def cli(ctx: click.Context, home: Path | None, embedder: str | None, chroma_url: str | None,
+        brand_file: Path | None) -> None:
     """Audit a business's social-media and channel strategy, citing the knowledge base."""
     ctx.obj = Settings.from_env(home=home, embedder=embedder, chroma_url=chroma_url)
+    if brand_file is not None:
+        from bot.web.brand import load_brand
+
+        brand = load_brand(brand_file)
+        ctx.meta["brand_file"] = brand_file
+        extra = [p for p in brand.extra_corpus if p not in ctx.obj.extra_corpus]
+        ctx.obj = ctx.obj.model_copy(update={"extra_corpus": [*ctx.obj.extra_corpus, *extra]})
 
 
 def retriever_for(settings: Settings) -> Any:
@@ -86,20 +98,132 @@ def search(settings: Settings, query: str | None, k: int, as_json: bool, batch: 
         _print_hits(query, hits)
 
 
+QUIT = {"quit", "exit", "bye", "avsluta", "afslut", "avslutt", "lopeta", "beenden", "klaar"}
+
+
+def _knowledge_base(settings: Settings) -> Any | None:
+    """The retriever, or None (with a note) when no index is there: the interview still runs."""
+    from bot.errors import StoreError
+
+    try:
+        retriever = retriever_for(settings)
+        retriever.chunks()
+        return retriever
+    except StoreError as err:
+        click.echo(f"note: {err} — side questions cannot be answered from the articles.", err=True)
+        return None
+
+
 @cli.command()
+@click.option("--lang", type=click.Choice(list(LANGS)),
+              help="Language to start in (the bot then follows yours).")
+@click.option("--session", "session_id", help="Resume this session (its id is printed at the start).")
 @click.pass_obj
-def chat(settings: Settings) -> None:
-    """Ask questions in the terminal; answers quote the knowledge base."""
-    retriever = retriever_for(settings)
-    click.echo("Ask about your social-media and channel strategy (empty line or Ctrl-D to quit).")
+def chat(settings: Settings, lang: str | None, session_id: str | None) -> None:
+    """Be interviewed in the terminal about how you sell and what you have. Type 'quit' or
+    Ctrl-D to stop; the session is kept and can be resumed with --session."""
+    from bot.interview.display import format_reply
+    from bot.interview.sessions import Sessions
+    from bot.interview.state import Context
+    from bot.llm import get_chat_model
+
+    sessions = Sessions(settings, Context(retriever=_knowledge_base(settings), llm=get_chat_model()))
+    if session_id is not None:
+        sessions.state(session_id)  # SessionNotFound: a one-line error
+    session_id, reply = sessions.start(session_id, lang)
+    click.echo(f"(session {session_id}: resume with `social-audit chat --session {session_id}`)\n")
+    click.echo(format_reply(reply))
     while True:
         try:
-            question = input("> ").strip()
+            line = input("\n> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
-        if not question:
+        if line.casefold() in QUIT:
             break
-        _print_hits(question, retriever.search(question, k=3))
+        if not line:
+            continue
+        reply = sessions.send(session_id, line)
+        click.echo("\n" + format_reply(reply))
+    sessions.close()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7860, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--brand", "brand_file", type=click.Path(path_type=Path),
+              help="White-label file (see examples/brand.yaml) [default: the global --brand].")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, brand_file: Path | None) -> None:
+    """Start the web app (/, /embed) and the JSON API (/api/v1) once the index exists."""
+    import time
+
+    started = time.perf_counter()
+    from bot.web.brand import load_brand
+    from bot.web.server import serve as run
+
+    brand = load_brand(brand_file or ctx.meta.get("brand_file"))
+    settings: Settings = ctx.obj
+    extra = [p for p in brand.extra_corpus if p not in settings.extra_corpus]
+    settings = settings.model_copy(update={"extra_corpus": [*settings.extra_corpus, *extra]})
+    run(settings, brand, host, port, started=started, say=click.echo)
+
+
+@cli.command("audit")
+@click.option("--answers", "answers_file", required=True, type=click.Path(path_type=Path),
+              help="A JSON list of your messages, fed in order as the interview's turns.")
+@click.option("--lang", type=click.Choice(list(LANGS)), help="Language to start in.")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "pdf"]), default="md",
+              show_default=True)
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="Write the audit here (needed for pdf).")
+@click.pass_obj
+def audit(settings: Settings, answers_file: Path, lang: str | None, fmt: str, out: Path | None) -> None:
+    """Run the interview on scripted answers, then print the transcript and the cited audit."""
+    from bot.audit import build_audit, languages, render
+    from bot.interview.display import format_transcript
+    from bot.interview.sessions import run_script
+    from bot.interview.state import Context
+    from bot.llm import get_chat_model
+
+    if fmt == "pdf" and out is None:
+        raise click.UsageError("--format pdf needs -o FILE")
+    messages = _read_answers(answers_file)
+    retriever, llm = retriever_for(settings), get_chat_model()
+    state = run_script(messages, Context(retriever=retriever, llm=llm), lang)
+    audit_lang = state.lang if state.lang in languages() else "en"
+    report = build_audit(state.profile, retriever, audit_lang, llm=llm)
+    if fmt == "json":
+        data = {"transcript": [t.to_dict() for t in state.transcript], "complete": state.done,
+                "audit": report.to_json()}
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        text = "" if fmt == "pdf" else str(render(report, fmt))
+    if out is not None:
+        body = render(report, fmt) if fmt == "pdf" else text
+        if isinstance(body, bytes):
+            out.write_bytes(body)
+        else:
+            out.write_text(body, encoding="utf-8")
+    if fmt == "json":
+        click.echo(text)
+        return
+    click.echo(format_transcript(state))
+    if out is None:
+        click.echo(text)
+    else:
+        click.echo(f"audit written: {out}")
+
+
+def _read_answers(path: Path) -> list[str]:
+    from bot.errors import ConfigError
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ConfigError(f"cannot read answers from {path} ({err}); give a JSON list of messages, "
+                          'e.g. ["We sell to businesses", "3 hours a week"]') from err
+    if not isinstance(data, list) or not all(isinstance(m, str) for m in data):
+        raise ConfigError(f"{path} must hold a JSON list of strings (your messages, in order)")
+    return data
 
 
 def load_plugins(group: click.Group = cli) -> click.Group:
@@ -119,3 +243,4 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
