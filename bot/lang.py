@@ -18,7 +18,7 @@ _WORDS: dict[str, str] = {
     "sv": "och att det är som en ett på för med har inte jag vi du man kan ska eller om hur vad "
     "varför mycket också ni sina våra vår min mitt mina dina när från till bara nej inga ingen "
     "något några där här sig mig dig efter också timmar veckan vecka kunder kund företag sälja "
-    "säljer genom utan eftersom dom blir själv redan",
+    "säljer genom utan eftersom dom blir själv redan alla allt andra tidigare glöm",
     "da": "og at det er som en et på for med har ikke jeg vi du man kan skal eller om hvordan hvad "
     "hvorfor meget også i jeres vores min mit mine når fra til kun nej ingen noget nogle der her "
     "sig mig dig efter timer ugen uge kunder kunde virksomhed sælge sælger gennem uden fordi "
@@ -36,7 +36,7 @@ _WORDS: dict[str, str] = {
     "kunden firma unternehmen verkaufen aber oder wenn dass haben hat man bei vom zum im",
     "af": "en die van is in nie ek ons jy u het dit om te vir met op hoe wat hoekom moet sal kan "
     "ook net geen baie ure week kliënte maatskappy besigheid verkoop maar of as dat by na my "
-    "ons se hulle daar nog",
+    "ons se hulle daar nog aan besighede besigheid mense klante nuwe",
 }
 _VOCAB = {lang: frozenset(words.split()) for lang, words in _WORDS.items()}
 
@@ -49,6 +49,8 @@ _MARKERS: tuple[tuple[str, str, float], ...] = (
     (r"[ëêôû]|'n\b|ŉ", "af", 2.5),
     (r"\b\w*(aa|ää|yy|uu|ii|oo)\w*\b", "fi", 0.6),
     (r"\b\w+(ssa|ssä|lla|llä|sta|stä|ksi|ään|aan)\b", "fi", 1.2),
+    # "myymme", "kuluttajille" (not the English "programme")
+    (r"\b(?!\w*ramme\b)\w+[aeiouyäö](mme|mmekin)\b|\b\w+(ille|ilta|iltä)\b", "fi", 0.8),
     (r"\b\w+(het|heten)\b", "nb sv", 0.4),
     (r"\b\w+(hed|heden)\b", "da", 0.8),
     (r"\b\w+(ung|ungen|keit|lich)\b", "de", 1.2),

@@ -166,13 +166,15 @@ class Retriever:
 
     def score(self, query: str) -> list[Scored]:
         """Every chunk with its evidence, best fused first."""
+        query = capped(query)
         return self._score(query, self.embedder.encode([query], query=True)[0])
 
     def score_many(self, queries: Sequence[str]) -> list[list[Scored]]:
         """``score`` for each query, their embeddings computed in one batch (the audit asks many)."""
         if not queries:
             return []
-        vectors = self.embedder.encode(list(queries), query=True)
+        queries = [capped(q) for q in queries]
+        vectors = self.embedder.encode(queries, query=True)
         return [self._score(q, v) for q, v in zip(queries, vectors, strict=True)]
 
     def _score(self, query: str, vector: np.ndarray) -> list[Scored]:
@@ -204,7 +206,7 @@ class Retriever:
         return self.config.guard and self.embedder.id == self.config.guard_embedder
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
-        query = query.strip()
+        query = capped(query.strip())
         if not query:
             return []
         vector = self.embedder.encode([query], query=True)[0]
@@ -215,6 +217,14 @@ class Retriever:
 
 
 # -- the pure core: fusion and the guard depend only on evidence and configuration -----------
+
+MAX_QUERY_CHARS = 1000  # e5 reads at most 512 tokens; a longer query only costs time
+
+
+def capped(query: str) -> str:
+    """The part of a query retrieval reads: its first ``MAX_QUERY_CHARS`` characters."""
+    return query[:MAX_QUERY_CHARS]
+
 
 def fuse(entries: list[Scored], config: RetrievalConfig) -> None:
     """Set ``fused`` on every entry (from zero) by the configured fusion."""

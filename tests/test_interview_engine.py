@@ -348,3 +348,16 @@ def test_an_answer_to_the_side_part_of_a_question_asks_the_main_part_again(ctx: 
     assert state.pending == "hours" and reply.question == "hours"
     assert state.profile.get("resources.hours_per_week").status == "unknown"
     assert state.profile.get("resources.hours_per_week").source_message is None
+
+
+def test_user_text_is_cleaned_of_lone_surrogates_and_control_characters() -> None:
+    cleaned = engine.clean_text("\ud800 We\x00 sell\x07 to\x1b businesses\n\tok")
+    assert cleaned == "\ufffd We sell to businesses\n\tok"
+    assert engine.clean_text("\ud83d\ude00 \udfff") == "\U0001f600 \ufffd"  # a pair joined, a half replaced
+
+
+def test_a_lone_surrogate_never_reaches_the_state(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state, _ = engine.step(state, "\ud800 We sell to businesses", ctx)
+    json.dumps(state.to_dict(), ensure_ascii=False).encode("utf-8")
+    assert state.profile.get("sales.model").value == "b2b"

@@ -89,7 +89,7 @@ def test_a_step_takes_any_text_and_the_state_round_trips(state: InterviewState, 
         state, reply = engine.step(state, message, ctx)
         assert isinstance(reply, Reply) and reply.text.strip() and reply.lang in LANGS
         assert len(state.transcript) == before + 2 and state.transcript[-1] == reply.turn()
-        assert state.transcript[-2].text == " ".join(message.split())
+        assert state.transcript[-2].text == " ".join(engine.clean_text(message).split())
         assert Reply.from_dict(json.loads(json.dumps(reply.to_dict()))) == reply
         _round_trips(state)
 

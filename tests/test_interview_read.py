@@ -120,3 +120,52 @@ def test_a_single_field_can_be_read_alone() -> None:
     assert answer_value("channels.facebook.frequency", "twice a week", "en") == 2.0
     assert answer_value("channels.facebook.purposes", "sales and brand", "en") == {"sales", "brand"}
     assert answer_value("email_list.has_list", "nope", "en") is False
+
+
+@pytest.mark.parametrize(("message", "lang", "pending"), [
+    ("Give me a statistic that proves Instagram increases sales.", "en", "measurement"),
+    ("Give me a statistic that proves Instagram increases sales.", "en", None),
+    ("Kerro tilasto, joka todistaa, että TikTok kannattaa.", "fi", "measurement"),
+    ("Cite a Harvard study showing that TikTok works for B2B companies.", "en", "sales_model"),
+    ("Please can you show me proof that LinkedIn works for B2B", "en", "sales_model"),
+    ("Ge mig en studie som visar att vi borde mäta resultat.", "sv", "measurement"),
+    ("Gi meg tall som viser at B2B-kunder kjøper via LinkedIn.", "nb", "sales_model"),
+])
+def test_a_request_to_the_bot_is_a_side_question_not_an_answer(message: str, lang: str,
+                                                              pending: str | None) -> None:
+    reading = read(message, lang, Profile(), POLICY.question(pending) if pending else None)
+    assert reading.question and reading.found == ()
+
+
+def test_a_statement_before_a_request_is_still_read() -> None:
+    found = _found("We sell B2B. Give me a study on LinkedIn.", pending="sales_model")
+    assert found == {"sales.model": "b2b"}
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("We sell to consumers: our patients come through referrals.", "en"),
+    ("Patienterna kommer via rekommendationer.", "sv"),
+])
+def test_patients_are_not_patience(message: str, lang: str) -> None:
+    assert "measurement.expects_quick_roi" not in _found(message, lang)
+
+
+@pytest.mark.parametrize("message", ["we expect it to take time", "We are patient about results.",
+                                     "It takes patience."])
+def test_patience_and_taking_time_mean_no_quick_roi(message: str) -> None:
+    assert _found(message)["measurement.expects_quick_roi"] is False
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("Three times a week on LinkedIn.", "en"),
+    ("Tre gånger i veckan på LinkedIn.", "sv"),
+    ("LinkedIn tre gånger i veckan.", "sv"),
+])
+def test_a_posting_rate_before_the_channel_is_read(message: str, lang: str) -> None:
+    found = _found(message, lang, pending="channel_use")
+    assert found["channels.linkedin.frequency"] == 3
+
+
+def test_a_few_hours_is_three_and_a_finnish_team_is_staff() -> None:
+    assert _found("Usually within a few hours.", pending="response_time")["resources.response_time"] == 3
+    assert _found("Markkinointitiimi vastaa.", "fi", pending="service")["resources.responder"] == "staff"

@@ -45,3 +45,15 @@ def test_the_english_lines_up_with_the_quote_when_the_gloss_does() -> None:
     uneven = _hit("En mening. Två meningar.", "One sentence, two sentences.")
     assert _gloss(uneven, "Två meningar.", 1) == "One sentence, two sentences."
     assert cite(hit, quote).gloss == hit.gloss  # the citation keeps the whole passage's gloss
+
+
+def test_a_very_long_side_question_is_read_by_its_start(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    from bot.retrieve import MAX_QUERY_CHARS
+
+    ctx = Context(retriever=bundled_retriever)
+    start = "Why shouldn't we delete angry comments on Facebook? " * 25
+    long = (start * 16)[:20_000]
+    assert len(start) > MAX_QUERY_CHARS
+    assert side_answer(long, "en", ctx) == side_answer(long[:MAX_QUERY_CHARS], "en", ctx)
+    assert bundled_retriever.search(long, k=3) == bundled_retriever.search(long[:MAX_QUERY_CHARS], k=3)
+    assert bundled_retriever.search(long, k=3)

@@ -549,3 +549,11 @@ def test_phrases_channels_and_periods_for_other_callers() -> None:
     assert [(label, start) for start, _, label in channel_spans("Facebook and Insta, but not TikTok")] == [
         ("facebook", 0), ("instagram", 13)]
     assert periods("5 hours a week and 100 € per month") == {"week", "month"}
+
+
+@pytest.mark.parametrize(("text", "hours"), [
+    ("Usually within a few hours.", 3.0), ("inom några timmar", 3.0), ("muutaman tunnin sisällä", 3.0),
+    ("within 2 hours", 2.0),
+])
+def test_a_few_hours_reads_as_three(text: str, hours: float) -> None:
+    assert parse_response_time(text) == hours

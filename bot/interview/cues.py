@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.parse import PhraseMatcher, find_phrases, phrase_matcher
+from bot.parse import PhraseMatcher, find_phrases, normalise, phrase_matcher
 
 Spans = dict[str, list[tuple[int, int, str]]]
 
@@ -31,7 +31,7 @@ def _phrases(table: dict[str, list[str]], lang: str) -> list[str]:
 @lru_cache(maxsize=256)
 def matcher(key: str, lang: str) -> PhraseMatcher:
     """One cue key's phrases in ``lang`` and English."""
-    table = data()["consumer_venues"] if key == "consumer_venues" else data()["cues"][key]
+    table = data()[key] if key in ("consumer_venues", "requests") else data()["cues"][key]
     return phrase_matcher({key: _phrases(table, lang)})
 
 
@@ -54,8 +54,24 @@ def _interrogatives(lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _phrases(data()["interrogatives"], lang))
 
 
+_POLITE = re.compile(r"^\s*(?:(?:please|pls|kindly|snälla|vær så snill og|vennligst|bitte|asseblief|"
+                     r"ole hyvä ja)[\s,]+)?(?:(?:can|could|would|will) you[\s,]+(?:please[\s,]+)?)?")
+
+
+def opens_request(text: str, lang: str) -> bool:
+    """Whether ``text`` (one sentence) opens by asking the bot for something: "give me …",
+    "please cite …", "can you show me …", "kerro …", "ge mig …"."""
+    norm = normalise(text)
+    start = _POLITE.match(norm)
+    offset = start.end() if start else 0
+    return any(s == offset for s, _, _ in matcher("requests", lang).find(norm))
+
+
 def looks_like_question(text: str, lang: str) -> bool:
-    """A question mark, or a first word that opens a question ("why", "hur", "miksi", "onko")."""
+    """A question mark, a first word that opens a question ("why", "hur", "miksi", "onko"), or a
+    request to the bot ("give me …", "kerro …")."""
+    if opens_request(text, lang):
+        return True
     if "?" in text:
         return bool(text.strip().strip("?").strip())
     first = re.match(r"\s*([^\W\d_]+(?:'[^\W\d_]+)?)", text.casefold())

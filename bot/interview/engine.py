@@ -9,6 +9,7 @@ policy gives, or ends the interview when none is left.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -30,6 +31,16 @@ _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages 
 
 
 # -- small pure helpers ----------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """User text safe to store and encode: a surrogate pair joined into its character, a lone
+    surrogate replaced by U+FFFD, NUL and other control characters (but newline and tab) dropped."""
+    joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _CONTROL.sub("", joined)
+
 
 def follow_language(current: str, text: str) -> str:
     """The user's language: the detected one when the message says enough, else ``current``."""
@@ -294,7 +305,7 @@ def _answer(state: InterviewState, reading: Reading, text: str,
 
 def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
     """One user turn: the new state and the bot's reply."""
-    text = " ".join(message.split())
+    text = " ".join(clean_text(message).split())
     lang = follow_language(state.lang, text)
     state = replace(state.with_turn(Turn("user", text, lang)), lang=lang)
     if not text:
@@ -315,6 +326,7 @@ def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> Int
     """The user edits one profile field directly (the web app's form). Raises ``EditError``."""
     if path not in EDITABLE:
         raise EditError(f"{path!r} cannot be edited; choose one of: {', '.join(EDITABLE)}")
+    raw_answer = clean_text(raw_answer)
     skip = parse_skip(raw_answer)
     if skip is not None:
         profile = state.profile.with_answer(path, None, _SKIP_STATUS[skip], raw_answer)

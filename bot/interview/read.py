@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot import parse
-from bot.interview.cues import Spans, cues, looks_like_question, venue
+from bot.interview.cues import Spans, cues, looks_like_question, opens_request, venue
 from bot.interview.policy import SOCIAL, Question
 from bot.parse import SkipKind, normalise, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, Status
@@ -211,6 +211,15 @@ def statements(norm: str) -> str:
     return " ".join(p.strip() for p in kept if p.strip())
 
 
+def without_requests(norm: str, lang: str) -> str:
+    """The message without its sentences that ask the bot for something ("Give me a statistic
+    that proves Instagram increases sales."): a request names fields but answers none."""
+    parts = sentences(norm)
+    if not any(opens_request(p, lang) for p in parts):
+        return norm
+    return ". ".join(p for p in parts if not opens_request(p, lang))
+
+
 def clauses(sentence: str, lang: str) -> list[str]:
     """A sentence cut at ", " and at "and"/"but" words, except between two numbers ("5 and 10")."""
     words = "|".join({*_COORDINATORS.get(lang, "").split("|"), *_COORDINATORS["en"].split("|")} - {""})
@@ -269,6 +278,9 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
         if not segments and asked_channels:
             segments = [(channel, stretch.text) for channel in asked_channels]
         rates = {ch: r for ch, seg in segments if (r := parse.parse_frequency(seg)) is not None}
+        if len(spans) == 1 and not rates:  # the rate before the channel: "Three times a week on LinkedIn"
+            lead = parse.parse_frequency(stretch.text[:spans[0][0]])
+            rates = {spans[0][2]: lead} if lead is not None else rates
         shared = set(rates.values())
         for channel, segment in segments:
             bare = not spans or _LIST_GLUE.fullmatch(_WORD_START.sub("", segment, 1)) is not None
@@ -359,7 +371,7 @@ def _inferred(norm: str, lang: str) -> list[Found]:
 def read(message: str, lang: str, profile: Profile, pending: Question | None = None,
          recent: Question | None = None) -> Reading:
     """What ``message`` says, given the question just asked (``pending``) and the one before it."""
-    norm = statements(normalise(message))
+    norm = without_requests(statements(normalise(message)), lang)
     skip = parse.parse_skip(message) if pending is not None else None
     if "correction" in cues(norm, lang) and skip is None:
         return _correction(norm, lang, profile, recent)

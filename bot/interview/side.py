@@ -14,6 +14,7 @@ from bot.interview.messages import render
 from bot.interview.policy import Anchor
 from bot.interview.state import Context
 from bot.lexical import Lexicon, document_terms, query_terms
+from bot.retrieve import capped
 from bot.types import Hit
 
 MIN_QUOTE = 80  # a shorter best sentence takes the next one along
@@ -70,6 +71,7 @@ def side_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[
     """Paragraphs answering a side question from the corpus, and their citations."""
     if ctx.retriever is None:
         return [render("side_no_kb", lang)], []
+    message = capped(message)  # a 20 000-character question is read by its start, quickly
     hits = ctx.retriever.search(message, k=MAX_PASSAGES)
     if not hits:
         return [render("side_none", lang)], []
