@@ -76,7 +76,8 @@ def _check_all(text: str, lang: str | None) -> None:
     hours = parse.parse_hours(text)
     assert hours is None or (_number(hours, 168) and check_value("resources.hours_per_week", hours) == hours)
     response = parse.parse_response_time(text)
-    assert response is None or (_number(response) and check_value("resources.response_time", response))
+    assert response is None or (
+        _number(response) and check_value("resources.response_time", response) == response)
     cycle = parse.parse_sales_cycle(text)
     assert cycle is None or (isinstance(cycle, SalesCycle) and cycle.category in CYCLES
                              and (cycle.days is None or _number(cycle.days)))
