@@ -13,7 +13,7 @@ from bot.citations import Citation
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.interview import engine
-from bot.interview.state import Conflict, Context, InterviewState, Reply
+from bot.interview.state import Conflict, Context, InterviewState, Reply, Turn
 from evals.adversarial import SUITE, AdversarialCase, bot_numbers, evaluate, load_cases
 from evals.adversarial_checks import (
     ALWAYS,
@@ -101,7 +101,9 @@ def test_serialisable() -> None:
     good = obs("We sell to businesses.")
     assert CHECKS["serialisable"](good, True) is None
     after, reply = answer("\ud800 We sell to businesses")
-    why = CHECKS["serialisable"](obs("\ud800", after=after, reply=reply), True)
+    assert CHECKS["serialisable"](obs("\ud800", after=after, reply=reply), True) is None  # cleaned
+    broken = replace(after, transcript=(*after.transcript, Turn("user", "\ud800 We sell", "en")))
+    why = CHECKS["serialisable"](obs("\ud800", after=broken, reply=reply), True)
     assert why is not None and "UnicodeEncodeError" in why
 
 
@@ -247,12 +249,12 @@ def test_the_suite_on_a_small_subset(bundled_retriever: Any) -> None:
     verdicts = {c.id: c.passed for c in result.cases}
     assert verdicts == {"offtopic-capital": True, "markup-script": True, "empty": True,
                         "contradict-hours": True, "inject-ignore-previous": True,
-                        "unicode-lone-surrogate": False,  # the engine keeps a lone surrogate (bot bug)
+                        "unicode-lone-surrogate": True,  # the engine cleans user text
                         "expects-german": False}
     capital = next(c for c in result.cases if c.id == "offtopic-capital").data
     assert capital["hits"] == 0 and capital["checks"]["no_passage"] is None
     metrics = result.metrics
-    assert metrics["passed"] == 5 / 7 and metrics["exceptions"] == 0.0
+    assert metrics["passed"] == 6 / 7 and metrics["exceptions"] == 0.0
     assert metrics["check.escaped"] == 1.0 and metrics["category.language_switch"] == 0.0
     for case in result.cases:  # every record writes as UTF-8 JSON, lone surrogate included
         json.dumps(case.data, ensure_ascii=False, allow_nan=False).encode("utf-8")
