@@ -29,6 +29,14 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 COMPOUND_MIN = 6  # a lexicon term this long also matches inside compounds (asiakaspalvelukanavana)
 
 
+MAX_QUERY_CHARS = 1000  # e5 reads at most 512 tokens; a longer query only costs time
+
+
+def capped(query: str) -> str:
+    """The part of a query retrieval reads: its first ``MAX_QUERY_CHARS`` characters."""
+    return query[:MAX_QUERY_CHARS]
+
+
 def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace("\u00a0", " ").casefold()
 

@@ -26,10 +26,11 @@ from pydantic import BaseModel
 
 from bot.embed import ProjectEmbeddings
 from bot.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
-from bot.lexical import BM25, Lexicon, document_terms, query_terms
+from bot.lexical import BM25, MAX_QUERY_CHARS, Lexicon, capped, document_terms, query_terms
 from bot.store import ChromaStore
 from bot.types import Chunk, Hit
 
+__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "fuse", "relevant"]
 REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the index changed
 
 
@@ -217,14 +218,6 @@ class Retriever:
 
 
 # -- the pure core: fusion and the guard depend only on evidence and configuration -----------
-
-MAX_QUERY_CHARS = 1000  # e5 reads at most 512 tokens; a longer query only costs time
-
-
-def capped(query: str) -> str:
-    """The part of a query retrieval reads: its first ``MAX_QUERY_CHARS`` characters."""
-    return query[:MAX_QUERY_CHARS]
-
 
 def fuse(entries: list[Scored], config: RetrievalConfig) -> None:
     """Set ``fused`` on every entry (from zero) by the configured fusion."""

@@ -10,6 +10,7 @@ turn holding a lock never waits for a connection that another lock holder keeps.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.interview.backends import SessionStoreError, Table, redact, strict_serd
 LOCKS = 0x5A_0D17  # first key of our advisory locks: the second is hashtext(session id)
 _SETUP = (LOCKS + 1, 0)  # one process at a time creates the tables
 POOL_SIZE = 16  # turns of different sessions at once, per process
+SETUP_WAIT = 120.0  # seconds a starting process waits for another one to create the tables
 _TABLE = """CREATE TABLE IF NOT EXISTS social_audit_sessions (
     id TEXT PRIMARY KEY, created DOUBLE PRECISION NOT NULL, updated DOUBLE PRECISION NOT NULL,
     lang TEXT, done BOOLEAN)"""
@@ -42,6 +44,11 @@ def _pool(url: str, size: int, name: str, check: bool) -> ConnectionPool[Connect
     return ConnectionPool(url, min_size=1, max_size=size, kwargs=_CONNECTION, open=True, name=name,
                           connection_class=Connection[DictRow],
                           check=ConnectionPool.check_connection if check else None)
+
+
+def _one(cursor: psycopg.Cursor[DictRow]) -> Any:
+    row = cursor.fetchone()
+    return next(iter(row.values())) if row else None
 
 
 class _Rows:
@@ -82,9 +89,17 @@ class PostgresBackend:
             raise
 
     def _setup(self) -> None:
-        """The tables, created by one process at a time (concurrent CREATEs can clash)."""
+        """The tables, created by one process at a time (concurrent CREATEs clash). The others
+        poll for the lock rather than wait in a statement: LangGraph's migrations include CREATE
+        INDEX CONCURRENTLY, which waits for every statement in progress, so a waiting statement
+        would deadlock with the process that holds the lock."""
         with self.guard(), self._pool.connection() as conn:
-            conn.execute("SELECT pg_advisory_lock(%s, %s)", _SETUP)
+            deadline = time.monotonic() + SETUP_WAIT
+            while not _one(conn.execute("SELECT pg_try_advisory_lock(%s, %s) AS ok", _SETUP)):
+                if time.monotonic() > deadline:
+                    raise SessionStoreError(f"another process has been setting up the sessions tables "
+                                            f"in {self.where} for {SETUP_WAIT:.0f} s; check its activity")
+                time.sleep(0.05)
             try:
                 self.saver.setup()
                 conn.execute(_TABLE)

@@ -29,6 +29,7 @@ __all__ = ["DURABILITY", "Sessions", "connect", "run_script"]
 
 DURABILITY = "exit"  # LangGraph writes the checkpoint once, when the turn's run ends
 MAX_ID = 256
+STRIPES = 256  # thread locks, each shared by the sessions whose ids hash to it: bounded memory
 
 
 def valid_id(session_id: str) -> bool:
@@ -39,7 +40,8 @@ def valid_id(session_id: str) -> bool:
 def _known(session_id: str) -> str:
     """``session_id``, or SessionNotFound for an id that no session can have."""
     if not valid_id(session_id):
-        raise SessionNotFound(session_id if len(session_id) <= 40 else session_id[:40] + "…")
+        shown = str(session_id)
+        raise SessionNotFound(shown if len(shown) <= 40 else shown[:40] + "…")
     return session_id
 
 
@@ -53,8 +55,7 @@ class Sessions:
         self.path = self.backend.path
         self.ctx = ctx
         self._graph = graph.build(ctx, self.backend.saver)
-        self._locks: dict[str, threading.Lock] = {}
-        self._locks_guard = threading.Lock()
+        self._locks = [threading.Lock() for _ in range(STRIPES)]
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -65,10 +66,9 @@ class Sessions:
     @contextmanager
     def _session(self, session_id: str) -> Iterator[Table]:
         """The session to oneself: other threads here wait on a thread lock, other processes
-        on the backend's lock."""
-        _known(session_id)
-        with self._locks_guard:
-            lock = self._locks.setdefault(session_id, threading.Lock())
+        on the backend's lock (which also excludes threads: the thread lock only spares the
+        database the waiting)."""
+        lock = self._locks[hash(_known(session_id)) % STRIPES]
         with lock, self.backend.exclusive(session_id) as table:
             yield table
 
@@ -138,8 +138,6 @@ class Sessions:
         with self._session(session_id) as table:
             self._values(session_id)
             table.forget(session_id)
-        with self._locks_guard:
-            self._locks.pop(session_id, None)
 
     def list(self) -> list[str]:
         """Session ids, most recently used first."""
