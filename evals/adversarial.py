@@ -34,7 +34,7 @@ from evals.adversarial_checks import (
     run_checks,
 )
 from evals.metrics import percentile
-from evals.suite import BarPlot, CaseRecord, Metrics, Plot, Suite, SuiteResult
+from evals.suite import BarPlot, CaseRecord, Metrics, Plot, Suite, SuiteResult, warm_engine_context
 
 PATH = Path(__file__).resolve().parent / "adversarial.yaml"
 Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
@@ -233,11 +233,7 @@ def evaluate(ctx: Context, cases: Sequence[AdversarialCase], fast: bool) -> Suit
 
 
 def run(settings: Settings, fast: bool) -> SuiteResult:
-    from bot.cli import retriever_for
-
-    retriever = retriever_for(settings)
-    retriever.search("warm up", 1)  # loading the model and the index is not a step's latency
-    return evaluate(Context(retriever=retriever), load_cases(), fast)
+    return evaluate(warm_engine_context(settings), load_cases(), fast)
 
 
 SUITE = Suite(

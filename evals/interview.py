@@ -26,7 +26,7 @@ from bot.profile import Profile
 from evals.interview_cases import Script, expectations, load_scripts
 from evals.language import Adherence, adherence
 from evals.metrics import percentile
-from evals.suite import BarPlot, CaseRecord, Metrics, Plot, Suite, SuiteResult
+from evals.suite import BarPlot, CaseRecord, Metrics, Plot, Suite, SuiteResult, warm_engine_context
 
 
 @dataclass(frozen=True)
@@ -249,11 +249,7 @@ def evaluate(ctx: Context, scripts: Sequence[Script], fast: bool) -> SuiteResult
 
 
 def run(settings: Settings, fast: bool) -> SuiteResult:
-    from bot.cli import retriever_for
-
-    retriever = retriever_for(settings)
-    retriever.search("warm up", 1)  # loading the model and the index is not a turn's latency
-    return evaluate(Context(retriever=retriever), load_scripts(), fast)
+    return evaluate(warm_engine_context(settings), load_scripts(), fast)
 
 
 SUITE = Suite(

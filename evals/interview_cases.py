@@ -27,6 +27,7 @@ from bot.errors import ConfigError, SocialAuditError
 from bot.interview.engine import same
 from bot.interview.messages import LANGS
 from bot.profile import SETTLED, STATUSES, Amount, Profile, SalesCycle, check_value
+from evals.personas import value_from_yaml
 
 FOLDER = Path(__file__).resolve().parent / "interview_scripts"
 
@@ -92,14 +93,6 @@ class Expected:
         return value if self.status is None else {"status": self.status, "value": value}
 
 
-def _value(raw: Any) -> Any:
-    if isinstance(raw, dict) and "amount" in raw:
-        return Amount(raw["amount"], raw.get("currency"), raw.get("high"), bool(raw.get("monthly", False)))
-    if isinstance(raw, dict) and "cycle" in raw:
-        return SalesCycle(raw["cycle"], raw.get("days"))
-    return raw
-
-
 def expectation(path: str, raw: Any) -> Expected:
     """One ``expect`` entry, checked against the profile schema (a typo fails, never passes)."""
     status = None
@@ -108,7 +101,7 @@ def expectation(path: str, raw: Any) -> Expected:
         if status not in STATUSES:
             raise ValueError(f"{path}: unknown status {status!r}; choose one of: {', '.join(STATUSES)}")
         raw = raw.get("value")
-    value = check_value(path, _value(raw))
+    value = check_value(path, value_from_yaml(raw))
     if value is None and status is None:
         raise ValueError(f"{path}: give a value or a status")
     return Expected(path, value, status)

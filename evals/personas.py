@@ -33,7 +33,8 @@ class Persona:
     forbid_verdicts: dict[str, tuple[str, ...]]  # channel -> verdicts that would be wrong
 
 
-def _value(raw: Any) -> Any:
+def value_from_yaml(raw: Any) -> Any:
+    """A profile value as the eval YAML files write it: {amount: …} and {cycle: …} become types."""
     if isinstance(raw, dict) and "amount" in raw:
         return Amount(raw["amount"], raw.get("currency"), raw.get("high"), bool(raw.get("monthly", False)))
     if isinstance(raw, dict) and "cycle" in raw:
@@ -45,9 +46,10 @@ def profile_from_spec(spec: dict[str, Any], fill_unused_channels: bool = False) 
     profile = Profile()
     for path, raw in spec.items():
         if isinstance(raw, dict) and "status" in raw:
-            profile = profile.with_answer(path, _value(raw.get("value")), raw["status"], raw.get("said"))
+            value = value_from_yaml(raw.get("value"))
+            profile = profile.with_answer(path, value, raw["status"], raw.get("said"))
         else:
-            profile = profile.with_answer(path, _value(raw), "answered")
+            profile = profile.with_answer(path, value_from_yaml(raw), "answered")
     if fill_unused_channels:
         used = profile.get("channels.used").value or frozenset()
         for channel in (c for c in CHANNELS if c not in used):

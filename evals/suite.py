@@ -93,3 +93,14 @@ class Suite:
     fast_subset: str  # what ``--fast`` runs, in words
     run: Callable[[Settings, bool], SuiteResult]
     lower_is_better: tuple[str, ...] = ()  # metric patterns where a rise is a regression
+
+
+def warm_engine_context(settings: Settings) -> Any:
+    """An interview ``Context`` on the index of ``settings``, with the model and index already
+    loaded, so that loading them is not counted as a step's latency."""
+    from bot.cli import retriever_for
+    from bot.interview.state import Context
+
+    retriever = retriever_for(settings)
+    retriever.search("warm up", 1)
+    return Context(retriever=retriever)

@@ -41,7 +41,7 @@ def _in_order(groups: Iterable[tuple[Citation, ...]]) -> tuple[Citation, ...]:
 
 def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any = None) -> Audit:
     """The audit of ``profile`` in ``lang``, citing ``passages`` (a ``Retriever``, or anything with
-    ``chunk``/``chunks``; with ``search``/``search_many`` retrieved evidence is added too).
+    ``chunk``/``chunks``; with ``score_many`` retrieved evidence is added too).
 
     Raises ``UnsupportedLanguageError`` for a language the report is not written in, and
     ``CitationError`` when a citation does not resolve to stored text.

@@ -21,7 +21,7 @@ from bot.types import Chunk
 
 class Source(Protocol):
     """Stored passages: by id (to verify) and all of them (to find the curated anchors). A
-    ``Retriever`` is one; with ``search``/``search_many`` it also contributes retrieved evidence."""
+    ``Retriever`` is one; with ``score_many`` it also contributes retrieved evidence."""
 
     def chunk(self, chunk_id: str) -> Chunk | None: ...
 
