@@ -34,6 +34,10 @@ class Settings(BaseModel):
     # Where interview sessions live: None or "sqlite" for <home>/sessions.sqlite, "sqlite:///file",
     # or "postgresql://user:password@host:5432/db" (bot/interview/backends.py).
     sessions_url: str | None = None
+    # The key that encrypts the session id stored in browsers (bot/web/ui.py): None keeps the one
+    # made in <home>/web/browser_secret. Processes with different homes behind one address need
+    # the same key, else a browser's stored session is lost when it reaches another process.
+    browser_secret: str | None = Field(default=None, repr=False)
 
     @property
     def chroma_path(self) -> Path:
@@ -49,6 +53,7 @@ class Settings(BaseModel):
             "collection": os.environ.get("SOCIAL_AUDIT_COLLECTION") or DEFAULT_COLLECTION,
             "extra_corpus": _split_paths(os.environ.get("SOCIAL_AUDIT_CORPUS")),
             "sessions_url": os.environ.get("SOCIAL_AUDIT_SESSIONS") or None,
+            "browser_secret": os.environ.get("SOCIAL_AUDIT_BROWSER_SECRET") or None,
         }
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(env)

@@ -157,8 +157,11 @@ class ChromaStore:
         try:
             yield
         except ChromaError as err:
-            raise StoreError(f"the index at {self.where} is damaged ({type(err).__name__}: {err}); "
-                             "repair it with `social-audit ingest --rebuild`") from err
+            raise self._damaged(err) from err
+
+    def _damaged(self, err: Exception) -> StoreError:
+        return StoreError(f"the index at {self.where} is damaged ({type(err).__name__}: {err}); "
+                          "repair it with `social-audit ingest --rebuild`")
 
     def count(self) -> int:
         collection = self._existing()
@@ -202,11 +205,19 @@ class ChromaStore:
 
     def revision(self) -> str:
         """Changes with every write to the index, also when made by another process."""
+        from chromadb.errors import ChromaError, NotFoundError
+
         try:
             fresh = self._client.get_collection(self.settings.collection, embedding_function=None)
-        except Exception as err:
+            return f"{(fresh.metadata or {}).get('revision', '')}:{fresh.count()}"
+        except NotFoundError as err:  # e.g. another process is rebuilding it right now
             raise IndexMissingError(self.where) from err
-        return f"{(fresh.metadata or {}).get('revision', '')}:{fresh.count()}"
+        except ChromaError as err:
+            raise self._damaged(err) from err
+        except Exception as err:  # e.g. the Chroma server went away
+            raise StoreError(f"cannot read the index at {self.where} ({type(err).__name__}: {err}); "
+                             "check that it is reachable, or repair it with `social-audit ingest --rebuild`"
+                             ) from err
 
     def _touch(self) -> None:
         """Record a new revision (Chroma replaces metadata whole, so merge into a fresh read)."""

@@ -204,3 +204,48 @@ def test_csp_lets_only_allowed_origins_frame_the_embed(client: TestClient) -> No
     assert page.headers["x-content-type-options"] == "nosniff"
     api = client.get("/api/v1/sessions/nope", headers=AUTH)
     assert "frame-ancestors 'self';" in api.headers["content-security-policy"]
+
+
+def test_api_paths_answer_405_and_404_themselves_not_the_page(client: TestClient) -> None:
+    """Found by schemathesis: the page mounted at / answered wrong methods and unknown API paths."""
+    wrong = client.put("/api/v1/sessions", headers=AUTH)
+    assert wrong.status_code == 405 and wrong.headers["allow"] == "POST" and "POST" in wrong.json()["detail"]
+    assert client.patch("/api/v1/sessions/x", headers=AUTH).headers["allow"] == "DELETE, GET"
+    missing = client.get("/api/v1/nothing-here", headers=AUTH)
+    assert missing.status_code == 404 and "/api/v1/docs" in missing.json()["detail"]
+
+
+def test_validation_errors_are_one_line_like_every_other_error(client: TestClient) -> None:
+    session_id = client.post("/api/v1/sessions", headers=AUTH).json()["session_id"]
+    res = client.post(f"/api/v1/sessions/{session_id}/messages", json={"text": 5, "x\ny": 1}, headers=AUTH)
+    detail = res.json()["detail"]
+    assert res.status_code == 422 and isinstance(detail, str) and "\n" not in detail and "text" in detail
+    assert client.post("/api/v1/sessions", content=b"\xff{", headers={
+        **AUTH, "Content-Type": "application/json"}).status_code == 400
+
+
+def test_a_right_key_next_to_a_wrong_or_empty_bearer_is_refused(client: TestClient) -> None:
+    for bearer in ("Bearer ", "Bearer wrong-key-000000000000"):
+        res = client.post("/api/v1/sessions", headers={"X-API-Key": KEY, "Authorization": bearer})
+        assert res.status_code == 401, bearer
+    assert client.post("/api/v1/sessions", headers={"X-API-Key": KEY, "Authorization": "Basic eDp5"}
+                       ).status_code == 201  # a proxy's Basic auth is not a key of this API
+
+
+def test_edits_that_cannot_be_read_are_422_not_400(client: TestClient) -> None:
+    session_id = client.post("/api/v1/sessions", headers=AUTH).json()["session_id"]
+    url = f"/api/v1/sessions/{session_id}/edits"
+    unreadable = client.post(url, json={"path": "resources.hours_per_week", "answer": "purple"}, headers=AUTH)
+    assert unreadable.status_code == 422 and "could not read" in unreadable.json()["detail"]
+    assert client.post(url, json={"path": "no.such", "answer": "5"}, headers=AUTH).status_code == 422
+
+
+def test_the_schema_declares_the_errors_and_the_key(client: TestClient) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    assert {"APIKeyHeader", "HTTPBearer"} <= set(schema["components"]["securitySchemes"])
+    messages = schema["paths"]["/api/v1/sessions/{session_id}/messages"]["post"]
+    assert {"401", "403", "404", "413", "422", "429", "503"} <= set(messages["responses"])
+    assert messages["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"}
+    lang = schema["components"]["schemas"]["LangIn"]["properties"]["lang"]
+    assert lang["enum"] == ["en", "sv", "da", "nb", "fi", "de", "af"]

@@ -228,3 +228,24 @@ def test_the_web_component_works_offline_on_an_allowed_site_only(
     page.goto(sites["refused"] + "/host-webcomponent.html")
     page.wait_for_timeout(3000)
     assert page.locator("gradio-app #sa-chat").count() == 0 and blocked
+
+
+def test_a_damaged_index_shows_one_line_naming_the_repair_not_a_traceback(
+        page: Any, bundled_store: Any, bundled_settings: Any, embedder: Any, tmp_path: Path,
+        shots: Path) -> None:
+    from bot.retrieve import Retriever
+    from bot.store import open_store
+    from tests.test_web_store_down import copy_index, lose_vectors
+
+    settings = copy_index(bundled_settings, tmp_path / "damaged")
+    lose_vectors(settings)
+    app = make_app(tmp_path / "web", Retriever(open_store(settings), embedder), brand())
+    with live(app) as url:
+        page.goto(url + "/")
+        notice = page.locator("#sa-notice")
+        notice.get_by_text("social-audit ingest --rebuild").wait_for()
+        assert "knowledge base cannot be read" in notice.inner_text()
+        body = page.content()
+        assert "Traceback" not in body and str(tmp_path) not in body and "InternalError" not in body
+        assert page.locator(".toast-body").count() == 0  # Gradio's error pop-up never appeared
+        page.screenshot(path=shots / "damaged-index.png", full_page=True)

@@ -3,10 +3,7 @@ one-line errors without an index or with a bad brand file; ``--brand`` adds its 
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -18,31 +15,18 @@ from click.testing import CliRunner
 from bot.cli import cli
 from bot.config import Settings
 from tests.conftest import write
+from tests.servers import EXE, serving
 from tests.web_kit import free_port
-
-EXE = [sys.executable, "-c", "from bot.cli import main; main()"]
 
 
 def test_serve_is_ready_and_answers(bundled_settings: Settings, bundled_store: Any, tmp_path: Path) -> None:
-    port = free_port()
-    env = {**os.environ, "SOCIAL_AUDIT_API_KEYS": "serve-test-key-0123456789"}
-    started = time.perf_counter()
-    proc = subprocess.Popen([*EXE, "--home", str(bundled_settings.home), "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        waited = time.perf_counter() - started
-        assert f"ready at http://127.0.0.1:{port}/" in line, line
-        print(f"\nserve: {line.strip()} (seen by the test after {waited:.1f} s)")
-        base = f"http://127.0.0.1:{port}"
-        assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
-        assert "<html" in httpx.get(f"{base}/").text.lower()
-        res = httpx.post(f"{base}/api/v1/sessions", headers={"X-API-Key": "serve-test-key-0123456789"})
+    env = {"SOCIAL_AUDIT_API_KEYS": "serve-test-key-0123456789"}
+    with serving(bundled_settings.home, env=env) as served:
+        print(f"\nserve: {served.ready_line.strip()} (seen by the test after {served.waited:.1f} s)")
+        assert httpx.get(f"{served.url}/healthz").json() == {"status": "ok"}
+        assert "<html" in httpx.get(f"{served.url}/").text.lower()
+        res = httpx.post(f"{served.url}/api/v1/sessions", headers={"X-API-Key": "serve-test-key-0123456789"})
         assert res.status_code == 201 and res.json()["reply"]["question"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_serve_without_an_index_says_what_to_do(tmp_path: Path) -> None:

@@ -73,3 +73,29 @@ def test_delete_removes_the_session_and_its_files(service: WebService) -> None:
     assert not folder.exists() and not service.exists(session_id)
     with pytest.raises(SessionNotFoundError):
         service.delete(session_id)
+
+
+@pytest.mark.postgres
+def test_a_deletion_through_one_process_reaches_what_another_one_holds(
+        tmp_path: Path, pg_url: str, bundled_retriever: Any) -> None:
+    """Two app processes (two homes) share one PostgreSQL: after A deletes a session, B's next sweep
+    removes its export files and cached audit, and the lead B stored is gone at once."""
+    from bot.web.leads import make_lead
+
+    def app(name: str) -> WebService:
+        settings = Settings(home=tmp_path / name, sessions_url=pg_url)
+        return build_service(settings, brand(), Parts(retriever=bundled_retriever))
+
+    a, b = app("a"), app("b")
+    session_id, kept = finished(b), finished(b)
+    for sid in (session_id, kept):
+        b.export(sid, "pdf")
+        b.add_lead(make_lead(sid, "Ann", "ann@example.com", True, "I agree", "da"), IP)
+    assert (b.exports / session_id / "audit.pdf").exists()
+    a.delete(session_id)
+    assert [lead.session_id for lead in b.leads.all()] == [kept]  # type: ignore[attr-defined]
+    assert b.sweep() == [session_id]
+    assert not (b.exports / session_id).exists() and (b.exports / kept / "audit.pdf").exists()
+    assert session_id not in b._audits and b.sweep() == []
+    with pytest.raises(SessionNotFoundError):
+        b.rendered(session_id, "md")

@@ -9,22 +9,29 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from bot.config import Settings
-from bot.errors import SocialAuditError
+from bot.errors import SocialAuditError, StoreError
+from bot.interview.errors import EditError
 from bot.web.brand import Brand
-from bot.web.leads import JsonlLeadStore, LeadError, LeadStore
+from bot.web.leads import LeadError, LeadStore, LeadStoreError, open_leads
 from bot.web.limits import MemoryRateStore, MessageTooLongError, RateLimitedError, RateLimiter, RateStore
 from bot.web.security import SecurityHeaders, api_keys
 from bot.web.service import AuditNotReadyError, BadLanguageError, SessionNotFoundError, WebService
+
+log = logging.getLogger(__name__)
+STORE_DOWN = ("the knowledge base cannot be read; the operator should run "
+              "`social-audit ingest --rebuild` (the details are in the server log)")
 
 
 @dataclass
@@ -41,7 +48,8 @@ class Parts:
 def _status(err: Exception) -> int:
     table: list[tuple[type[Exception], int]] = [
         (SessionNotFoundError, 404), (AuditNotReadyError, 409), (MessageTooLongError, 413),
-        (RateLimitedError, 429), (BadLanguageError, 422), (LeadError, 422)]
+        (RateLimitedError, 429), (BadLanguageError, 422), (LeadError, 422), (EditError, 422),
+        (StoreError, 503), (LeadStoreError, 503)]
     return next((code for kind, code in table if isinstance(err, kind)), 400)
 
 
@@ -49,7 +57,52 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(SocialAuditError)
     async def domain_error(_request: Request, err: SocialAuditError) -> JSONResponse:
         headers = {"Retry-After": str(err.retry_after)} if isinstance(err, RateLimitedError) else None
-        return JSONResponse({"detail": str(err)}, status_code=_status(err), headers=headers)
+        return JSONResponse({"detail": _detail(err)}, status_code=_status(err), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, err: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": validation_detail(err.errors())}, status_code=422)
+
+
+def validation_detail(problems: Any) -> str:
+    """FastAPI's list of validation problems as the API's one line: the first problem, and how many more."""
+    problems = list(problems)
+    if not problems:
+        return "the request is not valid; see /api/v1/docs"
+    first = problems[0]
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body") or "body"
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    line = " ".join(f"{where[:80]}: {first.get('msg', 'not valid')}".split())  # one line, whatever the input
+    return f"{line[:300]}{more}; see /api/v1/docs"
+
+
+_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+
+def api_miss(routes: list[Any], request: Request) -> JSONResponse:
+    """An ``/api/`` request no route takes: 405 with ``Allow`` when the path exists with other methods,
+    else 404 (without this, the page mounted at ``/`` would answer for the API)."""
+    from starlette.routing import Match, Route
+
+    allowed: set[str] = set()
+    for route in routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match == Match.PARTIAL:
+                allowed |= route.methods
+    if not allowed:
+        return JSONResponse({"detail": "no such API path; see /api/v1/docs"}, status_code=404)
+    allow = ", ".join(sorted(allowed))
+    return JSONResponse({"detail": f"{request.method} is not allowed here; use {allow}"}, status_code=405,
+                        headers={"Allow": allow})
+
+
+def _detail(err: SocialAuditError) -> str:
+    """The one-line message for the client; a store's path and cause stay in the server log."""
+    if isinstance(err, StoreError):
+        log.error("knowledge base unreadable: %s", err)
+        return STORE_DOWN
+    return str(err)
 
 
 def build_service(settings: Settings, brand: Brand, parts: Parts) -> WebService:
@@ -81,7 +134,7 @@ def build_service(settings: Settings, brand: Brand, parts: Parts) -> WebService:
     return WebService(
         sessions=sessions, brand=brand,
         limiter=RateLimiter(brand.limits, parts.rate_store or MemoryRateStore()),
-        leads=parts.leads or JsonlLeadStore(settings.home), build_audit=build, render_audit=render,
+        leads=parts.leads or open_leads(settings), build_audit=build, render_audit=render,
         exports=settings.home / "exports")
 
 
@@ -102,7 +155,13 @@ def create_app(settings: Settings, brand: Brand | None = None, parts: Parts | No
                   redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.service = service
     _errors(app)
-    app.include_router(router(service, keys, brand.api.open_local))
+    api = router(service, keys, brand.api.open_local)
+    app.include_router(api)
+
+    @app.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
+    def api_fallback(request: Request) -> JSONResponse:
+        docs = [r for r in app.router.routes if getattr(r, "path", "").startswith("/api/v1/")]  # schema, docs
+        return api_miss([*api.routes, *docs], request)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:
@@ -122,7 +181,7 @@ def create_app(settings: Settings, brand: Brand | None = None, parts: Parts | No
                         media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
     handlers = Handlers(service, brand, load_policy())
-    secret = browser_secret(settings.home)
+    secret = browser_secret(settings.home, settings.browser_secret)
     look: dict[str, Any] = {"theme": theme(brand), "css": CSS, "ssr_mode": False}
     embed = WebUI(handlers, brand, secret).build(chrome=False)
     gr.mount_gradio_app(app, embed, path="/embed", footer_links=[], run_history=False,

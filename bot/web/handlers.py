@@ -5,11 +5,12 @@ the page should show), the Gradio layer only copies it into components. Tests ca
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.errors import SocialAuditError
+from bot.errors import SocialAuditError, StoreError
 from bot.interview.policy import Policy
 from bot.interview.state import InterviewState
 from bot.web import render
@@ -20,6 +21,7 @@ from bot.web.service import FORMATS, SessionNotFoundError, WebService
 from bot.web.strings import t
 
 STREAM_PIECES = 6  # a finished reply is shown in this many growing pieces
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,12 @@ class Handlers:
         welcome = localise(self.brand.welcome, lang, self.brand.default_lang)
         return [{"role": "assistant", "content": render.text(welcome)}] if welcome else []
 
+    @staticmethod
+    def _store_down(err: StoreError, lang: str) -> str:
+        """The page names the repair command; the index's path and cause go to the server log only."""
+        log.error("knowledge base unreadable: %s", err)
+        return t("store_down", lang)
+
     def view(self, session_id: str, notice: str = "", **extra: object) -> View:
         """Everything the page shows for a session, in the session's language."""
         state = self.service.state(session_id)
@@ -103,6 +111,9 @@ class Handlers:
         except RateLimitedError as err:  # no session to show: only the notice
             return View(session_id="", lang=lang, messages=self._welcome(lang),
                         notice=t("rate_limited", lang, seconds=err.retry_after))
+        except StoreError as err:  # a damaged or unreachable index: say so, never a traceback
+            return View(session_id="", lang=lang, messages=self._welcome(lang),
+                        notice=self._store_down(err, lang))
         return self.view(session_id, notice=notice)
 
     def load(self, stored: str | None, lang: str | None, ip: str) -> View:
@@ -130,6 +141,9 @@ class Handlers:
         except RateLimitedError as err:
             yield replace(before, notice=t("rate_limited", before.lang, seconds=err.retry_after))
             return
+        except StoreError as err:  # the turn was not stored: the owner can send it again later
+            yield replace(before, notice=self._store_down(err, before.lang))
+            return
         for piece in pieces(reply.text)[:-1]:
             yield replace(before, messages=[*shown, {"role": "assistant", "content": render.text(piece)}],
                           quick=(), partial=True, clear_input=True)
@@ -149,7 +163,10 @@ class Handlers:
     def switch_lang(self, session_id: str | None, lang: str, ip: str) -> View:
         if not session_id or not self.service.exists(session_id):
             return self._fresh(lang, ip)
-        self.service.set_lang(session_id, lang)
+        try:
+            self.service.set_lang(session_id, lang)
+        except StoreError as err:
+            return self.view(session_id, notice=self._store_down(err, self._lang(lang)))
         return self.view(session_id)
 
     def edit(self, session_id: str | None, path: str | None, answer: str, ip: str) -> View:

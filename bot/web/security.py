@@ -51,13 +51,24 @@ def is_loopback(host: str | None) -> bool:
         return host == "localhost"
 
 
+def presented_keys(headers: Mapping[str, str]) -> list[str]:
+    """Every key the request presents: ``Authorization: Bearer KEY`` and ``X-API-Key: KEY``
+    (an empty one counts: it is a wrong key, not a missing one). Other schemes, such as a proxy's
+    Basic auth, are not keys of this API."""
+    found = []
+    auth = headers.get("authorization")
+    if auth is not None:
+        scheme, _, token = auth.strip().partition(" ")
+        if scheme.lower() == "bearer":
+            found.append(token.strip())
+    if (header := headers.get("x-api-key")) is not None:
+        found.append(header.strip())
+    return found
+
+
 def presented_key(headers: Mapping[str, str]) -> str | None:
-    """The key in ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``."""
-    auth = headers.get("authorization", "")
-    scheme, _, token = auth.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return headers.get("x-api-key", "").strip() or None
+    """The first key in ``Authorization: Bearer KEY`` or ``X-API-Key: KEY``, if any."""
+    return next(iter(presented_keys(headers)), None)
 
 
 @dataclass(frozen=True)
@@ -67,12 +78,17 @@ class AuthResult:
     detail: str = ""
 
 
+def _known(key: str, keys: frozenset[str]) -> bool:
+    return bool(key) and any(hmac.compare_digest(key.encode(), k.encode()) for k in keys)
+
+
 def authorise(keys: frozenset[str], open_local: bool, headers: Mapping[str, str],
               client_host: str | None) -> AuthResult:
-    """May this request use the API? A pure decision; the API turns a refusal into its status."""
-    key = presented_key(headers)
-    if key is not None:
-        if any(hmac.compare_digest(key.encode(), k.encode()) for k in keys):
+    """May this request use the API? A pure decision; the API turns a refusal into its status.
+    Every key presented must be valid: a right key next to a wrong one is refused."""
+    presented = presented_keys(headers)
+    if presented:
+        if all(_known(key, keys) for key in presented):
             return AuthResult(True)
         return AuthResult(False, 401, "invalid API key")
     if open_local and is_loopback(client_host):

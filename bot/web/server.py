@@ -54,7 +54,10 @@ def serve(settings: Settings, brand: Brand, host: str, port: int, *, started: fl
     from bot.web.app import Parts, create_app
 
     t0 = started if started is not None else time.perf_counter()
+    from bot.web.sweep import Sweeper
+
     app = create_app(settings, brand, Parts(retriever=warm_while(settings, _import_gradio)))
+    sweeper = Sweeper(app.state.service.sweep).start()  # sessions deleted through other processes
 
     class _Server(uvicorn.Server):
         async def startup(self, sockets: Any = None) -> None:
@@ -66,4 +69,7 @@ def serve(settings: Settings, brand: Brand, host: str, port: int, *, started: fl
 
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=True,
                             timeout_graceful_shutdown=5)
-    _Server(config).run()
+    try:
+        _Server(config).run()
+    finally:
+        sweeper.stop()

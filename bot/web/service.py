@@ -189,6 +189,20 @@ class WebService:
             self._audits.pop(session_id, None)
             self._locks.pop(session_id, None)
 
+    def sweep(self) -> list[str]:
+        """Forget what this process still holds of sessions deleted through another process (export
+        files, cached audits); the ids swept. ``social-audit serve`` runs it every minute."""
+        from bot.web.sweep import sweep_folders
+
+        with self._guard:
+            cached = list(self._audits)
+        gone = {sid for sid in cached if not self.exists(sid)}
+        with self._guard:
+            for sid in gone:
+                self._audits.pop(sid, None)
+                self._locks.pop(sid, None)
+        return sorted(gone | set(sweep_folders(self.exports, self.exists)))
+
 
 def _safe(session_id: str) -> str:
     """A session id as a folder name (ids are ours, but never trust a path component)."""

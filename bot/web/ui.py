@@ -23,15 +23,19 @@ from bot.web.strings import LANG_NAMES, t
 
 QUICK_SLOTS = 12
 STORAGE_KEY = "social_audit_session"
+MIN_SECRET = 32
 DOWNLOADS = (("pdf", "download_pdf"), ("md", "download_md"), ("html", "download_html"),
              ("json", "download_json"))
 
 
-def browser_secret(home: Path) -> str:
+def browser_secret(home: Path, given: str | None = None) -> str:
     """The key that encrypts the session id in the browser: kept under ``home`` so that a restarted
-    app still reads what browsers stored."""
+    app still reads what browsers stored. ``given`` (``SOCIAL_AUDIT_BROWSER_SECRET``) replaces the
+    kept one: that is how processes with different homes share it."""
     path = home / "web" / "browser_secret"
     path.parent.mkdir(parents=True, exist_ok=True)
+    if given is not None:
+        return _keep_secret(path, given.strip())
     try:  # created once, atomically: app processes sharing a home share the secret
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -44,6 +48,22 @@ def browser_secret(home: Path) -> str:
             return secret
         time.sleep(0.02)
     raise ConfigError(f"{path} is empty; delete it and start again")
+
+
+def _keep_secret(path: Path, secret: str) -> str:
+    """``secret`` checked and written to ``path`` (atomically, readable by its owner only)."""
+    if len(secret) < MIN_SECRET or not secret.isprintable():
+        raise ConfigError(f"SOCIAL_AUDIT_BROWSER_SECRET must be at least {MIN_SECRET} printable "
+                          "characters; make one with: python -c 'import secrets; "
+                          "print(secrets.token_urlsafe(32))'")
+    if path.exists() and path.read_text(encoding="utf-8").strip() == secret:
+        return secret
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(secret)
+    os.replace(tmp, path)
+    return secret
 
 
 def theme(brand: Brand) -> gr.themes.Base:
