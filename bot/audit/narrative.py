@@ -1,26 +1,38 @@
 """The optional LLM's executive narrative, and the post-check that keeps it grounded.
 
-The model sees only the decisions, the findings and the numbered quotes. Whatever it writes, a
-sentence survives only if it carries at least one ``[n]`` that resolves to a citation of the
-audit and every number in it appears in the cited sources or in the profile.
+The model sees only the decisions, the findings and the numbered quotes, each quote a JSON string
+marked as source material. Whatever it writes, a sentence survives only if ``why_dropped`` finds
+nothing against it (the rules are listed under ``check`` in ``bot/data/audit_narrative.yaml``):
+it cites valid ``[n]`` markers; every number is in the sources it cites, the profile or the
+audit's own findings; it echoes no part of the brief, no key or address of the configured model;
+and it carries no link or e-mail address.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.audit.config import load_yaml
 from bot.audit.model import ChannelVerdict, Finding, Misconception
 from bot.audit.texts import UI, fill
 from bot.citations import Citation, sentences
+from bot.lexical import tokens
 from bot.profile import PATHS, SETTLED, Amount, Profile, SalesCycle
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*")
+# Links and e-mail addresses: with a scheme, www., user@host, or a bare host.tld[/path].
+LINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
+                  r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+                  r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/\S*"
+                  r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\.(?:com|net|org|io|co|info|biz|xyz|se|dk|no|fi|de)\b")
 
 
 @lru_cache(maxsize=1)
@@ -63,16 +75,26 @@ def _profile_numbers(profile: Profile) -> set[float]:
     return out
 
 
+def _source_text(citation: Citation) -> str:
+    return f"{citation.quote} {citation.gloss}"
+
+
 def allowed_numbers(citations: Iterable[Citation], profile: Profile) -> set[float]:
     out = _profile_numbers(profile)
     for c in citations:
-        out |= {x for readings in numbers_in(f"{c.quote} {c.gloss}") for x in readings}
+        out |= {x for readings in numbers_in(_source_text(c)) for x in readings}
     return out
 
 
+def refs(sentence: str) -> list[int]:
+    """The source numbers a sentence cites, in order: ``[2][3]`` and ``[2, 3]`` are 2 and 3."""
+    return [int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
+
+
 def keep(sentence: str, count: int, allowed: set[float]) -> bool:
-    refs = [int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
-    if not refs or not all(1 <= n <= count for n in refs):
+    """The sentence cites only markers from 1 to ``count`` and every number in it is allowed."""
+    cited = refs(sentence)
+    if not cited or not all(1 <= n <= count for n in cited):
         return False
     return all(readings & allowed for readings in numbers_in(sentence))
 
@@ -82,25 +104,138 @@ def post_check(text: str, count: int, allowed: set[float]) -> str:
     return " ".join(s for s in sentences(text) if keep(s, count, allowed))
 
 
+# -- the full check: what a sentence may rest on and what it must never carry -----------------
+
+def words(text: str) -> list[str]:
+    """``text`` as casefolded word tokens (punctuation, markers and spacing aside)."""
+    return tokens(MARKER.sub(" ", text))
+
+
+def grams(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """The runs of ``n`` consecutive words of ``text``."""
+    w = words(text)
+    return frozenset(tuple(w[i:i + n]) for i in range(len(w) - n + 1))
+
+
+def echoes(sentence: str, brief: frozenset[tuple[str, ...]], n: int) -> bool:
+    """The sentence repeats ``n`` consecutive words of the brief."""
+    return bool(grams(sentence, n) & brief)
+
+
+def leaks(sentence: str, secrets: Iterable[str]) -> bool:
+    folded = sentence.casefold()
+    return any(s.casefold() in folded for s in secrets)
+
+
+def links(text: str) -> list[str]:
+    """The URLs, bare web addresses and e-mail addresses written in ``text``."""
+    return [m.group(0).rstrip(".,;:)]»”\"'") for m in LINK.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Grounds:
+    """What the sentences of one narrative may rest on (its sources, by ``[n]``, and the numbers
+    of the profile and of the audit's own texts) and what they must never carry (the brief's
+    wording, the configured model's secrets)."""
+
+    sources: tuple[Citation, ...]
+    numbers: frozenset[float]
+    brief: frozenset[tuple[str, ...]] = frozenset()
+    secrets: tuple[str, ...] = ()
+    echo_words: int = 6
+
+
+def why_dropped(sentence: str, grounds: Grounds) -> str | None:
+    """Why ``sentence`` may not stand in the narrative, or None when it may."""
+    cited = refs(sentence)
+    if not cited:
+        return "no-citation"
+    if not all(1 <= n <= len(grounds.sources) for n in cited):
+        return "unknown-citation"
+    sources = [grounds.sources[n - 1] for n in dict.fromkeys(cited)]
+    if leaks(sentence, grounds.secrets):
+        return "secret"
+    if echoes(sentence, grounds.brief, grounds.echo_words):
+        return "brief"
+    if links(MARKER.sub(" ", sentence)):
+        return "link"
+    allowed = set(grounds.numbers) | {x for s in sources for r in numbers_in(_source_text(s)) for x in r}
+    if not all(readings & allowed for readings in numbers_in(sentence)):
+        return "number"
+    return None
+
+
+def check(text: str, grounds: Grounds) -> str:
+    """Only the sentences of ``text`` that ``why_dropped`` lets stand."""
+    return " ".join(s for s in sentences(text) if why_dropped(s, grounds) is None)
+
+
+def brief_grams(system: str, n: int) -> frozenset[tuple[str, ...]]:
+    """The word runs of the brief's fixed text: the system prompt as sent, and the user template's
+    own lines (its placeholders are the audit's data, which the narrative should restate)."""
+    fixed = [line for line in str(_prompt()["user"]).splitlines() if "{" not in line]
+    return frozenset().union(*(grams(line, n) for line in [*system.splitlines(), *fixed]))
+
+
+def _secret_values(value: Any) -> list[str]:
+    if value is None:
+        return []
+    text = str(value.get_secret_value() if hasattr(value, "get_secret_value") else value).strip()
+    host = urlsplit(text).netloc if "://" in text else ""
+    return [t for t in (text, host, text.rstrip("/")) if t]
+
+
+def secrets_of(llm: Any) -> tuple[str, ...]:
+    """The configured model's key, base URL and host (the ``secret_fields`` it has), each at
+    least ``secret_min`` characters long."""
+    rules = _prompt()["check"]
+    found = [s for name in rules["secret_fields"] for s in _secret_values(getattr(llm, name, None))]
+    return tuple(dict.fromkeys(s for s in found if len(s) >= int(rules["secret_min"])))
+
+
+def grounds_for(citations: Sequence[Citation], profile: Profile, system: str,
+                secrets: Sequence[str] = (), stated: Iterable[str] = ()) -> Grounds:
+    """The grounds of a narrative over ``citations``: ``system`` is the system prompt as sent,
+    ``stated`` the audit's own texts the model was given (their numbers may be restated)."""
+    n = int(_prompt()["check"]["echo_words"])
+    numbers = _profile_numbers(profile) | {x for t in stated for readings in numbers_in(t) for x in readings}
+    return Grounds(tuple(citations), frozenset(numbers), brief_grams(system, n), tuple(secrets), n)
+
+
+# -- the request --------------------------------------------------------------------------------
+
+def _quoted(text: str) -> str:
+    return json.dumps(" ".join(text.split()), ensure_ascii=False)
+
+
+def source_line(n: int, citation: Citation) -> str:
+    """One numbered source as data: quote, English gloss and provenance, each a JSON string."""
+    where = ", ".join(p for p in (citation.title or citation.source, citation.author) if p)
+    return (f"[{n}] quote: {_quoted(citation.quote)}; English: {_quoted(citation.gloss or '-')}; "
+            f"from: {_quoted(where)}")
+
+
+def system_prompt(ui: UI) -> str:
+    prompt = _prompt()
+    return fill(prompt["system"], "audit_narrative.yaml system",
+                language=prompt["languages"].get(ui.lang, ui.lang))
+
+
 def messages(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
              misconceptions: Sequence[Misconception], citations: Sequence[Citation],
              ui: UI) -> list[tuple[str, str]]:
     number = {c: n for n, c in enumerate(citations, 1)}
 
-    def refs(cs: Iterable[Citation]) -> str:
+    def marks(cs: Iterable[Citation]) -> str:
         return "".join(f"[{number[c]}]" for c in cs)
 
-    prompt = _prompt()
     lines = [f"- {v.label}: {ui.strings['verdict_labels'][v.verdict]}" for v in channels]
-    items = [f"- {f.title}: {f.text} {refs(f.citations)}" for f in findings]
-    items += [f"- {m.title}: {m.text} {refs(m.citations)}" for m in misconceptions]
-    sources = [f"[{n}] {c.quote} (English: {c.gloss or '-'}; {c.title or c.source}"
-               f"{', ' + c.author if c.author else ''})" for c, n in number.items()]
-    system = fill(prompt["system"], "audit_narrative.yaml system",
-                  language=prompt["languages"].get(ui.lang, ui.lang))
-    user = fill(prompt["user"], "audit_narrative.yaml user", channels="\n".join(lines) or "-",
+    items = [f"- {f.title}: {f.text} {marks(f.citations)}" for f in findings]
+    items += [f"- {m.title}: {m.text} {marks(m.citations)}" for m in misconceptions]
+    sources = [source_line(n, c) for c, n in number.items()]
+    user = fill(_prompt()["user"], "audit_narrative.yaml user", channels="\n".join(lines) or "-",
                 findings="\n".join(items) or "-", sources="\n".join(sources) or "-")
-    return [("system", system), ("user", user)]
+    return [("system", system_prompt(ui)), ("user", user)]
 
 
 def write(llm: Any, channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
@@ -109,9 +244,12 @@ def write(llm: Any, channels: Sequence[ChannelVerdict], findings: Sequence[Findi
     """The checked narrative, or None when nothing the model wrote survives the check."""
     if not citations:
         return None
-    reply = llm.invoke(messages(channels, findings, misconceptions, citations, ui))
+    sent = messages(channels, findings, misconceptions, citations, ui)
+    reply = llm.invoke(sent)
     content = reply.content if hasattr(reply, "content") else reply
     text = content if isinstance(content, str) else " ".join(
         part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    kept = post_check(text, len(citations), allowed_numbers(citations, profile))
+    stated = [t for f in findings for t in (f.title, f.text)]
+    stated += [t for m in misconceptions for t in (m.title, m.text)]
+    kept = check(text, grounds_for(citations, profile, sent[0][1], secrets_of(llm), stated))
     return kept or None
