@@ -46,6 +46,8 @@ def records_for(chunk: Chunk, *, doc_key: str, root: str) -> list[IndexRecord]:
         "position": chunk.position, "gloss": chunk.gloss, "tags": ",".join(chunk.tags),
         "doc_hash": chunk.doc_hash, "text": chunk.text, "questions": "\n".join(chunk.questions),
     }
+    if chunk.gloss_source:  # only machine glosses are marked: curated records stay as they were
+        base["gloss_source"] = chunk.gloss_source
     records = []
     for view, text in view_texts(chunk):
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
@@ -86,8 +88,8 @@ def chunk_from_metadata(meta: dict[str, Any]) -> Chunk:
         text=str(meta.get("text", "")), lang=str(meta.get("lang", "")),
         title=str(meta.get("title", "")), heading=str(meta.get("heading", "")),
         author=str(meta.get("author", "")), position=int(meta.get("position", 0)),
-        gloss=str(meta.get("gloss", "")), tags=tags, questions=questions,
-        doc_hash=str(meta.get("doc_hash", "")),
+        gloss=str(meta.get("gloss", "")), gloss_source=str(meta.get("gloss_source", "")),
+        tags=tags, questions=questions, doc_hash=str(meta.get("doc_hash", "")),
     )
 
 
@@ -95,5 +97,12 @@ def hit_from_chunk(chunk: Chunk, score: float) -> Hit:
     return Hit(
         chunk_id=chunk.chunk_id, source=chunk.source, lang=chunk.lang, title=chunk.title,
         text=chunk.text, score=score, author=chunk.author, heading=chunk.heading,
-        gloss=chunk.gloss,
+        gloss=chunk.gloss, gloss_source=gloss_source(chunk),
     )
+
+
+def gloss_source(chunk: Chunk) -> str:
+    """Who wrote a chunk's gloss: "llm", "curated", or "" when it has none."""
+    if not chunk.gloss:
+        return ""
+    return "llm" if chunk.gloss_source == "llm" else "curated"

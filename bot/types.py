@@ -19,6 +19,7 @@ class Chunk:
     author: str = ""
     position: int = 0  # order within the document
     gloss: str = ""  # faithful English rendering, when curated or generated
+    gloss_source: str = ""  # "llm" for a machine gloss ("llm-rejected": asked, refused); "" curated
     tags: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()  # questions the passage answers (document expansion)
     doc_hash: str = ""  # hash of the whole cleaned document; a change replaces its chunks
@@ -41,6 +42,7 @@ class Hit:
     author: str = ""
     heading: str = ""
     gloss: str = ""
+    gloss_source: str = ""  # "curated" or "llm" (machine-written) when there is a gloss
 
     def to_json(self) -> dict[str, Any]:
         """The public ``--batch`` / ``--json`` shape. Keep it stable."""
@@ -54,6 +56,7 @@ class Hit:
             "author": self.author,
             "heading": self.heading,
             "gloss": self.gloss,
+            "gloss_source": self.gloss_source,
         }
 
 
@@ -71,6 +74,10 @@ class IngestReport:
     languages: dict[str, int] = field(default_factory=dict)
     skipped: tuple[tuple[str, str], ...] = ()  # (file, reason)
     dropped: tuple[tuple[str, str, str], ...] = ()  # (file, rule, text) page furniture removed
+    glosses_written: int = 0  # machine glosses asked of the LLM, verified and stored
+    glosses_reused: int = 0  # machine glosses (or refusals) of unchanged passages, kept from the index
+    glosses_rejected: tuple[tuple[str, str], ...] = ()  # (passage, reason) refused by the checks
+    glosses_failed: tuple[tuple[str, str], ...] = ()  # (passage, reason) the LLM gave no usable reply
     seconds: float = 0.0
 
     @property

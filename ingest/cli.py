@@ -28,27 +28,50 @@ def print_report(report: IngestReport, verbose: bool) -> None:
             click.echo(f"  - {source} [{rule}] {textwrap.shorten(text, 70)}")
     for path, reason in report.skipped:
         click.echo(f"skipped {path}: {reason}", err=True)
+    print_glosses(report, verbose)
     if not report.changed:
         click.echo("no change")
+
+
+def print_glosses(report: IngestReport, verbose: bool, shown: int = 10) -> None:
+    """The machine glosses' summary, then one line per refused or failed passage."""
+    rejected, failed = report.glosses_rejected, report.glosses_failed
+    if not (report.glosses_written or report.glosses_reused or rejected or failed):
+        return
+    click.echo(f"LLM glosses: {report.glosses_written} written, {report.glosses_reused} kept from the "
+               f"index, {len(rejected)} rejected by the checks, {len(failed)} failed")
+    lines = [f"  gloss rejected {where}: {why}" for where, why in rejected]
+    lines += [f"  gloss failed {where}: {why}" for where, why in failed]
+    for line in lines if verbose else lines[:shown]:
+        click.echo(line)
+    if len(lines) > shown and not verbose:
+        click.echo(f"  … {len(lines) - shown} more (--verbose lists them)")
+    if failed:
+        click.echo("passages whose gloss failed are stored without one; the next ingest asks again")
 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Drop the index and build it anew.")
-@click.option("--verbose", "-v", is_flag=True, help="List the page furniture removed.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="List the page furniture removed and every gloss rejected or failed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, verbose: bool,
                    as_json: bool) -> None:
-    """Index the bundled corpus and extra folders, or just PATHS (files or folders)."""
+    """Index the bundled corpus and extra folders, or just PATHS (files or folders).
+
+    With an LLM configured (SOCIAL_AUDIT_LLM), passages of your own documents that have no
+    curated gloss get a checked English gloss written by it."""
     from bot.embed import get_embedder
+    from bot.llm import get_chat_model
     from bot.store import open_store
     from ingest.pipeline import ingest
     from ingest.sources import open_root
 
     roots = [open_root(p) for p in paths] if paths else None
     report = ingest(settings, get_embedder(settings.embedder), open_store(settings, repair=rebuild), roots,
-                    rebuild=rebuild, progress=not as_json)
+                    rebuild=rebuild, progress=not as_json, llm=get_chat_model())
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

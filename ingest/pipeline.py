@@ -1,5 +1,9 @@
 """Ingest: load -> clean -> detect language -> chunk -> gloss -> embed -> upsert.
 
+Glosses come from curated data beside the documents; with an LLM, a consultant's passages that
+have none get a checked machine gloss (ingest/gloss.py), kept in the index's metadata so an
+unchanged passage is never asked again.
+
 Idempotent: record ids derive from content, so a second run finds nothing to do. New records are
 written before stale ones are deleted, so a run stopped midway leaves a usable index that the
 next run completes. A file that cannot be read is reported and skipped; its earlier chunks stay.
@@ -12,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from bot import lang as langid
 from bot.config import Settings
@@ -22,6 +27,7 @@ from bot.store import ChromaStore
 from bot.types import Chunk, IngestReport
 from ingest.chunk import DocumentInfo, chunk
 from ingest.clean import clean
+from ingest.gloss import Glosser, cache_from
 from ingest.load import load
 from ingest.sources import BUNDLED_LABEL, Root, bundled_corpus, open_root
 
@@ -81,7 +87,9 @@ def read_document(path: Path, root: Root) -> tuple[list[Chunk], list[tuple[str, 
     return chunks, [(d.rule, d.text) for d in dropped]
 
 
-def plan(roots: Sequence[Root]) -> Plan:
+def plan(roots: Sequence[Root], glosser: Glosser | None = None) -> Plan:
+    """What the index should hold; ``glosser`` fills in machine glosses for the consultant's
+    passages that have no curated one (never for the bundled corpus)."""
     result = Plan()
     for root in roots:
         for path in root.files():
@@ -96,6 +104,8 @@ def plan(roots: Sequence[Root]) -> Plan:
                 result.skipped.append((str(path), f"{path.name}: {type(err).__name__}: {err}"))
                 result.failed_keys.add(key)
                 continue
+            if glosser is not None and root.label != BUNDLED_LABEL:
+                chunks = glosser.apply(chunks)
             result.doc_keys.add(key)
             result.dropped += [(path.name, rule, text) for rule, text in dropped]
             for item in chunks:
@@ -130,14 +140,18 @@ def ingest(
     *,
     rebuild: bool = False,
     progress: bool = False,
+    llm: Any | None = None,
 ) -> IngestReport:
+    """Bring the index in line with ``roots``; with ``llm``, the consultant's passages that have
+    no curated gloss get a checked machine gloss (ingest/gloss.py), once per unchanged passage."""
     started = time.perf_counter()
     roots = list(roots) if roots is not None else default_roots(settings)
-    wanted = plan(roots)
     store.open_for_write(embedder.id, rebuild=rebuild)
 
     labels = {root.label for root in roots} | {SCOPE_VIEW}
     existing = {r.id: r.metadata for r in store.records() if r.metadata.get("root") in labels}
+    glosser = Glosser(llm, embedder, cache_from(existing))
+    wanted = plan(roots, glosser)
     existing_in_scope = {
         rid: meta for rid, meta in existing.items() if meta.get("doc_key") not in wanted.failed_keys
     }
@@ -167,5 +181,9 @@ def ingest(
         languages=dict(sorted(wanted.languages.items())),
         skipped=tuple(wanted.skipped),
         dropped=tuple(wanted.dropped),
+        glosses_written=glosser.written,
+        glosses_reused=glosser.reused,
+        glosses_rejected=tuple(glosser.rejected),
+        glosses_failed=tuple(glosser.failed),
         seconds=round(time.perf_counter() - started, 3),
     )
