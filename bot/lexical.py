@@ -27,6 +27,7 @@ STEMMER_NAMES = {"en": "english", "sv": "swedish", "da": "danish", "nb": "norweg
                  "fi": "finnish", "de": "german", "af": "dutch"}
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 COMPOUND_MIN = 6  # a lexicon term this long also matches inside compounds (asiakaspalvelukanavana)
+SPLIT_MIN, PART_MIN = 8, 4  # a word this long may be split into two known words this long
 
 
 MAX_QUERY_CHARS = 1000  # e5 reads at most 512 tokens; a longer query only costs time
@@ -62,6 +63,32 @@ def _stemmer(lang: str) -> Any:
 
 def stem(words: Sequence[str], lang: str) -> list[str]:
     return list(_stemmer(lang).stemWords(list(words)))
+
+
+def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """The two known words a long compound is made of (kundeservicen -> kunde, servicen), with a
+    Nordic/German linking -s- or -e- allowed (markedsføring -> marked, føring); [] if none."""
+    if len(word) < SPLIT_MIN or not vocabulary:
+        return []
+    for cut in range(len(word) - PART_MIN, PART_MIN - 1, -1):  # the longest known head first
+        head, tail = word[:cut], word[cut:]
+        if tail not in vocabulary:
+            continue
+        if head in vocabulary:
+            return [head, tail]
+        if head[-1] in "se" and len(head) > PART_MIN and head[:-1] in vocabulary:
+            return [head[:-1], tail]
+    return []
+
+
+def vocabulary_of(texts: Iterable[str], stopwords: frozenset[str]) -> frozenset[str]:
+    """Words a compound may be split into: every non-function word of ``texts`` this long."""
+    return frozenset(w for text in texts for w in tokens(text)
+                     if len(w) >= PART_MIN and w not in stopwords)
+
+
+def _with_parts(words: list[str], vocabulary: frozenset[str]) -> list[str]:
+    return words + [part for w in words for part in split_compound(w, vocabulary)]
 
 
 @dataclass(frozen=True)
@@ -106,23 +133,30 @@ class Lexicon:
 
 
 def document_terms(lexicon: Lexicon, text: str, lang: str, gloss: str = "",
-                   tags: Iterable[str] = (), extra: Sequence[str] = ()) -> list[str]:
-    """The bag of terms of a passage: its stems, its gloss's English stems, tags and concepts."""
-    words = [w for w in tokens(text) if w not in lexicon.stopwords]
+                   tags: Iterable[str] = (), extra: Sequence[str] = (), *,
+                   vocabulary: frozenset[str] = frozenset()) -> list[str]:
+    """The bag of terms of a passage: its stems, its gloss's English stems, tags and concepts.
+
+    With a ``vocabulary``, a long compound also gives the stems of the two words it is made of.
+    """
+    words = _with_parts([w for w in tokens(text) if w not in lexicon.stopwords], vocabulary)
     gloss_words = [w for w in tokens(gloss) if w not in lexicon.stopwords]
     terms = stem(words, lang) + stem(gloss_words, "en")
     concepts = lexicon.concepts(words, lang) | lexicon.concepts(gloss_words, "en")
     for line in extra:  # expansion questions, in several languages: each in its own
-        extra_words = [w for w in tokens(line) if w not in lexicon.stopwords]
+        extra_words = _with_parts([w for w in tokens(line) if w not in lexicon.stopwords],
+                                  vocabulary)
         extra_lang = detect(line, default="en") or "en"
         terms += stem(extra_words, extra_lang)
         concepts |= lexicon.concepts(extra_words, extra_lang)
     return terms + [f"§{t}" for t in tags] + [f"§{c}" for c in sorted(concepts)]
 
 
-def query_terms(lexicon: Lexicon, query: str) -> list[str]:
-    """Query stems in every language (deduplicated per word) plus the concepts it names."""
-    words = [w for w in tokens(query) if w not in lexicon.stopwords]
+def query_terms(lexicon: Lexicon, query: str, *,
+                vocabulary: frozenset[str] = frozenset()) -> list[str]:
+    """Query stems in every language (deduplicated per word) plus the concepts it names (and, with
+    a ``vocabulary``, the parts of long compounds, as in ``document_terms``)."""
+    words = _with_parts([w for w in tokens(query) if w not in lexicon.stopwords], vocabulary)
     terms: list[str] = []
     concepts: set[str] = set()
     for lang in STEMMER_NAMES:

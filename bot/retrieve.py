@@ -26,7 +26,15 @@ from pydantic import BaseModel
 
 from bot.embed import ProjectEmbeddings
 from bot.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
-from bot.lexical import BM25, MAX_QUERY_CHARS, Lexicon, capped, document_terms, query_terms
+from bot.lexical import (
+    BM25,
+    MAX_QUERY_CHARS,
+    Lexicon,
+    capped,
+    document_terms,
+    query_terms,
+    vocabulary_of,
+)
 from bot.store import ChromaStore
 from bot.types import Chunk, Hit
 
@@ -37,6 +45,9 @@ REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the ind
 class RetrievalConfig(BaseModel):
     fusion: Literal["linear", "rrf"] = "linear"
     rrf_k: float = 60.0
+    # BM25: a long compound also counts as the two words of the corpus it joins
+    # (kundeservicen = kunde + servicen; ``bot.lexical.split_compound``), on both sides.
+    split_compounds: bool = False
     weights: dict[str, float] = {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}
     # The "nothing relevant" guard. A question is answerable when its best similarity to the
     # expansion questions of a passage reaches ``guard_floor`` and beats its best similarity to
@@ -99,6 +110,7 @@ class _Snapshot:
     scope: np.ndarray  # out-of-scope example vectors
     bm25: BM25
     revision: str  # the store's revision it was read at
+    vocabulary: frozenset[str] = frozenset()  # words compounds are split into (empty: no splitting)
     by_id: dict[str, Chunk] | None = None
 
 
@@ -139,7 +151,11 @@ class Retriever:
                 chunks.append(chunk_from_metadata(record.metadata))
             if view in rows:
                 rows[view].append((index[chunk_id], record.vector))
-        terms = [document_terms(self.lexicon, c.text, c.lang, c.gloss, c.tags, c.questions)
+        vocabulary = (vocabulary_of([t for c in chunks for t in (c.text, *c.questions)],
+                                    self.lexicon.stopwords)
+                      if self.config.split_compounds else frozenset())
+        terms = [document_terms(self.lexicon, c.text, c.lang, c.gloss, c.tags, c.questions,
+                                vocabulary=vocabulary)
                  for c in chunks]
         self._snapshot = _Snapshot(
             chunks=chunks,
@@ -147,6 +163,7 @@ class Retriever:
             scope=np.vstack(scope) if scope else np.zeros((0, 1), dtype=np.float32),
             bm25=BM25.from_terms(terms),
             revision=revision,
+            vocabulary=vocabulary,
         )
         return self._snapshot
 
@@ -186,8 +203,8 @@ class Retriever:
             owners, best = matrix.best(vector)
             for owner, sim in zip(owners.tolist(), best.tolist(), strict=True):
                 entries[owner].dense[view] = sim
-        for entry, value in zip(entries, snap.bm25.scores(query_terms(self.lexicon, query)),
-                                strict=True):
+        terms = query_terms(self.lexicon, query, vocabulary=snap.vocabulary)
+        for entry, value in zip(entries, snap.bm25.scores(terms), strict=True):
             entry.bm25 = value
         fuse(entries, self.config)
         return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))

@@ -17,8 +17,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "rrf: text + gloss + bm25": {"fusion": "rrf", "weights": {"text": 1.0, "gloss": 1.0, "bm25": 1.0}},
     "rrf: all signals": {"fusion": "rrf",
                          "weights": {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}},
+    "linear: all, no compound splitting": {"split_compounds": False},
     "linear: all signals (shipped)": {},
 }
+_LEXICAL = ("split_compounds",)  # settings the index snapshot (its BM25 table) is built with
 
 
 def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
@@ -29,8 +31,9 @@ def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
         config = RetrievalConfig.model_validate(
             {**base.config.model_dump(), "guard": False, **overrides})
         retriever = Retriever(base.store, base.embedder, config, base.lexicon)
-        retriever._snapshot, retriever.lexicon = base._load(), base.lexicon
-        retriever._checked_at = base._checked_at
+        if all(getattr(config, key) == getattr(base.config, key) for key in _LEXICAL):
+            retriever._snapshot, retriever.lexicon = base._load(), base.lexicon
+            retriever._checked_at = base._checked_at
         out[name] = summary(run_cases(retriever.search, cases, 10))
     return out
 

@@ -1,6 +1,15 @@
 from __future__ import annotations
 
-from bot.lexical import BM25, Lexicon, document_terms, normalise, query_terms, tokens
+from bot.lexical import (
+    BM25,
+    Lexicon,
+    document_terms,
+    normalise,
+    query_terms,
+    split_compound,
+    tokens,
+    vocabulary_of,
+)
 
 
 def test_tokens_fold_case_width_and_no_break_spaces() -> None:
@@ -26,3 +35,26 @@ def test_bm25_prefers_the_document_with_the_rare_matching_term() -> None:
     scores = bm25.scores(["reach"])
     assert scores[1] > 0 and scores[0] == scores[2] == 0
     assert bm25.scores(["email", "own"])[0] > bm25.scores(["email", "own"])[2]
+
+
+def test_a_compound_splits_into_two_known_words_with_a_linking_s() -> None:
+    known = frozenset({"sykkel", "verkstedet", "marked", "planen"})
+    assert split_compound("sykkelverkstedet", known) == ["sykkel", "verkstedet"]
+    assert split_compound("markedsplanen", known) == ["marked", "planen"]  # linking -s-
+    assert split_compound("sykkelhjelmen", known) == []  # one part unknown
+    assert split_compound("sykkel", known) == []  # too short to be a compound
+    assert split_compound("sykkelverkstedet", frozenset()) == []
+
+
+def test_compound_parts_meet_the_same_words_written_apart() -> None:
+    lexicon = Lexicon.load()
+    passage = "Vi har et verksted for sykkel og ski."
+    vocabulary = vocabulary_of([passage], lexicon.stopwords)
+    words = set(document_terms(lexicon, passage, "nb", vocabulary=vocabulary))
+    alone = set(query_terms(lexicon, "sykkelverksted"))
+    split = set(query_terms(lexicon, "sykkelverksted", vocabulary=vocabulary))
+    assert not alone & words
+    assert {"sykkel", "verksted"} <= split & words
+    compound_passage = set(document_terms(lexicon, "Et godt sykkelverksted.", "nb",
+                                          vocabulary=vocabulary))
+    assert {"sykkel", "verksted"} <= compound_passage  # the passage side splits too

@@ -107,3 +107,19 @@ def test_a_consultants_document_without_gloss_or_questions_can_rank_first(
     hits = Retriever(store, embedder).search("Should my bakery post short morning baking videos on TikTok?",
                                              k=3)
     assert hits and hits[0].source == "bakery.txt", [h.source for h in hits]
+
+
+def test_bm25_reads_a_compound_query_as_the_words_a_passage_writes_apart(settings, embedder,
+                                                                          tmp_path) -> None:
+    """``split_compounds`` on: the index vocabulary splits "sykkelverksted" into words it has."""
+    docs = tmp_path / "docs"
+    write(docs, "bikes.txt", "Sykler\nVi har et verksted for sykkel og ski i sentrum.\n")
+    write(docs, "email.txt", "E-post\nKundelisten med e-postadresser er din egen.\n")
+    ingest(settings, embedder, open_store(settings), [open_root(docs)])
+    bm25 = {}
+    for split in (False, True):
+        retriever = Retriever(open_store(settings), embedder)
+        retriever.config = retriever.config.model_copy(update={"split_compounds": split})
+        bm25[split] = {s.chunk.source: s.bm25 for s in retriever.score("sykkelverksted")}
+    assert bm25[False]["bikes.txt"] == 0.0
+    assert bm25[True]["bikes.txt"] > 0.0 == bm25[True]["email.txt"]
