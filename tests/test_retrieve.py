@@ -123,3 +123,21 @@ def test_bm25_reads_a_compound_query_as_the_words_a_passage_writes_apart(setting
         bm25[split] = {s.chunk.source: s.bm25 for s in retriever.score("sykkelverksted")}
     assert bm25[False]["bikes.txt"] == 0.0
     assert bm25[True]["bikes.txt"] > 0.0 == bm25[True]["email.txt"]
+
+
+def test_the_guard_judges_unexpanded_passages_by_their_gloss_with_its_own_pair() -> None:
+    from bot.retrieve import RetrievalConfig, ScopeEvidence, relevant
+
+    config = RetrievalConfig.load()
+    floor, margin = config.guard_gloss_floor, config.guard_gloss_margin
+    outside = floor - margin - 0.02  # close enough that only the margin decides
+
+    def evidence(gloss: float) -> ScopeEvidence:
+        return ScopeEvidence(question=-1.0, text_unexpanded=-1.0, text_all=-1.0, outside=outside,
+                             gloss_unexpanded=gloss)
+
+    assert relevant(evidence(floor + 0.01), config)
+    assert not relevant(evidence(floor - 0.01), config)  # under the floor
+    assert not relevant(evidence(-1.0), config)  # no glossed passage without questions
+    assert not relevant(ScopeEvidence(-1.0, -1.0, -1.0, floor + 0.5, gloss_unexpanded=floor + 0.01),
+                        config)  # an out-of-scope example is much closer
