@@ -38,7 +38,7 @@ from bot.lexical import (
 from bot.store import ChromaStore
 from bot.types import Chunk, Hit
 
-__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "fuse", "relevant"]
+__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "fuse", "refine", "relevant"]
 REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the index changed
 
 
@@ -49,6 +49,12 @@ class RetrievalConfig(BaseModel):
     # (kundeservicen = kunde + servicen; ``bot.lexical.split_compound``), on both sides.
     split_compounds: bool = False
     weights: dict[str, float] = {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}
+    # Dense pseudo-relevance feedback: the query vector moves towards the English glosses (the
+    # text, for a passage without one) of the first pass's ``feedback_passages`` best passages,
+    # q' = normalise(q + feedback_weight * their mean), and fusion reads every view's similarity to
+    # q'. BM25 and the guard still read the question as asked. 0 passages: off.
+    feedback_passages: int = 0
+    feedback_weight: float = 0.0
     # The "nothing relevant" guard. A question is answerable when its best similarity to the
     # expansion questions of a passage reaches ``guard_floor`` and beats its best similarity to
     # the out-of-scope examples by more than ``guard_margin``; for passages without expansion
@@ -75,6 +81,9 @@ class Scored:
 
     chunk: Chunk
     dense: dict[str, float] = field(default_factory=dict)  # view -> best similarity
+    # view -> best similarity to the query refined by pseudo-relevance feedback (empty: none);
+    # fusion reads this when present, the guard always reads ``dense``
+    feedback: dict[str, float] = field(default_factory=dict)
     bm25: float = 0.0
     fused: float = 0.0
 
@@ -106,6 +115,14 @@ class _ViewMatrix:
     def best(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(owners, best similarity of each owner's rows)."""
         return self.present, np.maximum.reduceat(self.vectors @ query, self.starts)
+
+    def mean_of(self, owner: int) -> np.ndarray | None:
+        """The mean of ``owner``'s rows, or None when it has none in this view."""
+        pos = int(np.searchsorted(self.present, owner))
+        if pos >= len(self.present) or self.present[pos] != owner:
+            return None
+        end = self.starts[pos + 1] if pos + 1 < len(self.starts) else len(self.owners)
+        return self.vectors[self.starts[pos]:end].mean(axis=0)
 
 
 @dataclass
@@ -204,14 +221,20 @@ class Retriever:
         snap = self._load()
         assert self.lexicon is not None
         entries = [Scored(chunk) for chunk in snap.chunks]
-        for view, matrix in snap.views.items():  # every view: the guard weighs some the fusion may not
-            owners, best = matrix.best(vector)
-            for owner, sim in zip(owners.tolist(), best.tolist(), strict=True):
-                entries[owner].dense[view] = sim
+        for view, owner, sim in _similarities(snap, vector):  # every view: the guard weighs some
+            entries[owner].dense[view] = sim  # the fusion may not
         terms = query_terms(self.lexicon, query, vocabulary=snap.vocabulary)
         for entry, value in zip(entries, snap.bm25.scores(terms), strict=True):
             entry.bm25 = value
         fuse(entries, self.config)
+        if self.config.feedback_passages > 0 and self.config.feedback_weight > 0:
+            top = sorted(range(len(entries)), key=lambda i: (-entries[i].fused, entries[i].chunk.chunk_id))
+            refined = refine(vector, [_feedback_vector(snap, i)
+                                      for i in top[: self.config.feedback_passages]],
+                             self.config.feedback_weight)
+            for view, owner, sim in _similarities(snap, refined):
+                entries[owner].feedback[view] = sim
+            fuse(entries, self.config)
         return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
 
     def scope_evidence(self, ranked: list[Scored], vector: np.ndarray) -> ScopeEvidence:
@@ -241,7 +264,36 @@ class Retriever:
         return [hit_from_chunk(s.chunk, s.fused) for s in ranked[:k]]
 
 
+def _similarities(snap: _Snapshot, vector: np.ndarray) -> list[tuple[str, int, float]]:
+    """(view, chunk index, best similarity of the chunk's rows in that view) for every view."""
+    out = []
+    for view, matrix in snap.views.items():
+        owners, best = matrix.best(vector)
+        out += [(view, o, s) for o, s in zip(owners.tolist(), best.tolist(), strict=True)]
+    return out
+
+
+def _feedback_vector(snap: _Snapshot, owner: int) -> np.ndarray | None:
+    """What a passage lends the query in pseudo-relevance feedback: its gloss, else its text."""
+    for view in ("gloss", "text"):
+        matrix = snap.views.get(view)
+        found = matrix.mean_of(owner) if matrix is not None else None
+        if found is not None:
+            return found
+    return None
+
+
 # -- the pure core: fusion and the guard depend only on evidence and configuration -----------
+
+def refine(vector: np.ndarray, feedback: Sequence[np.ndarray | None], weight: float) -> np.ndarray:
+    """Pseudo-relevance feedback: normalise(q + weight * mean of the feedback vectors)."""
+    present = [f for f in feedback if f is not None]
+    if not present:
+        return vector
+    moved = vector + weight * np.mean(present, axis=0)
+    norm = float(np.linalg.norm(moved))
+    return (moved / norm).astype(np.float32) if norm > 0 else vector
+
 
 def fuse(entries: list[Scored], config: RetrievalConfig) -> None:
     """Set ``fused`` on every entry (from zero) by the configured fusion."""
@@ -263,20 +315,25 @@ def _fuse_linear(entries: list[Scored], config: RetrievalConfig) -> None:
     """
     weights = config.weights
     views = [v for v, w in weights.items() if v in VIEWS and w > 0]
-    shifts = {v: _median([e.dense[v] - e.dense["text"] for e in entries
-                          if v in e.dense and "text" in e.dense]) for v in views}
-    floors = {v: min((e.dense[v] for e in entries if v in e.dense), default=0.0) for v in views}
+    sims = [_fused_similarities(e) for e in entries]
+    shifts = {v: _median([d[v] - d["text"] for d in sims if v in d and "text" in d]) for v in views}
+    floors = {v: min((d[v] for d in sims if v in d), default=0.0) for v in views}
     top_bm25 = max((e.bm25 for e in entries), default=0.0) or 1.0
-    for entry in entries:
+    for entry, dense in zip(entries, sims, strict=True):
         for view in views:
-            if view in entry.dense:
-                value = entry.dense[view]
-            elif "text" in entry.dense:
-                value = entry.dense["text"] + shifts[view]
+            if view in dense:
+                value = dense[view]
+            elif "text" in dense:
+                value = dense["text"] + shifts[view]
             else:
                 value = floors[view]
             entry.fused += weights[view] * value
         entry.fused += weights.get("bm25", 0.0) * entry.bm25 / top_bm25
+
+
+def _fused_similarities(entry: Scored) -> dict[str, float]:
+    """The similarities fusion reads: to the refined query when feedback ran, else to the query."""
+    return entry.feedback or entry.dense
 
 
 def _median(values: list[float]) -> float:
@@ -287,7 +344,7 @@ def _fuse_rrf(entries: list[Scored], config: RetrievalConfig) -> None:
     weights, k = config.weights, config.rrf_k
     signals: dict[str, list[tuple[float, Scored]]] = {n: [] for n, w in weights.items() if w > 0}
     for entry in entries:
-        for view, sim in entry.dense.items():
+        for view, sim in _fused_similarities(entry).items():
             if weights.get(view, 0.0) > 0:
                 signals[view].append((sim, entry))
         if entry.bm25 > 0 and "bm25" in signals:

@@ -46,6 +46,8 @@ def collect(retriever: Retriever, cases: Sequence[RetrievalCase]) -> list[Eviden
 
 
 def ranked(evidence: Evidence, config: RetrievalConfig) -> list[Scored]:
+    """Re-fuse cached evidence under ``config``. Feedback similarities (``Scored.feedback``) were
+    computed at ``collect`` with the retriever's own first-pass weights and are kept as they are."""
     entries = copy.deepcopy(evidence.entries)
     fuse(entries, config)
     return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))

@@ -141,3 +141,34 @@ def test_the_guard_judges_unexpanded_passages_by_their_gloss_with_its_own_pair()
     assert not relevant(evidence(-1.0), config)  # no glossed passage without questions
     assert not relevant(ScopeEvidence(-1.0, -1.0, -1.0, floor + 0.5, gloss_unexpanded=floor + 0.01),
                         config)  # an out-of-scope example is much closer
+
+
+def test_feedback_moves_the_query_towards_the_feedback_passages() -> None:
+    import numpy as np
+
+    from bot.retrieve import refine
+
+    query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
+    passages = [np.array([0.0, 1.0, 0.0], dtype=np.float32), None]  # a passage with no vector lends nothing
+    refined = refine(query, passages, 0.5)
+    assert abs(float(np.linalg.norm(refined)) - 1.0) < 1e-6
+    assert float(refined @ passages[0]) > float(query @ passages[0])
+    assert float(refined @ query) > 0.8  # the question as asked still dominates
+    assert refine(query, [None], 0.5) is query
+
+
+def test_feedback_rescores_the_views_for_fusion_and_leaves_the_guard_the_question(retriever) -> None:
+    """Fusion reads similarities to the refined query; the guard's evidence stays the question's."""
+    question = "Should I just delete the nasty comments on our page?"
+    scored = {}
+    for passages in (0, 3):
+        config = retriever.config.model_copy(update={"feedback_passages": passages,
+                                                     "feedback_weight": 0.4})
+        probe = Retriever(retriever.store, retriever.embedder, config=config)
+        scored[passages] = {s.chunk.chunk_id: s for s in probe.score(question)}
+    first = max(scored[0].values(), key=lambda s: s.fused)  # a feedback passage
+    assert all(not s.feedback for s in scored[0].values())
+    assert {c: s.dense for c, s in scored[3].items()} == {c: s.dense for c, s in scored[0].items()}
+    with_feedback = scored[3][first.chunk.chunk_id]
+    assert with_feedback.feedback["gloss"] > with_feedback.dense["gloss"]
+    assert with_feedback.fused != first.fused
