@@ -1,8 +1,9 @@
 """Citations as data: a quote from a stored passage, verified before anything shows it.
 
 A ``Citation`` names the chunk it quotes and carries what a reader of another language needs
-(original text's language, English gloss, document title and author). ``verify`` checks every
-quote against the stored chunk text; a citation that does not resolve is an error, never shown.
+(original text's language, English gloss and who wrote it, document title and author). ``verify``
+checks every quote against the stored chunk text; a citation that does not resolve is an error,
+never shown.
 ``number`` gives citations their ``[n]`` markers in order of first appearance.
 """
 
@@ -19,6 +20,9 @@ from bot.types import Chunk, Hit
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«»“”(\[]?[A-ZÅÄÖÆØÜÉ0-9])")
 
 
+GLOSS_SOURCES = ("curated", "llm")
+
+
 class CitationError(SocialAuditError):
     """A citation does not resolve to stored text: the answer or report must not be shown."""
 
@@ -32,16 +36,27 @@ class Citation:
     title: str = ""
     author: str = ""
     gloss: str = ""  # the English gloss of the whole passage, when there is one
+    gloss_source: str = ""  # who wrote the gloss: "curated", "llm" (machine-written), "" none
 
     def to_json(self) -> dict[str, Any]:
-        """The public shape ``{chunk_id, source, quote, lang, title, author, gloss}``."""
+        """The public shape ``{chunk_id, source, quote, lang, title, author, gloss, gloss_source}``."""
         return {"chunk_id": self.chunk_id, "source": self.source, "quote": self.quote,
-                "lang": self.lang, "title": self.title, "author": self.author, "gloss": self.gloss}
+                "lang": self.lang, "title": self.title, "author": self.author, "gloss": self.gloss,
+                "gloss_source": self.gloss_source}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Citation:
-        return cls(**{k: str(data.get(k) or "") for k in
-                      ("chunk_id", "source", "quote", "lang", "title", "author", "gloss")})
+        """Also reads the shape from before ``gloss_source``: its source is then unknown ("")."""
+        fields = {k: str(data.get(k) or "") for k in
+                  ("chunk_id", "source", "quote", "lang", "title", "author", "gloss", "gloss_source")}
+        if not fields["gloss"] or fields["gloss_source"] not in GLOSS_SOURCES:
+            fields["gloss_source"] = ""
+        return cls(**fields)
+
+    @property
+    def machine_gloss(self) -> bool:
+        """The gloss was written by an LLM, not by a person: readers must be told."""
+        return bool(self.gloss) and self.gloss_source == "llm"
 
 
 class Passages(Protocol):
@@ -59,9 +74,12 @@ def sentences(text: str) -> list[str]:
 
 
 def cite(chunk: Chunk | Hit, quote: str | None = None) -> Citation:
-    """A citation of ``chunk``; the quote defaults to the whole passage text."""
+    """A citation of ``chunk``; the quote defaults to the whole passage text. It says who wrote
+    the gloss as ``bot.index.gloss_source`` does: "llm" for a machine gloss, else "curated"."""
+    source = "" if not chunk.gloss else "llm" if chunk.gloss_source == "llm" else "curated"
     return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=(quote or chunk.text).strip(),
-                    lang=chunk.lang, title=chunk.title, author=chunk.author, gloss=chunk.gloss)
+                    lang=chunk.lang, title=chunk.title, author=chunk.author, gloss=chunk.gloss,
+                    gloss_source=source)
 
 
 def problem(citation: Citation, passages: Passages) -> str | None:

@@ -4,6 +4,7 @@ PDF renders Nordic letters (checked by rendering its first page to PNG)."""
 from __future__ import annotations
 
 import json
+from dataclasses import fields, is_dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import jsonschema
 import pytest
 
 from bot.audit import Audit, build_audit, render
+from bot.citations import Citation
 from bot.errors import UnknownNameError
 from evals.personas import load_personas
 
@@ -43,6 +45,49 @@ def test_json_citations_carry_chunk_source_and_quote(audits: dict[str, Audit]) -
     assert set(ref) == {"n", "chunk_id", "source", "quote"} and ref["source"] == "002_4f0a660865246974.txt"
     full = data["citations"][ref["n"] - 1]
     assert full["quote"] == ref["quote"] and full["gloss"].startswith("The worst mistake")
+
+
+def _swapped(value: Any, old: Citation, new: Citation) -> Any:
+    """``value`` with ``old`` replaced by ``new`` wherever the audit holds it."""
+    if isinstance(value, Citation):
+        return new if value == old else value
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: _swapped(getattr(value, f.name), old, new)
+                                 for f in fields(value) if f.init})
+    if isinstance(value, tuple):
+        return tuple(_swapped(v, old, new) for v in value)
+    return value
+
+
+@pytest.mark.parametrize(("lang", "curated", "machine"), [
+    ("en", "English gloss", "English gloss (machine translation)"),
+    ("sv", "Engelsk översättning", "Engelsk maskinöversättning"),
+])
+def test_a_machine_gloss_in_the_evidence_is_marked_in_every_format_and_follows_the_schema(
+        bundled_retriever: Any, lang: str, curated: str, machine: str) -> None:
+    real = build_audit(PERSONAS["deletes_criticism"].profile, bundled_retriever, lang)
+    glossed = [c for c in real.citations if c.gloss]
+    assert len(glossed) >= 2 and not any(c.machine_gloss for c in glossed)  # the bundled corpus is curated
+    cited = {c for claim in real.evidence for c in claim.citations}
+    old = next(c for c in glossed if c in cited)  # a passage the evidence appendix cites
+    audit = _swapped(real, old, replace(old, gloss_source="llm"))
+    n = audit.numbers()[replace(old, gloss_source="llm")]
+
+    data = json.loads(render(audit, "json"))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    assert [c["n"] for c in data["citations"] if c["gloss_source"] == "llm"] == [n]
+
+    md = render(audit, "md")
+    section = md[md.index(f"**[{n}]**"):]
+    section = section[:section.index("**[", 1)] if "**[" in section[1:] else section
+    assert f"_{machine}:_" in section
+    assert md.count(f"_{machine}:_") == 1 and md.count(f"_{curated}:_") == len(glossed) - 1
+
+    html = render(audit, "html")
+    assert html.count(f'<p class="gloss machine">{machine}: ') == 1
+    assert html.count(f'<p class="gloss">{curated}: ') == len(glossed) - 1
+    item = html[html.index(f'<li id="c{n}"'):]
+    assert item[:item.index("</li>")].count(machine) == 1
 
 
 def _evil_audit(bundled_retriever: Any) -> Audit:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.citations import Citation, CitationError, cite, number, problem, sentences, verify
+from bot.index import hit_from_chunk
 from bot.types import Chunk
 
 CHUNK = Chunk(chunk_id="c1", source="000.txt", lang="sv", title="T", author="A", gloss="G",
@@ -26,7 +27,8 @@ def test_a_verbatim_quote_verifies_and_keeps_reader_context() -> None:
     citation = cite(CHUNK, "Din prenumerantlista tillhör dig.")
     verify([citation], Store())
     assert citation.to_json() == {"chunk_id": "c1", "source": "000.txt", "lang": "sv", "title": "T",
-                                  "quote": "Din prenumerantlista tillhör dig.", "author": "A", "gloss": "G"}
+                                  "quote": "Din prenumerantlista tillhör dig.", "author": "A", "gloss": "G",
+                                  "gloss_source": "curated"}
     assert Citation.from_json(citation.to_json()) == citation
 
 
@@ -40,6 +42,29 @@ def test_an_unresolvable_citation_is_an_error(citation: Citation, why: str) -> N
     assert why in (problem(citation, Store()) or "")
     with pytest.raises(CitationError, match=why):
         verify([cite(CHUNK), citation], Store())
+
+
+def test_a_citation_says_who_wrote_its_gloss_and_keeps_it_through_json_and_numbering() -> None:
+    machine = Chunk(chunk_id="c1", source="000.txt", lang="sv", text=CHUNK.text, gloss="G",
+                    gloss_source="llm")
+    refused = Chunk(chunk_id="c1", source="000.txt", lang="sv", text=CHUNK.text, gloss_source="llm-rejected")
+    by_llm, by_person = cite(machine, "Ny rad här."), cite(CHUNK, "Ny rad här.")
+    assert (by_llm.gloss_source, by_llm.machine_gloss) == ("llm", True)
+    assert (by_person.gloss_source, by_person.machine_gloss) == ("curated", False)
+    assert (cite(refused).gloss_source, cite(refused).machine_gloss) == ("", False)
+    assert cite(hit_from_chunk(machine, 0.5), "Ny rad här.") == by_llm  # a search hit says the same
+    assert Citation.from_json(by_llm.to_json()) == by_llm
+    assert number([by_llm, by_person]) == {by_llm: 1, by_person: 2}  # same quote, different gloss
+    verify([by_llm], Store())
+
+
+def test_citations_saved_before_gloss_sources_still_load() -> None:
+    old = {"chunk_id": "c1", "source": "000.txt", "quote": "Ny rad här.", "lang": "sv", "title": "T",
+           "author": "A", "gloss": "G"}
+    loaded = Citation.from_json(old)
+    assert loaded.gloss == "G" and loaded.gloss_source == "" and not loaded.machine_gloss
+    assert Citation.from_json({**old, "gloss_source": "llm"}).machine_gloss
+    assert Citation.from_json({**old, "gloss": "", "gloss_source": "llm"}).gloss_source == ""
 
 
 def test_numbering_follows_first_appearance() -> None:

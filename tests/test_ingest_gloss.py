@@ -334,3 +334,32 @@ def test_the_guard_lets_questions_through_to_glossed_passages_and_still_refuses_
     print(f"\nguard with the document alone: right passage in the top 3 for {answered['without']} of "
           f"{total} questions without glosses, {answered['with']} with them")
     assert answered["with"] > answered["without"]
+
+
+def test_machine_glosses_are_marked_in_side_answers_and_audits(bundled_store, embedder, tmp_path) -> None:
+    """A consultant's glossed Swedish guide beside the bundled corpus: the side answer says its
+    English is a machine translation, and so does every audit format for the guide's passages,
+    while curated glosses keep their label."""
+    from bot.audit.engine import build_audit
+    from bot.audit.render import render
+    from bot.interview.side import side_answer
+    from bot.interview.state import Context
+    from evals.personas import load_personas
+
+    store = _bundled_copy(bundled_store, tmp_path / "index", embedder)
+    _ingest(Settings(home=tmp_path / "index"), embedder, store, DOC, faithful)
+    retriever = Retriever(store, embedder)
+    parts, citations = side_answer("How do we get more customer reviews on Google?", "en",
+                                   Context(retriever=retriever))
+    ours = [c for c in citations if c.source == "kundkontakt.md"]
+    assert ours and all(c.gloss_source == "llm" for c in ours)
+    assert "In English (machine translation):" in "\n".join(parts)
+    audits = [build_audit(p.profile, retriever, "en") for p in load_personas()]
+    cited = [(a, c) for a in audits for c in a.citations]
+    guide = [(a, c) for a, c in cited if c.source == "kundkontakt.md"]
+    assert guide, "no persona's audit cites the glossed guide"
+    assert all(c.gloss_source == "llm" for _, c in guide)
+    assert all(c.gloss_source == "curated" for _, c in cited if c.source != "kundkontakt.md" and c.gloss)
+    audit = guide[0][0]
+    assert all("machine translation" in str(render(audit, fmt)) for fmt in ("md", "html"))
+    assert any(c.get("gloss_source") == "llm" for c in json.loads(render(audit, "json"))["citations"])

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
+from bot.citations import cite
+from bot.web.api import CitationOut
 from tests.web_kit import KEY, brand, make_app
 
 AUTH = {"Authorization": f"Bearer {KEY}"}
@@ -249,3 +253,27 @@ def test_the_schema_declares_the_errors_and_the_key(client: TestClient) -> None:
         "$ref": "#/components/schemas/ErrorOut"}
     lang = schema["components"]["schemas"]["LangIn"]["properties"]["lang"]
     assert lang["enum"] == ["en", "sv", "da", "nb", "fi", "de", "af"]
+
+
+def test_api_citations_say_who_wrote_the_gloss_and_follow_the_schema(
+        client: TestClient, bundled_retriever: Any) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    model = schema["components"]["schemas"]["CitationOut"]
+    assert "gloss_source" in model["required"]
+    assert model["properties"]["gloss_source"]["enum"] == ["curated", "llm", ""]
+    validator = jsonschema.Draft202012Validator({**model, "components": schema["components"]})
+
+    session = client.post("/api/v1/sessions", json={"lang": "en"}, headers=AUTH).json()["session_id"]
+    res = client.post(f"/api/v1/sessions/{session}/messages",
+                      json={"text": "Should we delete angry comments on our page?"}, headers=AUTH)
+    cited = res.json()["citations"]
+    assert res.status_code == 200 and cited, res.text
+    for c in cited:
+        validator.validate(c)
+        assert c["gloss_source"] == ("curated" if c["gloss"] else "")  # the bundled corpus is curated
+    glossed = next(c for c in cited if c["gloss"])
+    machine = replace(bundled_retriever.chunk(glossed["chunk_id"]), gloss_source="llm")
+    out = CitationOut.of(cite(machine, glossed["quote"])).model_dump(mode="json")
+    validator.validate(out)
+    assert out["gloss_source"] == "llm" and out["gloss"] == glossed["gloss"]
+    client.delete(f"/api/v1/sessions/{session}", headers=AUTH)

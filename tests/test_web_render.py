@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from bot.citations import Citation
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot.citations import Citation, cite, sentences
 from bot.interview.policy import load
 from bot.interview.state import InterviewState, Turn
 from bot.profile import Profile
@@ -28,6 +33,23 @@ def test_a_citation_opens_to_its_passage_in_the_original_with_gloss_title_and_au
     assert "003&#95;x.txt" in html  # shown as 003_x.txt
     untitled = render.citation_html(1, Citation("c", "s.txt", "q", "fi"), "en")
     assert "[1] (untitled)</summary>" in untitled and "In English" not in untitled
+
+
+@pytest.mark.parametrize(("lang", "curated", "machine"), [
+    ("en", "In English:", "In English (machine translation):"),
+    ("de", "Auf Englisch:", "Auf Englisch (maschinelle Übersetzung):"),
+])
+def test_a_machine_gloss_is_labelled_machine_translation_and_a_curated_one_is_not(
+        bundled_retriever: Any, lang: str, curated: str, machine: str) -> None:
+    hit = next(h for h in bundled_retriever.search("Should we delete angry comments?", k=5) if h.gloss)
+    chunk = bundled_retriever.chunk(hit.chunk_id)
+    by_person = cite(hit, sentences(hit.text)[0])
+    by_llm = cite(replace(chunk, gloss_source="llm"), sentences(hit.text)[0])
+    assert (by_person.gloss_source, by_llm.gloss_source) == ("curated", "llm")
+    shown_person, shown_llm = render.citation_html(1, by_person, lang), render.citation_html(1, by_llm, lang)
+    assert f"<strong>{curated}</strong>" in shown_person and "sa-gloss-llm" not in shown_person
+    assert f"<strong>{machine}</strong>" in shown_llm and 'class="sa-gloss sa-gloss-llm"' in shown_llm
+    assert render.text(by_llm.gloss) in shown_llm and render.text(by_person.gloss) in shown_person
 
 
 def test_markers_are_numbered_per_turn_as_the_turn_text_numbers_them() -> None:

@@ -10,11 +10,12 @@ shown beside a quote is the corpus's own gloss of that passage) before a report 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Protocol
 
 from bot.audit.rules import Anchor, Rule
-from bot.citations import Citation, CitationError, sentences, verify
+from bot.citations import Citation, CitationError, cite, sentences, verify
 from bot.lexical import Lexicon, document_terms, query_terms
 from bot.types import Chunk
 
@@ -41,9 +42,9 @@ def by_source(source: Source) -> dict[str, list[Chunk]]:
 
 def anchor_citation(rule_id: str, anchor: Anchor, index: dict[str, list[Chunk]]) -> Citation:
     for chunk in index.get(anchor.source, ()):
-        if anchor.quote in chunk.text:
-            return Citation(chunk.chunk_id, chunk.source, anchor.quote, chunk.lang, chunk.title,
-                            chunk.author, anchor.gloss or chunk.gloss)
+        if anchor.quote in chunk.text:  # a rule's own gloss of its quote is curated data
+            citation = cite(chunk, anchor.quote)
+            return replace(citation, gloss=anchor.gloss, gloss_source="curated") if anchor.gloss else citation
     raise CitationError(f"audit rule {rule_id!r}: its quote from {anchor.source} is in no stored "
                         "passage — run `social-audit ingest` (the bundled corpus must be in the index) "
                         "or fix the rule")
@@ -121,8 +122,7 @@ def retrieved(rules: Sequence[Rule], anchors: dict[str, tuple[Citation, ...]], s
         for chunk in _candidates(scored, skip, floor, rule.evidence.k):
             quote = None if chunk.chunk_id in cited else best_sentence(chunk, rule.evidence.query, lexicon)
             if quote and len(extra) < rule.evidence.extra:
-                extra.append(Citation(chunk.chunk_id, chunk.source, quote, chunk.lang, chunk.title,
-                                      chunk.author, chunk.gloss))
+                extra.append(cite(chunk, quote))
         out[rule.id] = tuple(extra)
     return out
 

@@ -85,5 +85,6 @@ def side_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[
         title = hit.title or hit.heading or hit.source
         text = render("side_quote", lang, quote=quote, n=number(citations)[citation], title=title)
         gloss = _gloss(hit, quote, first) if hit.gloss and hit.lang != "en" else ""
-        parts.append(text + ("\n" + render("side_gloss", lang, gloss=gloss) if gloss else ""))
+        said = "side_gloss_llm" if citation.gloss_source == "llm" else "side_gloss"
+        parts.append(text + ("\n" + render(said, lang, gloss=gloss) if gloss else ""))
     return parts, citations

@@ -110,6 +110,8 @@ class CitationOut(BaseModel):
     title: str
     author: str
     gloss: str
+    gloss_source: Literal["curated", "llm", ""] = Field(
+        description='who wrote the gloss: "curated", "llm" (machine translation), "" no gloss')
 
     @classmethod
     def of(cls, c: Citation) -> CitationOut:

@@ -33,11 +33,14 @@ def attr(value: str) -> str:
 
 
 def citation_html(n: int, citation: Citation, lang: str) -> str:
-    """A clickable ``[n]`` marker that opens the passage: original text, language, English gloss,
-    title and author (a native ``<details>``: keyboard-operable, no script)."""
+    """A clickable ``[n]`` marker that opens the passage: original text, language, English gloss
+    (labelled as machine translation when an LLM wrote it), title and author (a native
+    ``<details>``: keyboard-operable, no script)."""
     title = citation.title or t("untitled", lang)
     who = f" — {t('by', lang)} {text(citation.author)}" if citation.author else ""
-    gloss = (f'<p class="sa-gloss" lang="en"><strong>{text(t("gloss", lang))}:</strong> '
+    label = t("gloss_llm" if citation.machine_gloss else "gloss", lang)
+    kind = " sa-gloss-llm" if citation.machine_gloss else ""
+    gloss = (f'<p class="sa-gloss{kind}" lang="en"><strong>{text(label)}:</strong> '
              f"{text(citation.gloss)}</p>") if citation.gloss else ""
     original = t("original", lang, language=LANG_NAMES.get(citation.lang, citation.lang))
     return (

@@ -77,6 +77,10 @@ class View:
     def deferred_reason(self, reason: str | None) -> str:
         return self.s("deferred_budget" if reason == "budget" else "deferred_hours")
 
+    def gloss_label(self, citation: Citation) -> str:
+        """The label before a gloss: a machine-written one says it is a machine translation."""
+        return self.s("gloss_llm" if citation.machine_gloss else "gloss")
+
     def source_line(self, citation: Citation) -> str:
         title = citation.title or self.s("untitled")
         author = f" — {citation.author}" if citation.author else ""

@@ -90,7 +90,9 @@ def _evidence(v: View) -> str:
                     f"<td>{_marks(v, c.citations)}</td></tr>")
     sources = []
     for citation, n in v.numbers.items():
-        gloss = f'<p class=gloss>{e(v.s("gloss"))}: {e(citation.gloss)}</p>' if citation.gloss else ""
+        kind = "gloss machine" if citation.machine_gloss else "gloss"
+        gloss = (f'<p class="{kind}">{e(v.gloss_label(citation))}: {e(citation.gloss)}</p>'
+                 if citation.gloss else "")
         sources.append(f'<li id="c{n}" value="{n}"><p>{e(v.source_line(citation))}</p>'
                        f'<blockquote lang="{e(citation.lang)}">{e(citation.quote)}</blockquote>{gloss}</li>')
     return (f"<table>{''.join(rows)}</table><h3>{e(v.s('citations'))}</h3>"

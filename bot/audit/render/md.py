@@ -80,7 +80,7 @@ def _evidence(v: View) -> list[str]:
     for citation, n in v.numbers.items():
         out += [f"**[{n}]** {esc(v.source_line(citation))}", "", f"> {esc(citation.quote)}", ""]
         if citation.gloss:
-            out += [f"> _{esc(v.s('gloss'))}:_ {esc(citation.gloss)}", ""]
+            out += [f"> _{esc(v.gloss_label(citation))}:_ {esc(citation.gloss)}", ""]
     return out
 
 

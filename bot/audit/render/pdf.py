@@ -120,7 +120,7 @@ def _appendix(doc: _Doc, v: View) -> None:
         doc.text(f"[{n}] {v.source_line(citation)}", size=9.5, style="B", gap=0.4)
         doc.text(f"“{citation.quote}”", size=9.5, gap=0.4)
         if citation.gloss:
-            doc.text(f"{v.s('gloss')}: {citation.gloss}", size=9, style="I", gap=1.6)
+            doc.text(f"{v.gloss_label(citation)}: {citation.gloss}", size=9, style="I", gap=1.6)
 
 
 def render_pdf(audit: Audit) -> bytes:
