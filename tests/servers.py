@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import httpx
+
 from tests.web_kit import free_port
 
 EXE = [sys.executable, "-c", "from bot.cli import main; main()"]
@@ -130,3 +132,12 @@ def chroma_server(data: Path) -> Iterator[str]:
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def page_secret(served: Served) -> str:
+    """The key the page gives browsers to decrypt the session id they stored."""
+    config = httpx.get(f"{served.url}/config", timeout=60).json()
+    found = [c["props"]["secret"] for c in config["components"] if c.get("type") == "browserstate"]
+    assert len(found) == 1, found
+    secret: str = found[0]
+    return secret

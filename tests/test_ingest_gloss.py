@@ -309,8 +309,9 @@ def test_faithful_glosses_rank_the_right_passage_higher(bundled_store, embedder,
     assert all(w <= wo for w, wo in zip(ranks["with"], ranks["without"], strict=True))
 
 
-OFF_TOPIC = ["How do I file my VAT return as a sole trader?", "What is a good pizza place near the harbour?",
-             "Which laptop should I buy for video editing?"]
+OFF_TOPIC_QUESTIONS = ["How do I file my VAT return as a sole trader?",
+                       "What is a good pizza place near the harbour?",
+                       "Which laptop should I buy for video editing?"]
 
 
 def test_the_guard_lets_questions_through_to_glossed_passages_and_still_refuses_off_topic(
@@ -329,7 +330,7 @@ def test_the_guard_lets_questions_through_to_glossed_passages_and_still_refuses_
         answered[variant] = sum(
             any(h.text.startswith(a["starts"]) for h in retriever.search(q, k=3))
             for a in ANSWERS for q in a["questions"])
-        assert all(retriever.search(q) == [] for q in OFF_TOPIC), variant
+        assert all(retriever.search(q) == [] for q in OFF_TOPIC_QUESTIONS), variant
     total = sum(len(a["questions"]) for a in ANSWERS)
     print(f"\nguard with the document alone: right passage in the top 3 for {answered['without']} of "
           f"{total} questions without glosses, {answered['with']} with them")

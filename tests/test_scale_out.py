@@ -23,7 +23,7 @@ from bot.interview import engine
 from bot.interview.state import Context
 from bot.retrieve import Retriever
 from bot.store import open_store
-from tests.servers import EXE, Served, chroma_server, launch
+from tests.servers import EXE, Served, chroma_server, launch, page_secret
 from tests.test_interview_sessions import SCRIPT
 
 pytestmark = [pytest.mark.server, pytest.mark.postgres]
@@ -50,14 +50,6 @@ def state_of(served: Served, session_id: str) -> dict[str, Any]:
     assert res.status_code == 200, res.text
     shown: dict[str, Any] = res.json()["state"]
     return shown
-
-
-def page_secret(served: Served) -> str:
-    config = httpx.get(f"{served.url}/config", timeout=60).json()
-    found = [c["props"]["secret"] for c in config["components"] if c.get("type") == "browserstate"]
-    assert len(found) == 1, found
-    secret: str = found[0]
-    return secret
 
 
 def expected(messages: list[str], retriever: Any) -> dict[str, Any]:

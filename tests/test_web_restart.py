@@ -27,7 +27,7 @@ from bot.interview import engine
 from bot.interview.state import Context
 from bot.web.ui import browser_secret
 from tests.fakes import openai_stub
-from tests.servers import Served, start_serve
+from tests.servers import Served, page_secret, start_serve
 from tests.test_interview_sessions import SCRIPT
 from tests.web_kit import free_port
 
@@ -91,15 +91,6 @@ def send(served: Served, session_id: str, text: str) -> dict[str, Any]:
     assert res.status_code == 200, res.text
     reply: dict[str, Any] = res.json()
     return reply
-
-
-def page_secret(served: Served) -> str:
-    """The key the page gives browsers to decrypt the session id they stored."""
-    config = httpx.get(f"{served.url}/config", timeout=60).json()
-    found = [c["props"]["secret"] for c in config["components"] if c.get("type") == "browserstate"]
-    assert len(found) == 1, found
-    secret: str = found[0]
-    return secret
 
 
 def raw_post(port: int, path: str, text: str) -> socket.socket:
