@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.audit import build_audit, render
-from bot.audit.narrative import allowed_numbers, numbers_in, post_check
+from bot.audit.narrative import check, grounds_for, numbers_in, why_dropped
 from bot.citations import Citation
 from bot.llm import get_chat_model
 from bot.profile import Profile
@@ -24,22 +24,25 @@ def test_numbers_are_read_as_written() -> None:
     assert numbers_in("about 2,5 hours [3] and 1,000 SEK in B2B for 24h") == [{2.5}, {1.0, 1000.0}, {24.0}]
 
 
-def test_allowed_numbers_come_from_the_sources_and_the_profile() -> None:
-    allowed = allowed_numbers(SOURCES, PROFILE)
-    assert {100.0, 2.5, 3.0} <= allowed and 97.0 not in allowed
+def test_allowed_numbers_come_from_the_cited_sources_and_the_profile() -> None:
+    grounds = grounds_for(SOURCES, PROFILE, system="")
+    assert {2.5, 3.0} <= grounds.numbers and 100.0 not in grounds.numbers
+    assert why_dropped("Almost 100 percent of people online use email [2].", grounds) is None
+    assert why_dropped("You have 3 hours at most [1].", grounds) is None
+    assert why_dropped("Almost 97 percent of people online use email [1][2].", grounds) == "number"
 
 
-def test_the_post_check_keeps_only_grounded_sentences() -> None:
-    allowed = allowed_numbers(SOURCES, PROFILE)
+def test_the_check_keeps_only_grounded_sentences() -> None:
     text = ("Only a few percent of your fans see your posts [1]. "
             "Almost 100 percent of people online use email [2]. "
             "You have 2,5 hours a week [1][2]. "
             "Studies show 87 percent of posts fail [1]. "
             "You should post every day. "
             "Email is owned [3].")
-    assert post_check(text, 2, allowed) == ("Only a few percent of your fans see your posts [1]. "
-                                            "Almost 100 percent of people online use email [2]. "
-                                            "You have 2,5 hours a week [1][2].")
+    assert check(text, grounds_for(SOURCES, PROFILE, system="")) == (
+        "Only a few percent of your fans see your posts [1]. "
+        "Almost 100 percent of people online use email [2]. "
+        "You have 2,5 hours a week [1][2].")
 
 
 def test_a_narrative_from_a_stub_llm_over_http(bundled_retriever: Any) -> None:

@@ -75,33 +75,14 @@ def _profile_numbers(profile: Profile) -> set[float]:
     return out
 
 
-def _source_text(citation: Citation) -> str:
-    return f"{citation.quote} {citation.gloss}"
-
-
-def allowed_numbers(citations: Iterable[Citation], profile: Profile) -> set[float]:
-    out = _profile_numbers(profile)
-    for c in citations:
-        out |= {x for readings in numbers_in(_source_text(c)) for x in readings}
-    return out
+def source_numbers(citations: Iterable[Citation]) -> set[float]:
+    """Every reading of every number in the quotes and glosses of ``citations``."""
+    return {x for c in citations for readings in numbers_in(f"{c.quote} {c.gloss}") for x in readings}
 
 
 def refs(sentence: str) -> list[int]:
     """The source numbers a sentence cites, in order: ``[2][3]`` and ``[2, 3]`` are 2 and 3."""
     return [int(n) for group in MARKER.findall(sentence) for n in re.split(r"\s*[,;]\s*", group)]
-
-
-def keep(sentence: str, count: int, allowed: set[float]) -> bool:
-    """The sentence cites only markers from 1 to ``count`` and every number in it is allowed."""
-    cited = refs(sentence)
-    if not cited or not all(1 <= n <= count for n in cited):
-        return False
-    return all(readings & allowed for readings in numbers_in(sentence))
-
-
-def post_check(text: str, count: int, allowed: set[float]) -> str:
-    """Only the sentences of ``text`` that cite a valid ``[n]`` and invent no number."""
-    return " ".join(s for s in sentences(text) if keep(s, count, allowed))
 
 
 # -- the full check: what a sentence may rest on and what it must never carry -----------------
@@ -159,7 +140,7 @@ def why_dropped(sentence: str, grounds: Grounds) -> str | None:
         return "brief"
     if links(MARKER.sub(" ", sentence)):
         return "link"
-    allowed = set(grounds.numbers) | {x for s in sources for r in numbers_in(_source_text(s)) for x in r}
+    allowed = grounds.numbers | source_numbers(sources)
     if not all(readings & allowed for readings in numbers_in(sentence)):
         return "number"
     return None
