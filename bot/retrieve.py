@@ -38,7 +38,8 @@ from bot.lexical import (
 from bot.store import ChromaStore
 from bot.types import Chunk, Hit
 
-__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "fuse", "refine", "relevant"]
+__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "clears", "fuse", "refine",
+           "relevant"]
 REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the index changed
 
 
@@ -355,13 +356,15 @@ def _fuse_rrf(entries: list[Scored], config: RetrievalConfig) -> None:
             entry.fused += weights[name] / (k + rank)
 
 
+def clears(inside: float, outside: float, floor: float, margin: float) -> bool:
+    """One guard pair's test: an in-scope similarity (-1: none) that reaches ``floor`` and beats
+    the best out-of-scope one by more than ``margin``."""
+    return inside >= max(floor, -0.999) and inside - outside > margin
+
+
 def relevant(evidence: ScopeEvidence, config: RetrievalConfig) -> bool:
     """The guard's verdict: does anything in scope answer the question?"""
     out = evidence.outside
-    by_questions = evidence.question >= max(config.guard_floor, -0.999) and (
-        evidence.question - out > config.guard_margin)
-    by_text = evidence.text_unexpanded >= max(config.guard_text_floor, -0.999) and (
-        evidence.text_unexpanded - out > config.guard_text_margin)
-    by_gloss = evidence.gloss_unexpanded >= max(config.guard_gloss_floor, -0.999) and (
-        evidence.gloss_unexpanded - out > config.guard_gloss_margin)
-    return by_questions or by_text or by_gloss
+    return (clears(evidence.question, out, config.guard_floor, config.guard_margin)
+            or clears(evidence.text_unexpanded, out, config.guard_text_floor, config.guard_text_margin)
+            or clears(evidence.gloss_unexpanded, out, config.guard_gloss_floor, config.guard_gloss_margin))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.index import hit_from_chunk
-from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, fuse, relevant
+from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, clears, fuse, relevant
 from evals.cases import RetrievalCase
 from evals.metrics import first_relevant_rank, mrr_at, recall_at
 
@@ -85,11 +85,6 @@ TUNING_SPLITS = {"tune", "dev"}  # settings are chosen on these; "test" is only 
 GUARD_FLOORS = (0.0, 0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88)
 GUARD_MARGINS = (-0.06, -0.05, -0.04, -0.03, -0.02, -0.01, -0.005, 0.0, 0.005, 0.01, 0.02)
 GLOSS_MIN_FLOOR = 0.80
-_OFF = -9.0  # a floor no similarity reaches: that guard never lets a question through
-
-
-def _passes(floor: float, margin: float, inside: float, outside: float) -> bool:
-    return inside >= floor and inside - outside > margin and inside > -1.0
 
 
 def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float,
@@ -100,8 +95,8 @@ def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float,
     choices = []
     floors = [f for f in GUARD_FLOORS if f >= min_floor]
     for floor, margin in itertools.product(floors, GUARD_MARGINS):
-        verdicts = [(e.case.answerable, _passes(floor, margin, getattr(e.scope, signal),
-                                                e.scope.outside)) for e in evidence]
+        verdicts = [(e.case.answerable, clears(getattr(e.scope, signal), e.scope.outside, floor, margin))
+                    for e in evidence]
         kept = [ok for answerable, ok in verdicts if answerable]
         rejected = [not ok for answerable, ok in verdicts if not answerable]
         k, r = sum(kept) / max(1, len(kept)), sum(rejected) / max(1, len(rejected))
