@@ -11,7 +11,6 @@ return, so the schema can be checked against the server (tests/test_web_api_sche
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, Security
@@ -22,7 +21,7 @@ from bot.citations import Citation
 from bot.interview.read import EDITABLE
 from bot.interview.state import InterviewState, Reply
 from bot.web.brand import UI_LANGS
-from bot.web.leads import MAX_FIELD, make_lead
+from bot.web.leads import EMAIL_PATTERN, MAX_FIELD, make_lead
 from bot.web.render import checklist
 from bot.web.security import authorise
 from bot.web.service import FORMATS, WebService
@@ -30,12 +29,6 @@ from bot.web.service import FORMATS, WebService
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-# What make_lead accepts as an e-mail address, spelled out so that every regex engine (Python's, the
-# schema's ECMA) reads it alike: no '@', '<', '>', control character or whitespace in the parts.
-_PART = r"[^@<>\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
-EMAIL_PATTERN = re.compile(rf"^{_PART}@{_PART}\.{_PART}$")
 
 
 class ErrorOut(BaseModel):
