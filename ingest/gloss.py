@@ -22,10 +22,10 @@ import yaml
 from pydantic import BaseModel, Field
 
 from bot import lang as langid
-from bot.audit.narrative import numbers_in
 from bot.citations import sentences
 from bot.embed import ProjectEmbeddings
 from bot.interview.messages import fill
+from bot.numbers import numbers_in
 from bot.types import Chunk
 
 LLM = "llm"

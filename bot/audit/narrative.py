@@ -24,10 +24,10 @@ from bot.audit.model import ChannelVerdict, Finding, Misconception
 from bot.audit.texts import UI, fill
 from bot.citations import Citation, sentences
 from bot.lexical import tokens
+from bot.numbers import numbers_in as _numbers_as_written
 from bot.profile import PATHS, SETTLED, Amount, Profile, SalesCycle
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*")
 # Links and e-mail addresses: with a scheme, www., user@host, or a bare host.tld[/path].
 LINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
                   r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -42,19 +42,9 @@ def _prompt() -> dict[str, Any]:
     return data
 
 
-def _readings(token: str) -> set[float]:
-    """The values a number as written may mean: 1,5 and 1.5 are 1.5; 5,000 may also be 5000."""
-    out = set()
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", token):
-        out.add(float(re.sub(r"[.,]", "", token)))
-    head, _, tail = token.replace(",", ".").partition(".")
-    out.add(float(f"{head}.{tail.replace('.', '')}" if tail else head))
-    return out
-
-
 def numbers_in(text: str) -> list[set[float]]:
     """The numbers written in ``text`` (citation markers aside), each as its possible readings."""
-    return [_readings(m.group(0)) for m in NUMBER.finditer(MARKER.sub(" ", text))]
+    return _numbers_as_written(MARKER.sub(" ", text))
 
 
 def _profile_numbers(profile: Profile) -> set[float]:
