@@ -22,7 +22,7 @@ from bot.config import Settings
 @click.option("--thresholds", "thresholds_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Gates file [evals/thresholds.yaml].")
 @click.option("--tune", "tune_only", is_flag=True,
-              help="Retrieval: choose weights and guard on the tune half, print them and both halves.")
+              help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.pass_obj
 def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
