@@ -229,6 +229,11 @@ class Retriever:
         return [self._score(q, v) for q, v in zip(queries, vectors, strict=True)]
 
     def _score(self, query: str, vector: np.ndarray) -> list[Scored]:
+        return self.rank(self.evidence(query, vector), vector, self.config)
+
+    def evidence(self, query: str, vector: np.ndarray) -> list[Scored]:
+        """Every passage, in index order, with its dense and BM25 evidence for ``query`` (whose
+        embedding is ``vector``), not yet fused."""
         snap = self._load()
         assert self.lexicon is not None
         entries = [Scored(chunk) for chunk in snap.chunks]
@@ -237,12 +242,12 @@ class Retriever:
         terms = query_terms(self.lexicon, query, vocabulary=snap.vocabulary)
         for entry, value in zip(entries, snap.bm25.scores(terms), strict=True):
             entry.bm25 = value
-        return self.rank(entries, vector, self.config)
+        return entries
 
     def rank(self, entries: list[Scored], vector: np.ndarray, config: RetrievalConfig) -> list[Scored]:
-        """Fuse ``entries`` (every passage of the index, in index order, with its dense and BM25
-        evidence for the query ``vector``) under ``config``, with its pseudo-relevance feedback,
-        and return them best first. The tuner calls this to try settings on cached evidence."""
+        """Fuse ``entries`` (as ``evidence`` gives them) under ``config``, with its pseudo-relevance
+        feedback, and return them best first. The tuner calls this to try settings on cached
+        evidence."""
         snap = self._load()
         for entry in entries:
             entry.feedback = {}
@@ -256,16 +261,17 @@ class Retriever:
             fuse(entries, config)
         return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
 
-    def scope_evidence(self, ranked: list[Scored], vector: np.ndarray) -> ScopeEvidence:
-        """What the guard weighs: in-scope similarities against the out-of-scope one."""
+    def scope_evidence(self, entries: list[Scored], vector: np.ndarray) -> ScopeEvidence:
+        """What the guard weighs, from every passage's ``entries`` in any order: in-scope
+        similarities against the out-of-scope one."""
         snap, top = self._load(), self.config.guard_top
         questions = snap.views.get("question")
         question = _top_mean(questions.vectors @ vector, top) if questions is not None else -1.0
-        text_all = max((s.dense.get("text", -1.0) for s in ranked), default=-1.0)
-        unexpanded = [s for s in ranked if not s.chunk.questions]
+        text_all = max((s.dense.get("text", -1.0) for s in entries), default=-1.0)
+        unexpanded = [s for s in entries if not s.chunk.questions]
         text_unexpanded = max((s.dense.get("text", -1.0) for s in unexpanded), default=-1.0)
         gloss_unexpanded = max((s.dense.get("gloss", -1.0) for s in unexpanded), default=-1.0)
-        gloss_all = max((s.dense.get("gloss", -1.0) for s in ranked), default=-1.0)
+        gloss_all = max((s.dense.get("gloss", -1.0) for s in entries), default=-1.0)
         outside = snap.scope @ vector if len(snap.scope) else np.full(1, -1.0)
         return ScopeEvidence(question, text_unexpanded, text_all, float(outside.max()),
                              gloss_unexpanded, gloss_all, _top_mean(outside, top))

@@ -41,14 +41,11 @@ class Evidence:
 
 def collect(retriever: Retriever, cases: Sequence[RetrievalCase]) -> list[Evidence]:
     """Every passage's evidence for every question."""
-    order = {chunk.chunk_id: i for i, chunk in enumerate(retriever.chunks())}
     out = []
     for case in cases:
         vector = retriever.embedder.encode([case.question], query=True)[0]
-        entries = retriever._score(case.question, vector)
-        scope = retriever.scope_evidence(entries, vector)
-        entries.sort(key=lambda s: order[s.chunk.chunk_id])
-        out.append(Evidence(case, entries, scope, vector, retriever))
+        entries = retriever.evidence(case.question, vector)
+        out.append(Evidence(case, entries, retriever.scope_evidence(entries, vector), vector, retriever))
     return out
 
 
