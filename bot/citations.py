@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.errors import SocialAuditError
+from bot.index import gloss_source
 from bot.types import Chunk, Hit
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«»“”(\[]?[A-ZÅÄÖÆØÜÉ0-9])")
@@ -75,11 +76,10 @@ def sentences(text: str) -> list[str]:
 
 def cite(chunk: Chunk | Hit, quote: str | None = None) -> Citation:
     """A citation of ``chunk``; the quote defaults to the whole passage text. It says who wrote
-    the gloss as ``bot.index.gloss_source`` does: "llm" for a machine gloss, else "curated"."""
-    source = "" if not chunk.gloss else "llm" if chunk.gloss_source == "llm" else "curated"
+    the gloss (``bot.index.gloss_source``): "llm" for a machine gloss, else "curated"."""
     return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=(quote or chunk.text).strip(),
                     lang=chunk.lang, title=chunk.title, author=chunk.author, gloss=chunk.gloss,
-                    gloss_source=source)
+                    gloss_source=gloss_source(chunk))
 
 
 def problem(citation: Citation, passages: Passages) -> str | None:

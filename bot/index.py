@@ -101,8 +101,8 @@ def hit_from_chunk(chunk: Chunk, score: float) -> Hit:
     )
 
 
-def gloss_source(chunk: Chunk) -> str:
-    """Who wrote a chunk's gloss: "llm", "curated", or "" when it has none."""
+def gloss_source(chunk: Chunk | Hit) -> str:
+    """Who wrote a passage's gloss: "llm", "curated", or "" when it has none."""
     if not chunk.gloss:
         return ""
     return "llm" if chunk.gloss_source == "llm" else "curated"
