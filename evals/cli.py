@@ -24,16 +24,23 @@ from bot.config import Settings
 @click.option("--tune", "tune_only", is_flag=True,
               help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
+@click.option("--split", "splits", multiple=True, type=click.Choice(["tune", "dev", "test"]),
+              help="Conversations: run these splits (repeatable; default tune + dev, --fast dev). "
+              "Read the test split once, after every choice is made.")
 @click.pass_obj
 def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
                  check: bool, baseline: Path | None, thresholds_file: Path | None, tune_only: bool,
-                 ablation: bool) -> None:
+                 ablation: bool, splits: tuple[str, ...]) -> None:
     """Run the eval suites on the current index, print the figures and write a report folder.
 
     Exit code 1 when gating (--check, --fast or --baseline) and a threshold of
     evals/thresholds.yaml is missed or a metric got worse than the baseline by more than its
     tolerance. A score that cannot be computed counts as a miss.
     """
+    if splits:
+        import os
+
+        os.environ["SOCIAL_AUDIT_CONVERSATION_SPLITS"] = ",".join(splits)
     if tune_only:
         _print_tuning(settings)
         return

@@ -17,6 +17,7 @@ REGISTRY: dict[str, str] = {
     "interview": "evals.interview:SUITE",
     "audit": "evals.audit:SUITE",
     "adversarial": "evals.adversarial:SUITE",
+    "conversations": "evals.conversations:SUITE",
 }
 
 
