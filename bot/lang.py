@@ -18,7 +18,8 @@ _WORDS: dict[str, str] = {
     "sv": "och att det är som en ett på för med har inte jag vi du man kan ska eller om hur vad "
     "varför mycket också ni sina våra vår min mitt mina dina när från till bara nej inga ingen "
     "något några där här sig mig dig efter också timmar veckan vecka kunder kund företag sälja "
-    "säljer genom utan eftersom dom blir själv redan alla allt andra tidigare glöm",
+    "säljer genom utan eftersom dom blir själv redan alla allt andra tidigare glöm ungefär oftast "
+    "ibland kanske typ runt cirka lite adresser",
     "da": "og at det er som en et på for med har ikke jeg vi du man kan skal eller om hvordan hvad "
     "hvorfor meget også i jeres vores min mit mine når fra til kun nej ingen noget nogle der her "
     "sig mig dig efter timer ugen uge kunder kunde virksomhed sælge sælger gennem uden fordi "

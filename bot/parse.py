@@ -201,6 +201,9 @@ def parse_yes_no(text: str) -> bool | None:
     return {"yes": True, "no": False}.get(found[0][2])
 
 
+_SHORT = 5  # words: a reply this short that says "don't know" anywhere says nothing else
+
+
 def parse_skip(text: str) -> SkipKind | None:
     """"refused" if the text refuses anywhere; "skipped"/"unknown" if that is what it says first
     (before any number or yes/no word); otherwise None."""
@@ -208,6 +211,9 @@ def parse_skip(text: str) -> SkipKind | None:
     found = _vocab("signals").find(norm)
     if any(label == "refused" for *_, label in found):
         return "refused"
+    if found and len(norm.split()) <= _SHORT and not re.search(r"[0-9]", norm) \
+            and any(label == "unknown" for *_, label in found):
+        return "unknown"  # "nee, weet nie": in a short reply, not knowing outweighs a leading no
     if not found or found[0][2] not in _SKIPS:
         return None
     digit = re.search(r"[0-9]", norm)
@@ -484,6 +490,9 @@ def _money_tokens(norm: str, lang: str | None) -> list[_Money]:
     return tokens
 
 
+_GROUPED = re.compile(r"\d[ .\u00a0\u202f']\d{3}(?!\d)")
+
+
 def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
     """Join "5-10k", "5 000 to 10 000 kr", "between 5 and 10 tkr" into ranges."""
     joiner = r"\s*(?:-|to|till|til|bis|tot|à)\s*"
@@ -496,6 +505,9 @@ def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
             low = prev.value
             if prev.multiplier == 1.0 and token.multiplier > 1 and low * token.multiplier <= token.value:
                 low *= token.multiplier
+            elif low < 1000 <= token.value and low * 1000 <= token.value \
+                    and _GROUPED.search(norm[token.start:token.end]):
+                low *= 1000  # "90-120.000 kr", "25-60 000": the thousands are written once, on the top
             low, high = sorted((low, token.value))
             out[-1] = _Money(prev.start, token.end, low, token.multiplier, prev.currency or token.currency,
                              prev.strong or token.strong, high)

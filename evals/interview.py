@@ -57,6 +57,10 @@ def run_script(script: Script, ctx: Context) -> Run:
         started = time.perf_counter()
         state, reply = engine.step(state, message, ctx)
         steps.append(Step(message, lang, reply, state.profile, (time.perf_counter() - started) * 1000))
+    if reply.question == "summary":  # the owner confirms what was understood
+        yes = render("summary_yes", state.lang)
+        state, reply = engine.step(state, yes, ctx)
+        steps.append(Step(yes, state.lang, reply, state.profile))
     return Run(script, tuple(steps), state.asked, state.done)
 
 
@@ -71,7 +75,7 @@ def repeated_questions(steps: Sequence[Step]) -> list[tuple[int, str]]:
     out = []
     for turn, step in enumerate(steps):
         question = step.reply.question
-        if question is not None:
+        if question is not None and question != "summary":
             if question in answered:
                 out.append((turn, question))
             asked.add(question)

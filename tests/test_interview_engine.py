@@ -11,6 +11,7 @@ import pytest
 from bot.citations import verify
 from bot.interview import engine
 from bot.interview.errors import EditError
+from bot.interview.messages import render
 from bot.interview.policy import load
 from bot.interview.state import Context, InterviewState, Reply
 from bot.profile import Amount
@@ -131,12 +132,18 @@ def ctx(bundled_retriever) -> Context:  # type: ignore[no-untyped-def]
     return Context(retriever=bundled_retriever)
 
 
-def run(messages: list[str], lang: str, ctx: Context) -> tuple[InterviewState, list[Reply]]:
+def run(messages: list[str], lang: str, ctx: Context,
+        confirm: bool = True) -> tuple[InterviewState, list[Reply]]:
+    """The messages in order; then, when the bot shows what it understood, the owner's "yes"."""
     state, reply = engine.start(lang, ctx)
     replies = [reply]
     for message in messages:
         state, reply = engine.step(state, message, ctx)
         assert InterviewState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
+        replies.append(reply)
+    if confirm and reply.question == "summary":
+        assert not state.done
+        state, reply = engine.step(state, render("summary_yes", state.lang), ctx)
         replies.append(reply)
     return state, replies
 
@@ -151,15 +158,17 @@ def test_scripted_interviews_complete_the_profile(lang: str, ctx: Context,
     state, replies = run(SCRIPTS[lang], lang, ctx)
     assert complete(state), state.profile.missing(POLICY.relevant_paths(state.profile))
     assert len(state.asked) <= 10
-    assert sum(r.question is not None for r in replies) == len(state.asked)
+    assert sum(r.question not in (None, "summary") for r in replies) == len(state.asked)
     assert all(r.lang == lang for r in replies)
     assert replies[-1].done and not replies[-1].quick_replies
+    assert replies[-2].question == "summary" and not replies[-2].done  # what was understood, then the audit
     for reply in replies:
         verify(reply.citations, bundled_retriever)
-        assert (reply.question is None) == (not reply.citations)  # every question cites its why
+        asks = reply.question not in (None, "summary")
+        assert asks == bool(reply.citations)  # every question cites its why
     for path, value in EXPECTED[lang].items():
         assert state.profile.get(path).value == value, path
-    assert len(state.transcript) == 2 * len(SCRIPTS[lang]) + 1
+    assert len(state.transcript) == 2 * len(SCRIPTS[lang]) + 3
 
 
 @pytest.mark.parametrize("lang", sorted(ALL_IN_ONE))
@@ -168,7 +177,8 @@ def test_one_message_that_tells_everything_is_done_in_at_most_three_questions(la
     state, replies = run([ALL_IN_ONE[lang]], lang, ctx)
     assert complete(state)
     assert len(state.asked) <= 3
-    assert "Noted" in replies[-1].text or "Noterat" in replies[-1].text
+    assert "Noted" in replies[-2].text or "Noterat" in replies[-2].text
+    assert replies[-2].question == "summary" and replies[-1].done
 
 
 def test_the_first_question_is_cited_and_offers_quick_replies(ctx: Context) -> None:
@@ -207,7 +217,24 @@ def test_an_unresolved_contradiction_stays_marked(ctx: Context) -> None:
     assert state.conflict is not None and "didn't quite get" in reply.text
     state, reply = engine.step(state, "hmm hmm", ctx)
     assert state.conflict is None and "unclear" in reply.text
-    assert state.profile.get("sales.model").status == "contradicted"
+    # left open, never guessed, and never asked again
+    leaf = state.profile.get("sales.model")
+    assert leaf.status == "unknown" and leaf.value is None
+    assert reply.question != "sales_model" and state.asked.count("sales_model") == 1
+
+
+def test_dont_know_closes_a_contradiction_at_once(ctx: Context) -> None:
+    state, _ = engine.start("da", ctx)
+    state, _ = engine.step(state, "Vi sælger til virksomheder (B2B)", ctx)
+    state, _ = engine.step(state, "Vores kunder er privatpersoner (B2C).", ctx)
+    assert state.conflict is not None
+    state, reply = engine.step(state, "ved ikke", ctx)
+    assert state.conflict is None and state.profile.get("sales.model").status == "unknown"
+    for _ in range(15):  # "ved ikke" to everything: the interview still ends
+        if state.done:
+            break
+        state, reply = engine.step(state, "ved ikke", ctx)
+    assert state.done and state.asked.count("sales_model") == 1
 
 
 def test_corrections_update_the_field(ctx: Context) -> None:

@@ -19,7 +19,8 @@ from bot.interview.state import Context
 SCRIPT = ["We sell to consumers in our shop.", "Instagram every day and Facebook twice a week.",
           "About 4 hours a week, no ads.", "My staff, usually within an hour.",
           "We answer them and never delete anything. No plan.", "No newsletter.", "Sales and brand.",
-          "We don't measure, it's long-term.", "Marketing only"]
+          "We don't measure, it's long-term.", "Marketing only",
+          "Yes, that's right"]  # the summary of what was understood, confirmed: then the audit
 
 
 @pytest.fixture

@@ -22,12 +22,16 @@ from bot.interview.policy import Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import anchor_citation, side_answer
 from bot.interview.state import Conflict, Context, InterviewState, Reply, Turn
-from bot.parse import normalise, parse_skip
+from bot.parse import normalise, parse_skip, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
 _SCANDINAVIAN = {"sv", "da", "nb"}
 _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages (da/nb/sv)
+_CURRENT_SHARE = 0.7  # between other languages: switch only if the current one has clearly less evidence
+_MIN_WORDS = 3  # a shorter message (a number, a name, "ja", "ok") never switches the language
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_MAX_ASKS = 2  # no question (nor contradiction, nor summary) is put more than twice
 
 
 # -- small pure helpers ----------------------------------------------------------------------
@@ -43,15 +47,19 @@ def clean_text(text: str) -> str:
 
 
 def follow_language(current: str, text: str) -> str:
-    """The user's language: the detected one when the message says enough, else ``current``."""
+    """The user's language: it stays put unless the message is clearly in another one (at least
+    ``_MIN_WORDS`` words, and clearly more evidence for the other language than for this one):
+    "Ja, en e-postlista med ungefär 2400 adresser." stays Swedish although Finnish scores higher.
+    numbers, names, short replies and mixed answers never switch it."""
     detected = language.detect(text)
     if detected is None or detected == current or detected not in msg.LANGS:
         return current
+    if len(_WORD.findall(text)) < _MIN_WORDS:
+        return current
+    scores = language.scores(text)
     if {detected, current} <= _SCANDINAVIAN:
-        scores = language.scores(text)
-        if scores[detected] - scores.get(current, 0.0) < _SWITCH_MARGIN:
-            return current
-    return detected
+        return detected if scores[detected] - scores.get(current, 0.0) >= _SWITCH_MARGIN else current
+    return detected if scores.get(current, 0.0) <= _CURRENT_SHARE * scores[detected] else current
 
 
 def same(a: Any, b: Any) -> bool:
@@ -107,6 +115,11 @@ def _reply(state: InterviewState, parts: list[str], ctx: Context, ask: Question 
     return state.with_turn(reply.turn()), reply
 
 
+def _out_of_turns(state: InterviewState) -> bool:
+    """The owner has used the interview's user turns: no question is asked again, the summary comes."""
+    return sum(1 for t in state.transcript if t.role == "user") >= load().max_turns
+
+
 def _pending(state: InterviewState) -> Question | None:
     return load().question(state.pending) if state.pending else None
 
@@ -160,7 +173,7 @@ def _apply(state: InterviewState, reading: Reading, text: str) -> tuple[Intervie
         if what in ("conflict", "same"):
             continue
         status: Status = f.status if what == "new" else "answered"
-        profile = profile.with_answer(f.path, value, status, text)
+        profile = profile.with_answer(f.path, value, status, f.words or text)
         if what == "corrected":
             corrections.append(msg.render("corrected", state.lang, field=msg.field_name(f.path, state.lang),
                                           value=msg.show(f.path, value, state.lang)))
@@ -201,18 +214,86 @@ def _open_topics(state: InterviewState) -> list[str]:
 
 
 def _advance(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
-    """Ask the next question, or finish."""
+    """Ask the next question; when none is left, show what was understood, then finish."""
     policy = load()
-    question = policy.next_question(state.profile, state.asked)
+    turns = sum(1 for t in state.transcript if t.role == "user")
+    question = policy.next_question(state.profile, state.asked, turns)
     if question is None:
-        state = replace(state, pending=None, done=True, retries=0)
-        topics = _open_topics(state)
-        closing = [msg.render("done", state.lang)]
-        if topics:
-            closing.append(msg.render("done_open", state.lang, topics=", ".join(topics)))
-        return _reply(state, [*parts, " ".join(closing)], ctx)
+        state = replace(state, pending=None, retries=0)
+        return _finish(state, parts, ctx) if state.summary else _summary(state, parts, ctx)
     state = replace(state, asked=(*state.asked, question.id), pending=question.id, done=False, retries=0)
     return _reply(state, parts, ctx, ask=question)
+
+
+def _finish(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+    state = replace(state, pending=None, done=True, retries=0)
+    topics = _open_topics(state)
+    closing = [msg.render("done", state.lang)]
+    if topics:
+        closing.append(msg.render("done_open", state.lang, topics=", ".join(topics)))
+    return _reply(state, [*parts, " ".join(closing)], ctx)
+
+
+_WORDS_SHOWN = 90  # characters of the owner's words shown beside a fact in the summary
+
+
+def _words(source: str | None) -> str:
+    text = " ".join((source or "").split())
+    return text if len(text) <= _WORDS_SHOWN else text[:_WORDS_SHOWN - 1].rstrip() + "…"
+
+
+def summary_lines(profile: Profile, lang: str) -> list[str]:
+    """Every fact noted, in ``lang``, each with the owner's words it came from."""
+    lines = []
+    for path in EDITABLE:
+        leaf = profile.get(path)
+        if leaf.status in SETTLED and leaf.value is not None:
+            fact = _fact(path, leaf.value, leaf.status, lang)
+            if leaf.source_message:
+                lines.append(msg.render("summary_fact", lang, fact=fact, words=_words(leaf.source_message)))
+            else:
+                lines.append(f"- {fact}")
+    return lines
+
+
+def _summary(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+    """"Here is what I understood": the owner confirms or corrects it, then the audit."""
+    lines = summary_lines(state.profile, state.lang)
+    if not lines:
+        return _finish(replace(state, summary=1), [*parts, msg.render("summary_empty", state.lang)], ctx)
+    state = replace(state, summary=state.summary + 1)
+    text = msg.render("summary", state.lang, facts="\n".join(lines))
+    reply = Reply("\n\n".join(p for p in [*parts, text] if p), state.lang,
+                  (msg.render("summary_yes", state.lang),), (), "summary", False)
+    return state.with_turn(reply.turn()), reply
+
+
+def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """The owner's answer to the summary: yes (or skip) writes the audit; a correction is applied
+    and the summary shown once more; anything else keeps what was noted. Bounded: the summary is
+    shown at most ``_MAX_ASKS`` times."""
+    norm = normalise(text).strip(" .!")
+    if norm == normalise(msg.render("summary_yes", state.lang)).strip(" .!") or parse_skip(text) \
+            or parse_yes_no(text) is True:
+        return _finish(state, [], ctx)
+    if looks_like_question(text, state.lang):
+        parts, citations = side_answer(text, state.lang, ctx)
+        if state.summary >= _MAX_ASKS:
+            return _finish(state, parts, ctx)
+        state, reply = _summary(state, parts, ctx)
+        return state, replace(reply, citations=tuple(citations))
+    reading = read(text, state.lang, state.profile, None, None, _meant(text, state.lang, None, ctx))
+    state, notes, corrections = _apply(state, replace(reading, correction=True), text)
+    state = replace(state, conflict=None)
+    if not notes and not corrections:
+        if parse_yes_no(text) is False and state.summary < _MAX_ASKS:
+            return _summary(state, [], ctx)
+        return _finish(state, [msg.render("summary_kept", state.lang)], ctx)
+    parts = [msg.render("noted", state.lang, facts="; ".join(notes).rstrip("."))] if notes else []
+    parts += corrections
+    if state.summary >= _MAX_ASKS:
+        return _finish(state, parts, ctx)
+    return _summary(state, parts, ctx)
 
 
 def _conflict_reply(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
@@ -225,10 +306,13 @@ def _conflict_reply(state: InterviewState, parts: list[str], ctx: Context) -> tu
     return _reply(state, [*parts, text], ctx, quick=(shown_old, shown_new))
 
 
-def _continue(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
-    """After an answer: the pending question again if it is still open, else the next one."""
+def _continue(state: InterviewState, parts: list[str], ctx: Context,
+              noted: bool = False) -> tuple[InterviewState, Reply]:
+    """After an answer: the pending question again if it is still open, unless the message
+    ``noted`` other things (the owner moved on: what the answer left out stays open)."""
     question = _pending(state)
-    if question is not None and state.profile.missing(question.fills(state.profile)):
+    if question is not None and state.profile.missing(question.fills(state.profile)) and not noted \
+            and not _out_of_turns(state):
         return _reply(state, parts, ctx, ask=question)
     return _advance(state, parts, ctx)
 
@@ -236,13 +320,45 @@ def _continue(state: InterviewState, parts: list[str], ctx: Context) -> tuple[In
 # -- the step --------------------------------------------------------------------------------
 
 def _side(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """A side question answered from the corpus, then the open question again: at most
+    ``_MAX_ASKS`` times in all, after which the open question is left open and the interview
+    moves on (so no sequence of messages keeps it from ending)."""
     parts, citations = side_answer(text, state.lang, ctx)
     question = _pending(state)
     if state.conflict is not None:
-        return _conflict_reply(state, parts + [msg.render("back", state.lang)], ctx)
+        conflict = state.conflict
+        if conflict.tries + 1 >= _MAX_ASKS:
+            return _drop_conflict(state, parts, ctx, citations)
+        state = replace(state, conflict=replace(conflict, tries=conflict.tries + 1))
+        state, reply = _conflict_reply(state, parts + [msg.render("back", state.lang)], ctx)
+        return state, replace(reply, citations=tuple(citations))
     if question is None:
         return _reply(state, parts, ctx, citations=citations)
+    if state.retries + 1 >= _MAX_ASKS or _out_of_turns(state):
+        state = _close_pending(state, text, "unknown")
+        return _advance_cited(state, parts, ctx, citations)
+    state = replace(state, retries=state.retries + 1)
     return _reply(state, [*parts, msg.render("back", state.lang)], ctx, ask=question, citations=citations)
+
+
+def _advance_cited(state: InterviewState, parts: list[str], ctx: Context,
+                   citations: list[Citation]) -> tuple[InterviewState, Reply]:
+    state, reply = _advance(state, parts, ctx)
+    if not citations:
+        return state, reply
+    cited = (*citations, *reply.citations)
+    return state, replace(reply, citations=cited)
+
+
+def _drop_conflict(state: InterviewState, parts: list[str], ctx: Context,
+                   citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
+    """A contradiction the owner did not settle: neither value is kept, and it is not asked again."""
+    conflict = state.conflict
+    assert conflict is not None
+    profile = state.profile.with_answer(conflict.path, None, "unknown", conflict.source)
+    field = msg.field_name(conflict.path, state.lang)
+    state = replace(state, profile=profile, conflict=None)
+    return _continue(state, [*parts, msg.render("conflict_unclear", state.lang, field=field)], ctx)
 
 
 def _choose(state: InterviewState, text: str, conflict: Conflict) -> Any | None:
@@ -262,16 +378,17 @@ def _choose(state: InterviewState, text: str, conflict: Conflict) -> Any | None:
 def _resolve(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
     conflict = state.conflict
     assert conflict is not None
+    if parse_skip(text) is not None:
+        return _drop_conflict(state, [], ctx)
     chosen = _choose(state, text, conflict)
     if chosen is None and looks_like_question(text, state.lang):
         return _side(state, text, ctx)
     field = msg.field_name(conflict.path, state.lang)
-    if chosen is None and conflict.tries == 0:
-        state = replace(state, conflict=replace(conflict, tries=1))
+    if chosen is None and conflict.tries + 1 < _MAX_ASKS:
+        state = replace(state, conflict=replace(conflict, tries=conflict.tries + 1))
         return _conflict_reply(state, [msg.render("clarify", state.lang)], ctx)
     if chosen is None:
-        return _continue(replace(state, conflict=None),
-                         [msg.render("conflict_unclear", state.lang, field=field)], ctx)
+        return _drop_conflict(state, [], ctx)
     profile = state.profile.with_answer(conflict.path, chosen, "answered", text)
     note = msg.render("resolved", state.lang, field=field, value=msg.show(conflict.path, chosen, state.lang))
     return _continue(replace(state, profile=profile, conflict=None), [note], ctx)
@@ -291,7 +408,7 @@ def _answer(state: InterviewState, reading: Reading, text: str,
     elif any(f.path in fills for f in reading.found):
         state = _close_pending(state, text, "unknown")  # asked, answered in part: the rest unsaid
     elif question is not None and not notes and state.conflict is None:
-        if state.retries == 0:
+        if state.retries == 0 and not _out_of_turns(state):
             state = replace(state, retries=1)
             return _reply(state, [msg.render("clarify", state.lang)], ctx, ask=question)
         state = _close_pending(state, text, "unknown")
@@ -300,7 +417,23 @@ def _answer(state: InterviewState, reading: Reading, text: str,
         return _reply(state, [msg.render("after_done", state.lang)], ctx)
     if state.conflict is not None:
         return _conflict_reply(state, parts, ctx)
-    return _continue(state, parts, ctx)
+    asked = fills | (set(question.also(state.profile)) if question else set())
+    elsewhere = any(f.path not in asked for f in reading.found)  # the owner moved on to other things
+    return _continue(state, parts, ctx, noted=elsewhere)
+
+
+def _meant(text: str, lang: str, pending: Question | None, ctx: Context) -> tuple[Found, ...] | None:
+    """What the reader's heads say the message means (None when no heads are trained)."""
+    from bot.interview import meaning
+    from bot.interview.read import message_clauses
+
+    heads = meaning.load_heads()
+    if heads is None:
+        return None
+    topic = msg.pick(pending.topic, "en") if pending is not None else None
+    clauses = message_clauses(text, lang)
+    found = meaning.meant(clauses, lang, topic, heads, meaning.embedder_for(ctx, heads.embedder))
+    return tuple(Found(m.path, m.value, "answered", clauses[m.clause]) for m in found)
 
 
 def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
@@ -312,11 +445,14 @@ def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewSt
         return _reply(state, [msg.render("empty", lang)], ctx, ask=_pending(state))
     if state.conflict is not None:
         return _resolve(state, text, ctx)
-    reading = read(text, lang, state.profile, _pending(state), _previous(state))
+    if state.summary and not state.done and state.pending is None:
+        return _on_summary(state, text, ctx)
+    pending = _pending(state)
+    reading = read(text, lang, state.profile, pending, _previous(state), _meant(text, lang, pending, ctx))
     if ctx.llm is not None and not reading.question and reading.skip is None:
         from bot.interview.extract_llm import cross_check
 
-        reading = cross_check(reading, text, lang, state.profile, _pending(state), ctx.llm)
+        reading = cross_check(reading, text, lang, state.profile, pending, ctx.llm)
     if reading.question:
         return _side(state, text, ctx)
     return _answer(state, reading, text, ctx)

@@ -118,6 +118,7 @@ def _question(raw: dict[str, Any]) -> Question:
 class Policy:
     questions: tuple[Question, ...]
     max_questions: int
+    max_turns: int = 11  # no new question after this many user turns: the summary and audit follow
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -125,9 +126,10 @@ class Policy:
                 return q
         raise KeyError(f"no interview question {question_id!r}")
 
-    def next_question(self, profile: Profile, asked: tuple[str, ...]) -> Question | None:
-        """The first question still worth asking, or None when the interview is complete."""
-        if len(asked) >= self.max_questions:
+    def next_question(self, profile: Profile, asked: tuple[str, ...], turns: int = 0) -> Question | None:
+        """The first question still worth asking, or None when the interview is complete (or
+        has used its ``max_turns`` user turns)."""
+        if len(asked) >= self.max_questions or turns >= self.max_turns:
             return None
         for q in self.questions:
             if q.id not in asked and q.applies(profile) and profile.missing(q.fills(profile)):
@@ -151,4 +153,5 @@ class Policy:
 @lru_cache(maxsize=1)
 def load() -> Policy:
     raw = yaml.safe_load((resources.files("bot") / "data" / "interview.yaml").read_text(encoding="utf-8"))
-    return Policy(tuple(_question(q) for q in raw["questions"]), int(raw["max_questions"]))
+    return Policy(tuple(_question(q) for q in raw["questions"]), int(raw["max_questions"]),
+                  int(raw.get("max_turns", 11)))

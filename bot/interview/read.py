@@ -17,9 +17,10 @@ from typing import Any
 
 from bot import parse
 from bot.interview.cues import Spans, cues, looks_like_question, opens_request, venue
+from bot.interview.meaning import UNUSED
 from bot.interview.policy import SOCIAL, Question
 from bot.parse import SkipKind, normalise, parse_yes_no
-from bot.profile import SETTLED, Amount, Profile, Status
+from bot.profile import SETTLED, Amount, Profile, Status, kind_of
 
 _SENTENCE = re.compile(r"[!?;\n]+|\.(?=\s|$)")
 _COORDINATORS = {"en": "and|but|while|whereas|plus", "sv": "och|men", "da": "og|men", "nb": "og|men",
@@ -27,6 +28,10 @@ _COORDINATORS = {"en": "and|but|while|whereas|plus", "sv": "och|men", "da": "og|
 _LIST_GLUE = re.compile(
     r"[\s,&/+]*(?:and|och|og|ja|und|en|sekä|plus|both|båda|begge|molemmat|beide|albei)?[\s,&/+]*")
 _WORD_START = re.compile(r"^\S+")
+_NUMERIC = frozenset({"number", "count", "amount", "cycle"})
+MIN_CLAUSE_WORDS = 3
+MAX_CLAUSES = 16  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
+MAX_CLAUSE_CHARS = 300  # the reader's heads read a shorter piece of a sentence with the one before it
 _TOPICS = ("comment", "deal", "sell", "email")  # cue keys a clause inherits from its sentence
 _NEGATED_NUMBER = re.compile(
     r"(?:\b(?:not|no|inte|ej|ikke|ikkje|ei|nicht|kein|nie|instead of|rather than|istället för|"
@@ -38,6 +43,7 @@ class Found:
     path: str
     value: Any
     status: Status = "answered"
+    words: str | None = None  # the clause it was read from, when the reader knows it
 
 
 @dataclass(frozen=True)
@@ -104,6 +110,9 @@ def _deal(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
 
 def _bool_answer(key: str, keep: str | None = None) -> Callable[[str, str, Spans, bool], Any]:
     def read(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
+        leading = _leading_yes_no(text) if primary else None
+        if leading is not None:  # "Nej haha, vem läser nyhetsbrev": the answer's first word decides
+            return leading
         if key in c:
             return _polar(text, c[key])
         if keep and keep in c:
@@ -194,8 +203,22 @@ class Stretch:
     cues: Spans
 
 
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:ca|approx|appr|bl\.a|z\.b|u\.a|ung|inkl|ekskl|inkl|evt|dvs|osv|etc|"
+                           r"mio|mill|mrd|tkr|mkr|md|mdr|mnd|mån|kk|nr|st|kl|vs)$", re.IGNORECASE)
+
+
 def sentences(norm: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(norm) if s.strip()]
+    """The sentences of a message: cut at ". ", "!", "?", ";" and new lines, but not after an
+    abbreviation ("ca. 1.200 modtagere") nor before a number."""
+    out: list[str] = []
+    for piece in (s.strip() for s in _SENTENCE.split(norm)):
+        if not piece:
+            continue
+        if out and (_ABBREVIATION.search(out[-1]) or piece[:1].isdigit()):
+            out[-1] = f"{out[-1]}. {piece}"
+        else:
+            out.append(piece)
+    return out
 
 
 def statements(norm: str) -> str:
@@ -220,17 +243,36 @@ def without_requests(norm: str, lang: str) -> str:
     return ". ".join(p for p in parts if not opens_request(p, lang))
 
 
-def clauses(sentence: str, lang: str) -> list[str]:
-    """A sentence cut at ", " and at "and"/"but" words, except between two numbers ("5 and 10")."""
+def _cuts(sentence: str, lang: str) -> list[tuple[int, int]]:
+    """Where a sentence is cut: ", " and "and"/"but" words, except between two numbers ("5 and 10")."""
     words = "|".join({*_COORDINATORS.get(lang, "").split("|"), *_COORDINATORS["en"].split("|")} - {""})
-    out, start = [], 0
+    out = []
     for m in re.finditer(rf",?\s+(?:{words})\s+|,\s+", sentence):
-        left, right = sentence[start:m.start()].rstrip(), sentence[m.end():].lstrip()
-        if left[-1:].isdigit() and right[:1].isdigit():
+        if sentence[:m.start()].rstrip()[-1:].isdigit() and sentence[m.end():].lstrip()[:1].isdigit():
             continue
-        out.append(left)
-        start = m.end()
-    return [c for c in [*out, sentence[start:]] if c.strip()]
+        out.append((m.start(), m.end()))
+    return out
+
+
+def clauses(sentence: str, lang: str, min_words: int = 0) -> list[str]:
+    """A sentence cut at ", " and at "and"/"but" words, except between two numbers ("5 and 10").
+    With ``min_words``, a piece shorter than that stays joined to the one before it ("we sell to
+    grid companies and municipalities" is one clause)."""
+    pieces, start = [], 0
+    for cut_start, cut_end in _cuts(sentence, lang):
+        pieces.append((start, cut_start, cut_end))
+        start = cut_end
+    pieces.append((start, len(sentence), len(sentence)))
+    out: list[tuple[int, int]] = []  # (start, end) spans in the sentence
+    for begin, end, _ in pieces:
+        short = len(sentence[begin:end].split()) < min_words
+        if out and short:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((begin, end))
+    if len(out) > 1 and len(sentence[out[0][0]:out[0][1]].split()) < min_words:
+        out[:2] = [(out[0][0], out[1][1])]
+    return [sentence[a:b].strip() for a, b in out if sentence[a:b].strip()]
 
 
 def _stretches(norm: str, lang: str) -> tuple[list[Stretch], list[Stretch]]:
@@ -263,7 +305,7 @@ def _unprompted(clause_list: list[Stretch], sentence_list: list[Stretch],
             claimed = {i} if rule.scope == "clause" else {
                 j for j, c in enumerate(clause_list)
                 if c.sentence == stretch.sentence and rule.answer(c.text, lang, c.cues, False) is not None}
-            found.append((Found(path, value), claimed))
+            found.append((Found(path, value, words=stretch.text), claimed))
     return found
 
 
@@ -368,9 +410,73 @@ def _inferred(norm: str, lang: str) -> list[Found]:
     return []
 
 
+def message_clauses(message: str, lang: str) -> list[str]:
+    """The clauses of a message's statements (its questions and requests to the bot set aside)."""
+    norm = without_requests(statements(normalise(message)), lang)
+    found = [c[:MAX_CLAUSE_CHARS] for s in sentences(norm) for c in clauses(s, lang, MIN_CLAUSE_WORDS)]
+    return found[:MAX_CLAUSES]
+
+
+def _without_channels(found: list[Found], unused: frozenset[str]) -> list[Found]:
+    """``found`` less the channels a clause said are not in use (a dormant page, a plan)."""
+    out = []
+    for f in found:
+        if f.path == "channels.used" and isinstance(f.value, frozenset):
+            kept = f.value - unused
+            if kept:
+                out.append(Found(f.path, kept, f.status, f.words))
+        elif not (f.path.startswith("channels.") and f.path.split(".")[1] in unused):
+            out.append(f)
+    return out
+
+
+def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] | None,
+            settled: frozenset[str] = frozenset()) -> tuple[list[Found], list[Found]]:
+    """Cue-word readings checked against what the heads say the clauses mean (precision first):
+    a fact said in passing is dropped where the heads read its words as being about other fields
+    only, or where the heads read another value (then neither stays: left open, never a guess);
+    the answer to the question just asked stays (its words were asked for); what only the heads
+    read is added, but
+    never over a field already ``settled`` (the heads alone never contradict the owner)."""
+    if meant is None:
+        return answer, passing
+    unused = frozenset().union(*(m.value for m in meant if m.path == UNUSED))
+    meant = tuple(m for m in meant if m.path != UNUSED)
+    if unused:
+        answer, passing = _without_channels(answer, unused), _without_channels(passing, unused)
+        meant = tuple(_without_channels(list(meant), unused))
+    by_path: dict[str, list[Found]] = {}
+    for m in meant:
+        by_path.setdefault(m.path, []).append(m)
+
+    def contradicted(f: Found) -> bool:
+        values = [m.value for m in by_path.get(f.path, ())]
+        if not values or isinstance(f.value, frozenset):
+            return False
+        return all(v != f.value for v in values)
+
+    def elsewhere(f: Found) -> bool:
+        """The heads read the stretch ``f`` came from as being about other fields, not ``f``'s."""
+        if kind_of(f.path).name not in _NUMERIC:  # names and yes/no the cue words read with negation;
+            return False  # a number is what cue words misplace ("we're 6" is no ad budget)
+        if not f.words:
+            return f.path not in by_path
+        inside = {m.path for m in meant if m.words and (m.words in f.words or f.words in m.words)}
+        return bool(inside) and f.path not in inside
+
+    kept_answer = list(answer)
+    kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
+    disputed = {f.path for f in passing if contradicted(f)}  # two readings disagree: neither
+    have = {f.path for f in kept_answer + kept_passing} | disputed
+    extra = [m for m in meant if m.path not in settled
+             and (m.path not in have or isinstance(m.value, frozenset))]
+    return kept_answer, kept_passing + extra
+
+
 def read(message: str, lang: str, profile: Profile, pending: Question | None = None,
-         recent: Question | None = None) -> Reading:
-    """What ``message`` says, given the question just asked (``pending``) and the one before it."""
+         recent: Question | None = None, meant: tuple[Found, ...] | None = None) -> Reading:
+    """What ``message`` says, given the question just asked (``pending``), the one before it and
+    what the reader's heads say its clauses mean (``meant``, None without heads)."""
     norm = without_requests(statements(normalise(message)), lang)
     skip = parse.parse_skip(message) if pending is not None else None
     if "correction" in cues(norm, lang) and skip is None:
@@ -386,8 +492,11 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
         have = {f.path for f in answer}
         answer += [f for f, _ in passing if f.path in asked and f.path not in have]
     details = _channel_details(sentence_list, lang, asked)
+    settled = frozenset(p for p in RULES if profile.get(p).status in SETTLED)
+    heads = None if skip is not None else meant  # "don't know" states nothing, whatever the heads say
+    answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
-                    found + [f for f in details if f.path not in asked] + _inferred(norm, lang))
+                    found + [f for f in details if f.path not in asked])
     answered = skip is not None or any(f.path in asked for f in merged)
     question = not answered and looks_like_question(message, lang)
     if question:

@@ -125,6 +125,7 @@ class InterviewState:
     done: bool
     conflict: Conflict | None = None
     retries: int = 0  # times the pending question was asked again for want of a readable answer
+    summary: int = 0  # times "here is what I understood" was shown (0: not yet; the audit follows it)
 
     def with_turn(self, turn: Turn) -> InterviewState:
         return replace(self, transcript=(*self.transcript, turn))
@@ -134,7 +135,7 @@ class InterviewState:
                 "transcript": [t.to_dict() for t in self.transcript], "lang": self.lang,
                 "asked": list(self.asked), "pending": self.pending, "done": self.done,
                 "conflict": self.conflict.to_dict() if self.conflict else None,
-                "retries": self.retries}
+                "retries": self.retries, "summary": self.summary}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> InterviewState:
@@ -145,4 +146,4 @@ class InterviewState:
                    transcript=tuple(Turn.from_dict(t) for t in d.get("transcript") or ()),
                    lang=d["lang"], asked=tuple(d.get("asked") or ()), pending=d.get("pending"),
                    done=bool(d.get("done")), conflict=Conflict.from_dict(conflict) if conflict else None,
-                   retries=int(d.get("retries", 0)))
+                   retries=int(d.get("retries", 0)), summary=int(d.get("summary", 0)))
