@@ -526,6 +526,18 @@ def _same(a: Amount, b: Amount) -> bool:
     return close(a.value, b.value) and close(a.high, b.high) and currencies_agree
 
 
+@lru_cache(maxsize=1)
+def _zero_words() -> frozenset[str]:
+    """The whole-answer words for no money ("=null", "=nothing"), as words that can open a clause."""
+    return frozenset(p.strip("=") for p in _phrases(_data()["zero_amount"]) if p.startswith("="))
+
+
+def opens_with_zero(text: str) -> bool:
+    """"null på digitale annonser", "zero on ads": a clause about money that opens with none."""
+    words = normalise(text).split()
+    return bool(words) and (words[0] in _zero_words() or " ".join(words[:2]) in _zero_words())
+
+
 def parse_amount(text: str, lang: str | None = None) -> Amount | None:
     """Money in the answer. A bare "kr" becomes SEK/DKK/NOK by the conversation's ``lang``
     (the text alone cannot tell them apart); without it the currency is left unsaid."""
@@ -574,10 +586,14 @@ def _rate_after(norm: str, end: int, periods: list[Span]) -> str | None:
     return next((label for start, _, label in periods if start >= end and not norm[end:start].strip()), None)
 
 
+# "daglig leder" is a managing director, not "daily"
+_TITLES = re.compile(r"\bdagl[ie]g(?:e)?\s+le(?:d|i)(?:er|ar)\w*")
+
+
 def parse_frequency(text: str) -> float | None:
     """Posts per week: "3 times a week", "3x/week", "5 posts a month", "twice a day", "daily",
     "kolme kertaa viikossa". None when no rate is said, or several different ones."""
-    norm = normalise(text)
+    norm = _TITLES.sub(lambda m: "_" * len(m.group(0)), normalise(text))
     periods = _vocab("periods").find(norm)
     found: set[float] = set()
     counted = False

@@ -29,7 +29,8 @@ def test_statements_load_and_bad_lines_name_file_and_line(tmp_path: Path) -> Non
         '{"text": "ca 15k i månaden på annonser", "labels": {"resources.ad_budget": '
         '{"amount": 15000, "monthly": true}}, "writer": "T9"}'])
     loaded = training.load_statements(good)
-    assert [s.lang for s in loaded] == ["sv", "sv"] and loaded[1].labels["resources.ad_budget"]["amount"] == 15000
+    assert [s.lang for s in loaded] == ["sv", "sv"]
+    assert loaded[1].labels["resources.ad_budget"]["amount"] == 15000
     bad_path = _write(tmp_path / "p", "en.T9.jsonl", ['{"text": "x", "labels": {"sales.modle": "b2c"}}'])
     with pytest.raises(ConfigError, match=r"en\.T9\.jsonl:1: unknown profile path 'sales\.modle'"):
         training.load_statements(bad_path)
@@ -60,7 +61,8 @@ def test_the_shipped_heads_are_reproduced_by_a_retrain() -> None:
 
 
 def _sentences(text: str) -> set[str]:
-    return {s for s in (" ".join(p.lower().split()) for p in re.split(r"[.!?\n]+", text)) if len(s.split()) >= 4}
+    pieces = (" ".join(p.lower().split()) for p in re.split(r"[.!?\n]+", text))
+    return {s for s in pieces if len(s.split()) >= 4}
 
 
 def test_no_training_statement_is_a_sentence_of_the_conversations_eval() -> None:

@@ -31,6 +31,7 @@ _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages 
 _CURRENT_SHARE = 0.7  # between other languages: switch only if the current one has clearly less evidence
 _MIN_WORDS = 3  # a shorter message (a number, a name, "ja", "ok") never switches the language
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_SHORT_YES = 4  # "ja, det stämmer": a yes this short confirms the summary and says nothing else
 _MAX_ASKS = 2  # no question (nor contradiction, nor summary) is put more than twice
 
 
@@ -273,22 +274,28 @@ def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[Intervi
     and the summary shown once more; anything else keeps what was noted. Bounded: the summary is
     shown at most ``_MAX_ASKS`` times."""
     norm = normalise(text).strip(" .!")
-    if norm == normalise(msg.render("summary_yes", state.lang)).strip(" .!") or parse_skip(text) \
-            or parse_yes_no(text) is True:
+    if norm == normalise(msg.render("summary_yes", state.lang)).strip(" .!") or parse_skip(text):
         return _finish(state, [], ctx)
+    if parse_yes_no(text) is True and len(norm.split()) <= _SHORT_YES and not read(
+            text, state.lang, state.profile, None, None, _meant(text, state.lang, None, ctx)).found:
+        return _finish(state, [], ctx)  # "ja, det stämmer" (but "markkinointi ja johto" says who)
     if looks_like_question(text, state.lang):
         parts, citations = side_answer(text, state.lang, ctx)
         if state.summary >= _MAX_ASKS:
             return _finish(state, parts, ctx)
         state, reply = _summary(state, parts, ctx)
         return state, replace(reply, citations=tuple(citations))
-    reading = read(text, state.lang, state.profile, None, None, _meant(text, state.lang, None, ctx))
+    last = load().question(state.asked[-1]) if state.asked else None  # a late answer to the last question
+    last = last if last is not None and any(state.profile.get(p).status in ("unknown", "contradicted")
+                                            for p in last.fills(state.profile)) else None
+    reading = read(text, state.lang, state.profile, last, None, _meant(text, state.lang, last, ctx))
     state, notes, corrections = _apply(state, replace(reading, correction=True), text)
     state = replace(state, conflict=None)
-    if not notes and not corrections:
+    if not notes and not corrections:  # "yes" ("ja, det stämmer"), "no", or nothing readable
         if parse_yes_no(text) is False and state.summary < _MAX_ASKS:
             return _summary(state, [], ctx)
-        return _finish(state, [msg.render("summary_kept", state.lang)], ctx)
+        kept = [] if parse_yes_no(text) is True else [msg.render("summary_kept", state.lang)]
+        return _finish(state, kept, ctx)
     parts = [msg.render("noted", state.lang, facts="; ".join(notes).rstrip("."))] if notes else []
     parts += corrections
     if state.summary >= _MAX_ASKS:

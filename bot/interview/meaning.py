@@ -9,8 +9,9 @@ that clause only ("resources.ad_budget": the amount in the clause about ads). Ea
 only above its calibrated threshold, chosen for precision on writers it was not trained on: a
 clause the heads are unsure of yields nothing (the interview may ask back; it never guesses).
 
-Short replies ("ja, runt 2400") are read with the topic of the question just asked in front,
-as they were labelled. The module is pure but for ``embed``, which the caller passes in.
+Short replies ("ja, runt 2400") are read with the topic of the question just asked in front (as
+such replies were labelled); for the topics whose value a parser must still find in the clause,
+also alone, taking the higher score. The module is pure but for ``embed``, which the caller passes in.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from bot import parse
-from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, RESPONDERS, SALES_MODELS
+from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, RESPONDERS, SALES_MODELS, Amount
 
 VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "sales.model": SALES_MODELS, "sales.close_channels": CLOSE_CHANNELS, "resources.responder": RESPONDERS,
@@ -153,7 +154,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "sales.sales_cycle": lambda c, lang: parse.parse_sales_cycle(c),
     "resources.hours_per_week": lambda c, lang: parse.parse_hours(c),
     "resources.response_time": lambda c, lang: parse.parse_response_time(c),
-    "resources.ad_budget": lambda c, lang: parse.parse_amount(c, lang),
+    "resources.ad_budget": lambda c, lang: parse.parse_amount(c, lang) or (
+        Amount(0.0) if parse.opens_with_zero(c) else None),
     "email_list.size": lambda c, lang: parse.parse_count(c, lang),
     "channels.used": lambda c, lang: frozenset(parse.parse_channels(c)) or None,
 }
@@ -178,8 +180,14 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
 
     if not clauses:
         return []
-    vectors = embed([model_input(c, topic) for c in clauses])
-    probs = heads.probabilities(vectors)
+    inputs = [model_input(c, topic) for c in clauses]
+    short = [i for i, (c, text) in enumerate(zip(clauses, inputs, strict=True)) if text != c]
+    probs = heads.probabilities(embed([*inputs, *(clauses[i] for i in short)]))
+    topics = np.array([label in TOPIC_FIELDS for label in heads.labels])
+    for row, i in enumerate(short):  # a short clause is also read alone for the fields a parser must
+        alone = probs[len(clauses) + row]  # confirm: "null på digitale annonser" after a question on hours
+        probs[i] = np.where(topics, np.maximum(probs[i], alone), probs[i])
+    probs = probs[:len(clauses)]
     out: list[Meant] = []
     for i, clause in enumerate(clauses):
         best: dict[str, tuple[float, str]] = {}  # single-valued path -> its best label

@@ -30,7 +30,7 @@ _LIST_GLUE = re.compile(
 _WORD_START = re.compile(r"^\S+")
 _NUMERIC = frozenset({"number", "count", "amount", "cycle"})
 MIN_CLAUSE_WORDS = 3
-MAX_CLAUSES = 16  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
+MAX_CLAUSES = 12  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
 MAX_CLAUSE_CHARS = 300  # the reader's heads read a shorter piece of a sentence with the one before it
 _TOPICS = ("comment", "deal", "sell", "email")  # cue keys a clause inherits from its sentence
 _NEGATED_NUMBER = re.compile(
@@ -435,7 +435,8 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
     """Cue-word readings checked against what the heads say the clauses mean (precision first):
     a fact said in passing is dropped where the heads read its words as being about other fields
     only, or where the heads read another value (then neither stays: left open, never a guess);
-    the answer to the question just asked stays (its words were asked for); what only the heads
+    the answer to the question just asked stays (its words were asked for) unless it is a number
+    the heads read otherwise from the clause about that field; what only the heads
     read is added, but
     never over a field already ``settled`` (the heads alone never contradict the owner)."""
     if meant is None:
@@ -464,7 +465,12 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         inside = {m.path for m in meant if m.words and (m.words in f.words or f.words in m.words)}
         return bool(inside) and f.path not in inside
 
-    kept_answer = list(answer)
+    def misplaced(f: Found) -> bool:
+        """A number the cue words read for the question asked, where the heads read another from
+        the clause that is about the field ("150 000 a year on fairs, zero on digital ads")."""
+        return kind_of(f.path).name in _NUMERIC and contradicted(f)
+
+    kept_answer = [f for f in answer if not misplaced(f)]
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
     disputed = {f.path for f in passing if contradicted(f)}  # two readings disagree: neither
     have = {f.path for f in kept_answer + kept_passing} | disputed
@@ -493,6 +499,10 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
         answer += [f for f, _ in passing if f.path in asked and f.path not in have]
     details = _channel_details(sentence_list, lang, asked)
     settled = frozenset(p for p in RULES if profile.get(p).status in SETTLED)
+    if meant is not None:  # a channel named in a plan or a wish is not in use ("the MD wonders if …")
+        plans = [c.text for c in clause_list if "considering" in c.cues]
+        planned = frozenset().union(*(parse.parse_channels(text) for text in plans))
+        meant = (*meant, Found(UNUSED, planned)) if planned else meant
     heads = None if skip is not None else meant  # "don't know" states nothing, whatever the heads say
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
