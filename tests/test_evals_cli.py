@@ -68,7 +68,7 @@ def test_unknown_suite_is_one_line(tmp_path: Path) -> None:
     result = invoke(tmp_path, "--suite", "retrieval", "--suite", "nope")
     assert result.exit_code == 1
     assert result.output.strip() == ("error: unknown suite 'nope'; choose one of: "
-                                     "retrieval, interview, audit, adversarial")
+                                     "retrieval, interview, audit, adversarial, conversations")
 
 
 def test_a_missing_baseline_is_one_line(tmp_path: Path) -> None:

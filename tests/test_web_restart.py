@@ -127,7 +127,8 @@ def test_sessions_survive_sigkill_mid_turn_and_restarts(
         reply = send(served, ids[name], message)
         sent[name].append(message)
         want = expected(lang, sent[name], bundled_retriever)
-        assert reply["question"] == want["pending"] and reply["done"] == want["done"], name
+        asks = want["pending"] or ("summary" if want["summary"] and not want["done"] else None)
+        assert reply["question"] == asks and reply["done"] == want["done"], name
 
     first = start_serve(home, port, env)
     try:
