@@ -31,7 +31,7 @@ _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages 
 _CURRENT_SHARE = 0.7  # between other languages: switch only if the current one has clearly less evidence
 _MIN_WORDS = 3  # a shorter message (a number, a name, "ja", "ok") never switches the language
 _WORD = re.compile(r"[^\W\d_]{2,}")
-_SHORT_YES = 4  # "ja, det stämmer": a yes this short confirms the summary and says nothing else
+_SHORT_YES = 8  # "ja, det er rigtigt forstået": a yes this short that states no fact confirms the summary
 _MAX_ASKS = 2  # no question (nor contradiction, nor summary) is put more than twice
 
 
@@ -439,7 +439,8 @@ def _meant(text: str, lang: str, pending: Question | None, ctx: Context) -> tupl
         return None
     topic = msg.pick(pending.topic, "en") if pending is not None else None
     clauses = message_clauses(text, lang)
-    found = meaning.meant(clauses, lang, topic, heads, meaning.embedder_for(ctx, heads.embedder))
+    asked = (*pending.fills(Profile()), *pending.also(Profile())) if pending is not None else ()
+    found = meaning.meant(clauses, lang, topic, heads, meaning.embedder_for(ctx, heads.embedder), asked)
     return tuple(Found(m.path, m.value, "answered", clauses[m.clause]) for m in found)
 
 

@@ -40,6 +40,10 @@ UNUSED_PRECISION = 0.8  # this head only takes channels away, so its errors cost
 if TYPE_CHECKING:
     import numpy as np
 
+# A number in a clause belongs to one field: of the topics whose parsers read the same kind of
+# number, only the one the heads score highest keeps it ("3-4 t€/kk on Meta" is an ad budget).
+RIVALS = (frozenset({"sales.deal_size", "resources.ad_budget"}),
+          frozenset({"resources.hours_per_week", "resources.response_time", "sales.sales_cycle"}))
 SHORT_WORDS = 5  # a clause of at most this many words is read with the question's topic in front
 
 Embed = Callable[[Sequence[str]], "np.ndarray"]
@@ -84,6 +88,7 @@ class Heads:
     scale: np.ndarray
     thresholds: np.ndarray  # per label; inf: the head never fires
     embedder: str
+    asked: np.ndarray | None = None  # per label, for the fields of the question just asked (lower)
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         import numpy as np
@@ -96,7 +101,8 @@ class Heads:
 
         np.savez_compressed(folder / "heads.npz", weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
-                            scale=self.scale.astype(np.float32), thresholds=self.thresholds)
+                            scale=self.scale.astype(np.float32), thresholds=self.thresholds,
+                            asked=self.thresholds if self.asked is None else self.asked)
         info = {"labels": list(self.labels), "embedder": self.embedder, **meta}
         (folder / "heads.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
                                            encoding="utf-8")
@@ -117,7 +123,8 @@ def load_heads() -> Heads | None:
     with (folder / "heads.npz").open("rb") as f:
         arrays = np.load(f)
         heads = Heads(tuple(info["labels"]), arrays["weights"], arrays["bias"], arrays["mean"],
-                      arrays["scale"], arrays["thresholds"], info["embedder"])
+                      arrays["scale"], arrays["thresholds"], info["embedder"],
+                      arrays["asked"] if "asked" in arrays.files else None)
     if heads.labels != label_names():
         return None  # trained for another label set: retrain (`social-audit train-reader`)
     return heads
@@ -174,8 +181,11 @@ def _value(label: str, clause: str, lang: str) -> tuple[str, Any] | None:
     return None if value is None else (label, value)
 
 
-def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, embed: Embed) -> list[Meant]:
-    """What each clause says, by the heads above their thresholds (one value per field a clause)."""
+def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, embed: Embed,
+          asked: Sequence[str] = ()) -> list[Meant]:
+    """What each clause says, by the heads above their thresholds (one value per field a clause).
+    The heads of the fields ``asked`` (the question just put) use their lower, in-context
+    thresholds: the owner is answering that question."""
     import numpy as np
 
     if not clauses:
@@ -188,10 +198,14 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
         alone = probs[len(clauses) + row]  # confirm: "null på digitale annonser" after a question on hours
         probs[i] = np.where(topics, np.maximum(probs[i], alone), probs[i])
     probs = probs[:len(clauses)]
+    limits = heads.thresholds
+    if asked and heads.asked is not None:
+        on_topic = np.array([label.split("=", 1)[0] in asked for label in heads.labels])
+        limits = np.where(on_topic, heads.asked, heads.thresholds)
     out: list[Meant] = []
     for i, clause in enumerate(clauses):
         best: dict[str, tuple[float, str]] = {}  # single-valued path -> its best label
-        for j in np.flatnonzero(probs[i] >= heads.thresholds):
+        for j in np.flatnonzero(probs[i] >= limits):
             label, score = heads.labels[j], float(probs[i, j])
             path = label.split("=", 1)[0]
             if path in SETS or path == UNUSED:
@@ -200,6 +214,10 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
                     out.append(Meant(*found, i, score))
             elif path not in best or score > best[path][0]:
                 best[path] = (score, label)
+        for group in RIVALS:
+            scored = [(best[p][0], p) for p in group if p in best]
+            for _, loser in sorted(scored)[:-1]:
+                del best[loser]
         for score, label in best.values():
             found = _value(label, clause, lang)
             if found:

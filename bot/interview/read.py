@@ -451,9 +451,12 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         by_path.setdefault(m.path, []).append(m)
 
     def contradicted(f: Found) -> bool:
+        """The heads read this field and none of their values agrees (for a set: shares a member)."""
         values = [m.value for m in by_path.get(f.path, ())]
-        if not values or isinstance(f.value, frozenset):
+        if not values:
             return False
+        if isinstance(f.value, frozenset):
+            return f.path != "channels.used" and all(not (v & f.value) for v in values)
         return all(v != f.value for v in values)
 
     def elsewhere(f: Found) -> bool:

@@ -30,6 +30,7 @@ from bot.profile import PATHS, Amount, SalesCycle, check_value
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "reading"
 PRECISION = 0.95
+ASKED_PRECISION = 0.85  # for the fields of the question just asked: the context vouches for the topic
 MIN_HITS = 3
 FLOOR = 0.5  # no head fires below this score, whatever the calibration says
 C = 0.2  # inverse regularisation strength (0.05-1 measured alike; held-out recall peaks near here)
@@ -166,9 +167,13 @@ def train(statements: Sequence[Statement], embed: Embed, embedder_id: str) -> tu
     x = np.asarray(embed(inputs(statements)), dtype=np.float64)
     y = matrix(statements, labels)
     goals = [UNUSED_PRECISION if name == UNUSED else PRECISION for name in labels]
-    thresholds, report = calibrate(out_of_fold(x, y, [s.writer for s in statements]), y, goals)
+    scores = out_of_fold(x, y, [s.writer for s in statements])
+    thresholds, report = calibrate(scores, y, goals)
+    asked, asked_report = calibrate(scores, y, [min(g, ASKED_PRECISION) for g in goals])
     w, b, mean, scale = fit(x, y)
-    heads = Heads(labels, w, b, mean, scale, thresholds, embedder_id)
+    heads = Heads(labels, w, b, mean, scale, thresholds, embedder_id, np.minimum(asked, thresholds))
+    for entry, extra in zip(report, asked_report, strict=True):
+        entry["asked_threshold"], entry["asked_recall"] = extra["threshold"], extra["recall"]
     meta = {"statements": len(statements), "sha256": digest(statements), "precision_target": PRECISION,
             "writers": sorted({s.writer for s in statements}),
             "languages": sorted({s.lang for s in statements}),
@@ -186,6 +191,8 @@ def compare_shipped(heads: Heads) -> str:
         raise ConfigError("no trained heads are shipped; run `social-audit train-reader`")
     same = (shipped.labels == heads.labels
             and np.array_equal(shipped.thresholds.round(4), heads.thresholds.round(4))
+            and shipped.asked is not None and heads.asked is not None
+            and np.array_equal(shipped.asked.round(4), heads.asked.round(4))
             and np.allclose(shipped.weights, heads.weights, atol=1e-4)
             and np.allclose(shipped.bias, heads.bias, atol=1e-4))
     if not same:
