@@ -217,6 +217,8 @@ def parse_skip(text: str) -> SkipKind | None:
     if not found or found[0][2] not in _SKIPS:
         return None
     digit = re.search(r"[0-9]", norm)
+    if found[0][2] == "unknown" and digit:  # "hard to say, maybe 25 hours a week": a hedge, then an answer
+        return None
     return None if digit and digit.start() < found[0][0] else _SKIPS[found[0][2]]
 
 

@@ -214,9 +214,9 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
                     out.append(Meant(*found, i, score))
             elif path not in best or score > best[path][0]:
                 best[path] = (score, label)
-        for group in RIVALS:
-            scored = [(best[p][0], p) for p in group if p in best]
-            for _, loser in sorted(scored)[:-1]:
+        for group in RIVALS:  # the field of the question just asked first, then the higher score
+            scored = [(p in asked, best[p][0], p) for p in group if p in best]
+            for *_, loser in sorted(scored)[:-1]:
                 del best[loser]
         for score, label in best.values():
             found = _value(label, clause, lang)

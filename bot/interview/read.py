@@ -29,6 +29,7 @@ _LIST_GLUE = re.compile(
     r"[\s,&/+]*(?:and|och|og|ja|und|en|sekä|plus|both|båda|begge|molemmat|beide|albei)?[\s,&/+]*")
 _WORD_START = re.compile(r"^\S+")
 _NUMERIC = frozenset({"number", "count", "amount", "cycle"})
+_SHORT_REPLY = 6  # words: a bare yes or no this short answers the yes/no question just asked
 MIN_CLAUSE_WORDS = 3
 MAX_CLAUSES = 12  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
 MAX_CLAUSE_CHARS = 300  # the reader's heads read a shorter piece of a sentence with the one before it
@@ -111,13 +112,13 @@ def _deal(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
 def _bool_answer(key: str, keep: str | None = None) -> Callable[[str, str, Spans, bool], Any]:
     def read(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
         leading = _leading_yes_no(text) if primary else None
-        if leading is not None:  # "Nej haha, vem läser nyhetsbrev": the answer's first word decides
-            return leading
+        if leading is not None and (key in c or len(text.split()) <= _SHORT_REPLY):
+            return leading  # "Nej haha, vem läser nyhetsbrev": the answer's first word decides
         if key in c:
             return _polar(text, c[key])
         if keep and keep in c:
             return False
-        return _leading_yes_no(text) if primary else None
+        return None  # a longer "yes, about 120k get our email" says yes to something else
     return read
 
 
@@ -433,8 +434,8 @@ def _without_channels(found: list[Found], unused: frozenset[str]) -> list[Found]
 def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] | None,
             settled: frozenset[str] = frozenset()) -> tuple[list[Found], list[Found]]:
     """Cue-word readings checked against what the heads say the clauses mean (precision first):
-    a fact said in passing is dropped where the heads read its words as being about other fields
-    only, or where the heads read another value (then neither stays: left open, never a guess);
+    a number said in passing is dropped where the heads read its words as being about other fields
+    only; a fact said in passing is dropped where the heads read another value (then neither stays: left open, never a guess);
     the answer to the question just asked stays (its words were asked for) unless it is a number
     the heads read otherwise from the clause about that field; what only the heads
     read is added, but
@@ -460,9 +461,11 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         return all(v != f.value for v in values)
 
     def elsewhere(f: Found) -> bool:
-        """The heads read the stretch ``f`` came from as being about other fields, not ``f``'s."""
-        if kind_of(f.path).name not in _NUMERIC:  # names and yes/no the cue words read with negation;
-            return False  # a number is what cue words misplace ("we're 6" is no ad budget)
+        """A number said in passing whose stretch the heads read as being about other fields only
+        ("we're 6 and we answer within a day" gives no ad budget). Names and yes/no the cue words
+        read with negation, and stay; a stretch the heads say nothing about keeps its number."""
+        if kind_of(f.path).name not in _NUMERIC:
+            return False
         if not f.words:
             return f.path not in by_path
         inside = {m.path for m in meant if m.words and (m.words in f.words or f.words in m.words)}
