@@ -169,3 +169,30 @@ def test_a_posting_rate_before_the_channel_is_read(message: str, lang: str) -> N
 def test_a_few_hours_is_three_and_a_finnish_team_is_staff() -> None:
     assert _found("Usually within a few hours.", pending="response_time")["resources.response_time"] == 3
     assert _found("Markkinointitiimi vastaa.", "fi", pending="service")["resources.responder"] == "staff"
+
+
+def test_a_filler_actually_mid_sentence_corrects_nothing() -> None:
+    from bot.interview.policy import load as load_policy
+    from bot.profile import Profile
+
+    profile = Profile().with_answer("resources.response_time", 24.0)
+    measurement = load_policy().question("measurement")
+    text = ("Vi kan se salg fra annoncerne, og jeg forventer egentlig at det tjener sig hjem "
+            "inden for en måned")
+    from bot.interview.engine import _meant
+    from bot.interview.state import Context
+
+    reading = read(text, "da", profile, measurement, None, _meant(text, "da", measurement, Context()))
+    assert not reading.correction
+    assert all(f.path != "resources.response_time" for f in reading.found)  # not 730 hours
+    fixed = read("Egentlig svarer vi inden for 2 timer", "da", profile, measurement)
+    assert fixed.correction
+    assert any(f.path == "resources.response_time" and f.value == 2.0 for f in fixed.found)
+
+
+def test_a_hedge_before_an_answer_is_no_skip() -> None:
+    from bot.parse import parse_skip
+
+    assert parse_skip("hard to say, maybe 25 hours a week") is None
+    assert parse_skip("hard to say") == "unknown"
+    assert parse_skip("nee, weet nie") == "unknown"

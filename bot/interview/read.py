@@ -434,12 +434,14 @@ def _without_channels(found: list[Found], unused: frozenset[str]) -> list[Found]
 def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] | None,
             settled: frozenset[str] = frozenset()) -> tuple[list[Found], list[Found]]:
     """Cue-word readings checked against what the heads say the clauses mean (precision first):
-    a number said in passing is dropped where the heads read its words as being about other fields
-    only; a fact said in passing is dropped where the heads read another value (then neither stays: left open, never a guess);
-    the answer to the question just asked stays (its words were asked for) unless it is a number
-    the heads read otherwise from the clause about that field; what only the heads
-    read is added, but
-    never over a field already ``settled`` (the heads alone never contradict the owner)."""
+    - a number said in passing is dropped where the heads read its words as being about other
+      fields only;
+    - a fact said in passing is dropped where the heads read another value (then neither stays:
+      left open, never a guess);
+    - the answer to the question just asked stays (its words were asked for), unless it is a
+      number the heads read otherwise from the clause about that field;
+    - what only the heads read is added, but never over a field already ``settled`` (the heads
+      alone never contradict the owner); channels named as unused are taken out."""
     if meant is None:
         return answer, passing
     unused = frozenset().union(*(m.value for m in meant if m.path == UNUSED))
@@ -485,13 +487,26 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
     return kept_answer, kept_passing + extra
 
 
+_OPENING_WORDS = 4  # a correction word counts in the first words of a message ("actually, 5 hours")
+
+
+def _corrects(norm: str, lang: str) -> bool:
+    """The message corrects an earlier answer: a correction word among its first words, or one
+    anywhere beside a number it negates ("we actually have 5, not 2"). "jeg forventer egentlig at
+    …" (a filler "actually" mid-sentence) corrects nothing."""
+    spans = cues(norm, lang).get("correction") or []
+    if spans and _NEGATED_NUMBER.search(norm):
+        return True
+    return any(len(norm[:start].split()) < _OPENING_WORDS for start, *_ in spans)
+
+
 def read(message: str, lang: str, profile: Profile, pending: Question | None = None,
          recent: Question | None = None, meant: tuple[Found, ...] | None = None) -> Reading:
     """What ``message`` says, given the question just asked (``pending``), the one before it and
     what the reader's heads say its clauses mean (``meant``, None without heads)."""
     norm = without_requests(statements(normalise(message)), lang)
     skip = parse.parse_skip(message) if pending is not None else None
-    if "correction" in cues(norm, lang) and skip is None:
+    if _corrects(norm, lang) and skip is None:
         return _correction(norm, lang, profile, recent)
     asked = set(pending.fills(profile)) | set(pending.also(profile)) if pending else set()
     clause_list, sentence_list = _stretches(norm, lang)
