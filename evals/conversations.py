@@ -25,7 +25,7 @@ from typing import Any
 from bot.config import Settings
 from bot.interview import engine
 from bot.interview.state import Context
-from bot.profile import SETTLED, Profile
+from bot.profile import PATHS, SETTLED, Profile
 from evals.conversation_cases import UNSCORED, Conversation, load_conversations
 from evals.metrics import percentile
 from evals.owner import Owner, matches
@@ -50,8 +50,6 @@ def facts(values: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def recorded(profile: Profile) -> dict[str, Any]:
     """The values the interview holds as said or inferred (not skipped, unknown, contradicted)."""
-    from bot.profile import PATHS
-
     return {p: profile.get(p).value for p in PATHS
             if profile.get(p).status in SETTLED and profile.get(p).value is not None}
 

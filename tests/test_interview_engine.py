@@ -388,3 +388,16 @@ def test_a_lone_surrogate_never_reaches_the_state(ctx: Context) -> None:
     state, _ = engine.step(state, "\ud800 We sell to businesses", ctx)
     json.dumps(state.to_dict(), ensure_ascii=False).encode("utf-8")
     assert state.profile.get("sales.model").value == "b2b"
+
+
+def test_a_side_question_that_ends_a_question_keeps_its_citations_numbered(
+        ctx: Context, bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    state, _ = engine.start("en", ctx)
+    state, _ = engine.step(state, "Why shouldn't I delete angry comments?", ctx)
+    assert state.pending == "sales_model" and state.retries == 1
+    state, reply = engine.step(state, "And why should I have an email list?", ctx)  # the second ask: moves on
+    assert state.pending != "sales_model" and reply.question == state.pending
+    verify(reply.citations, bundled_retriever)
+    for n, citation in enumerate(reply.citations, 1):  # every marker points at its own passage
+        assert f"[{n}]" in reply.text, (n, citation.source)
+    assert reply.citations[-1].source == load().question(state.pending).anchor.source  # type: ignore[arg-type]

@@ -214,25 +214,29 @@ def _open_topics(state: InterviewState) -> list[str]:
             if q.applies(profile) and any(not _settled(profile, p) for p in q.fills(profile))]
 
 
-def _advance(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
-    """Ask the next question; when none is left, show what was understood, then finish."""
+def _advance(state: InterviewState, parts: list[str], ctx: Context,
+             citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
+    """Ask the next question; when none is left, show what was understood, then finish.
+    ``citations`` are those ``parts`` cite (a side answer's), numbered before the question's."""
     policy = load()
     turns = sum(1 for t in state.transcript if t.role == "user")
     question = policy.next_question(state.profile, state.asked, turns)
     if question is None:
         state = replace(state, pending=None, retries=0)
-        return _finish(state, parts, ctx) if state.summary else _summary(state, parts, ctx)
+        end = _finish if state.summary else _summary
+        return end(state, parts, ctx, citations)
     state = replace(state, asked=(*state.asked, question.id), pending=question.id, done=False, retries=0)
-    return _reply(state, parts, ctx, ask=question)
+    return _reply(state, parts, ctx, ask=question, citations=citations)
 
 
-def _finish(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+def _finish(state: InterviewState, parts: list[str], ctx: Context,
+            citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
     state = replace(state, pending=None, done=True, retries=0)
     topics = _open_topics(state)
     closing = [msg.render("done", state.lang)]
     if topics:
         closing.append(msg.render("done_open", state.lang, topics=", ".join(topics)))
-    return _reply(state, [*parts, " ".join(closing)], ctx)
+    return _reply(state, [*parts, " ".join(closing)], ctx, citations=citations)
 
 
 _WORDS_SHOWN = 90  # characters of the owner's words shown beside a fact in the summary
@@ -257,15 +261,17 @@ def summary_lines(profile: Profile, lang: str) -> list[str]:
     return lines
 
 
-def _summary(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+def _summary(state: InterviewState, parts: list[str], ctx: Context,
+             citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
     """"Here is what I understood": the owner confirms or corrects it, then the audit."""
     lines = summary_lines(state.profile, state.lang)
     if not lines:
-        return _finish(replace(state, summary=1), [*parts, msg.render("summary_empty", state.lang)], ctx)
+        empty = [*parts, msg.render("summary_empty", state.lang)]
+        return _finish(replace(state, summary=1), empty, ctx, citations)
     state = replace(state, summary=state.summary + 1)
     text = msg.render("summary", state.lang, facts="\n".join(lines))
     reply = Reply("\n\n".join(p for p in [*parts, text] if p), state.lang,
-                  (msg.render("summary_yes", state.lang),), (), "summary", False)
+                  (msg.render("summary_yes", state.lang),), tuple(citations or ()), "summary", False)
     return state.with_turn(reply.turn()), reply
 
 
@@ -282,9 +288,8 @@ def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[Intervi
     if looks_like_question(text, state.lang):
         parts, citations = side_answer(text, state.lang, ctx)
         if state.summary >= _MAX_ASKS:
-            return _finish(state, parts, ctx)
-        state, reply = _summary(state, parts, ctx)
-        return state, replace(reply, citations=tuple(citations))
+            return _finish(state, parts, ctx, citations)
+        return _summary(state, parts, ctx, citations)
     last = load().question(state.asked[-1]) if state.asked else None  # a late answer to the last question
     last = last if last is not None and any(state.profile.get(p).status in ("unknown", "contradicted")
                                             for p in last.fills(state.profile)) else None
@@ -313,15 +318,16 @@ def _conflict_reply(state: InterviewState, parts: list[str], ctx: Context) -> tu
     return _reply(state, [*parts, text], ctx, quick=(shown_old, shown_new))
 
 
-def _continue(state: InterviewState, parts: list[str], ctx: Context,
-              noted: bool = False) -> tuple[InterviewState, Reply]:
+def _continue(state: InterviewState, parts: list[str], ctx: Context, noted: bool = False,
+              citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
     """After an answer: the pending question again if it is still open, unless the message
     ``noted`` other things (the owner moved on: what the answer left out stays open)."""
     question = _pending(state)
     if question is not None and state.profile.missing(question.fills(state.profile)) and not noted \
             and not _out_of_turns(state) and state.retries + 1 < _MAX_ASKS:
-        return _reply(replace(state, retries=state.retries + 1), parts, ctx, ask=question)
-    return _advance(state, parts, ctx)
+        state = replace(state, retries=state.retries + 1)
+        return _reply(state, parts, ctx, ask=question, citations=citations)
+    return _advance(state, parts, ctx, citations)
 
 
 # -- the step --------------------------------------------------------------------------------
@@ -343,18 +349,9 @@ def _side(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewStat
         return _reply(state, parts, ctx, citations=citations)
     if state.retries + 1 >= _MAX_ASKS or _out_of_turns(state):
         state = _close_pending(state, text, "unknown")
-        return _advance_cited(state, parts, ctx, citations)
+        return _advance(state, parts, ctx, citations)
     state = replace(state, retries=state.retries + 1)
     return _reply(state, [*parts, msg.render("back", state.lang)], ctx, ask=question, citations=citations)
-
-
-def _advance_cited(state: InterviewState, parts: list[str], ctx: Context,
-                   citations: list[Citation]) -> tuple[InterviewState, Reply]:
-    state, reply = _advance(state, parts, ctx)
-    if not citations:
-        return state, reply
-    cited = (*citations, *reply.citations)
-    return state, replace(reply, citations=cited)
 
 
 def _drop_conflict(state: InterviewState, parts: list[str], ctx: Context,
@@ -365,7 +362,8 @@ def _drop_conflict(state: InterviewState, parts: list[str], ctx: Context,
     profile = state.profile.with_answer(conflict.path, None, "unknown", conflict.source)
     field = msg.field_name(conflict.path, state.lang)
     state = replace(state, profile=profile, conflict=None)
-    return _continue(state, [*parts, msg.render("conflict_unclear", state.lang, field=field)], ctx)
+    unclear = msg.render("conflict_unclear", state.lang, field=field)
+    return _continue(state, [*parts, unclear], ctx, citations=citations)
 
 
 def _choose(state: InterviewState, text: str, conflict: Conflict) -> Any | None:
