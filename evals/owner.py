@@ -3,8 +3,8 @@
 - A question: the persona's unused answer to that question id, else to a closely related one
   (the best-fitting topic first), else the persona's "not sure". Each answer is given once.
 - "Here is what I understood" (the summary before the audit): the persona's confirmation.
-- "Which is right?" (a contradiction) or "Do you mean that …?" (a fact the bot is unsure of):
-  the quick reply that matches the persona's gold value, else "not sure".
+- "Which is right?" (a contradiction): the quick reply that matches the persona's gold value,
+  else "not sure".
 """
 
 from __future__ import annotations
@@ -76,12 +76,6 @@ class Owner:
             old = state.profile.get(path).value
             options = list(zip((old, state.conflict.new), reply.quick_replies, strict=False))
             return self, self._choose(path, options)
-        probe = getattr(state, "probe", None)
-        if probe is not None and len(reply.quick_replies) >= 2:
-            gold = self.conversation.gold(self.said()).get(probe.path)
-            if gold is None:
-                return self, self.conversation.not_sure
-            return self, reply.quick_replies[0 if matches(probe.path, gold, probe.value) else 1]
         if reply.question == "summary":
             return self, self.conversation.confirm
         if reply.question is None:
