@@ -21,7 +21,7 @@ from bot.audit import Audit, build_audit
 from bot.citations import CitationError, problem, verify
 from bot.config import Settings
 from evals.judge import Judged, judge
-from evals.metrics import percentile
+from evals.metrics import percentile, share
 from evals.personas import Persona, load_personas
 from evals.suite import BarPlot, CaseRecord, HistogramPlot, Metrics, Plot, Suite, SuiteResult
 
@@ -52,22 +52,30 @@ class Outcome:
                 and not self.invalid and self.deterministic and judged_ok)
 
 
-def _fired(audit: Audit) -> dict[str, Any]:
+def fired(audit: Audit) -> dict[str, Any]:
+    """Every rule the audit made, finding or misconception, by rule id."""
     return {f.rule_id: f for f in audit.findings} | {m.rule_id: m for m in audit.misconceptions}
+
+
+def cited_sources(made: dict[str, Any], rule_id: str) -> list[str]:
+    return sorted({c.source for c in made[rule_id].citations}) if rule_id in made else []
+
+
+def finding_status(made: dict[str, Any], rule_id: str, source: str) -> str:
+    """"ok" (made, citing ``source``), "wrong document" or "missing"."""
+    if rule_id not in made:
+        return "missing"
+    return "ok" if source in cited_sources(made, rule_id) else "wrong document"
 
 
 def assess(persona: Persona, audit: Audit, again: Audit, passages: Any, ms: Sequence[float]) -> Outcome:
     """Pure apart from reading the stored passages: the audit against the persona's expectations."""
-    fired = _fired(audit)
-    found, cited = {}, {}
-    for rule_id, source in persona.expect_findings.items():
-        sources = sorted({c.source for c in fired[rule_id].citations}) if rule_id in fired else []
-        cited[rule_id] = sources
-        found[rule_id] = ("missing" if rule_id not in fired
-                          else "ok" if source in sources else "wrong document")
+    made = fired(audit)
+    found = {r: finding_status(made, r, source) for r, source in persona.expect_findings.items()}
+    cited = {r: cited_sources(made, r) for r in persona.expect_findings}
     given: dict[str, str] = {v.channel: v.verdict for v in audit.channels}
     verdicts = {c: (v, given.get(c)) for c, v in persona.expect_verdicts.items()}
-    wrong = [f"rule {r}" for r in persona.forbid_rules if r in fired]
+    wrong = [f"rule {r}" for r in persona.forbid_rules if r in made]
     wrong += [f"{c}: {given[c]}" for c, bad in persona.forbid_verdicts.items() if given.get(c) in bad]
     invalid = tuple(p for c in audit.citations if (p := problem(c, passages)) is not None)
     same = json.dumps(audit.to_json(), sort_keys=True) == json.dumps(again.to_json(), sort_keys=True)
@@ -104,24 +112,20 @@ PASS_RULE = ("every expected finding is there citing the expected document, expe
              "the same JSON (and, with an LLM, the judge scores the narrative)")
 
 
-def _share(hits: int, total: int) -> float | None:
-    return hits / total if total else None
-
-
 def metrics(outcomes: Sequence[Outcome], judging: bool) -> Metrics:
     found = [v for o in outcomes for v in o.found.values()]
     verdicts = [e == g for o in outcomes for e, g in o.verdicts.values()]
     builds = [ms for o in outcomes for ms in o.ms]
     out: Metrics = {
-        "findings.coverage": _share(sum(v == "ok" for v in found), len(found)),
-        "findings.present": _share(sum(v != "missing" for v in found), len(found)),
-        "verdicts.coverage": _share(sum(verdicts), len(verdicts)),
+        "findings.coverage": share(sum(v == "ok" for v in found), len(found)),
+        "findings.present": share(sum(v != "missing" for v in found), len(found)),
+        "verdicts.coverage": share(sum(verdicts), len(verdicts)),
         "wrong_advice": float(sum(len(o.wrong) for o in outcomes)),
-        "citations.valid": _share(sum(o.citations - len(o.invalid) for o in outcomes),
+        "citations.valid": share(sum(o.citations - len(o.invalid) for o in outcomes),
                                   sum(o.citations for o in outcomes)),
-        "determinism": _share(sum(o.deterministic for o in outcomes), len(outcomes)),
+        "determinism": share(sum(o.deterministic for o in outcomes), len(outcomes)),
         "errors": float(sum(o.error is not None for o in outcomes)),
-        "personas_passed": _share(sum(o.passed for o in outcomes), len(outcomes)),
+        "personas_passed": share(sum(o.passed for o in outcomes), len(outcomes)),
     }
     for q in (0.5, 0.95):
         value = percentile(builds, q)
@@ -172,10 +176,10 @@ def table(outcomes: Sequence[Outcome], figures: Metrics) -> str:
 
 def plots(outcomes: Sequence[Outcome]) -> tuple[Plot, ...]:
     def coverage(o: Outcome) -> float | None:
-        return _share(sum(v == "ok" for v in o.found.values()), len(o.found))
+        return share(sum(v == "ok" for v in o.found.values()), len(o.found))
 
-    def verdict_share(o: Outcome) -> float | None:
-        return _share(sum(e == g for e, g in o.verdicts.values()), len(o.verdicts))
+    def verdictshare(o: Outcome) -> float | None:
+        return share(sum(e == g for e, g in o.verdicts.values()), len(o.verdicts))
 
     builds = [ms for o in outcomes for ms in o.ms]
     markers = tuple((f"p{int(q * 100)}", v) for q in (0.5, 0.95) if (v := percentile(builds, q)) is not None)
@@ -184,7 +188,7 @@ def plots(outcomes: Sequence[Outcome]) -> tuple[Plot, ...]:
                 title="Findings coverage per persona (expected finding, right document)",
                 categories=tuple(o.persona.id for o in outcomes),
                 series=(("findings", tuple(coverage(o) for o in outcomes)),
-                        ("verdicts", tuple(verdict_share(o) for o in outcomes))),
+                        ("verdicts", tuple(verdictshare(o) for o in outcomes))),
                 ylabel="share of expected"),
         HistogramPlot(name="build_time", title=f"Audit build time (warm, {len(builds)} builds)",
                       values=tuple(round(ms, 3) for ms in builds), xlabel="ms", markers=markers),

@@ -26,8 +26,9 @@ from bot.config import Settings
 from bot.interview import engine
 from bot.interview.state import Context
 from bot.profile import PATHS, SETTLED, Profile
+from evals.audit import finding_status, fired
 from evals.conversation_cases import UNSCORED, Conversation, load_conversations
-from evals.metrics import percentile
+from evals.metrics import percentile, share
 from evals.owner import Owner, matches
 from evals.suite import BarPlot, CaseRecord, Metrics, Suite, SuiteResult, warm_engine_context
 
@@ -126,13 +127,9 @@ def _findings(conversation: Conversation, profile: Profile,
     from bot.audit.engine import languages
 
     lang = conversation.lang if conversation.lang in languages() else "en"  # no Afrikaans report yet
-    audit = build_audit(profile, passages, lang)
-    fired = {f.rule_id: f for f in audit.findings} | {m.rule_id: m for m in audit.misconceptions}
-    out = {}
-    for rule, source in conversation.expect_findings.items():
-        sources = {c.source for c in fired[rule].citations} if rule in fired else set()
-        out[rule] = "missing" if rule not in fired else "ok" if source in sources else "wrong document"
-    return out, tuple(r for r in conversation.forbid_rules if r in fired)
+    made = fired(build_audit(profile, passages, lang))
+    status = {r: finding_status(made, r, source) for r, source in conversation.expect_findings.items()}
+    return status, tuple(r for r in conversation.forbid_rules if r in made)
 
 
 def assess(t: Talk, passages: Any) -> Outcome:
@@ -140,10 +137,6 @@ def assess(t: Talk, passages: Any) -> Outcome:
     found, bad = _findings(t.conversation, t.profile, passages)
     gold_found, gold_bad = _findings(t.conversation, t.conversation.gold_profile(), passages)
     return Outcome(t, tuple(right), tuple(wrong), tuple(missed), found, bad, gold_found, gold_bad)
-
-
-def _share(hits: int, total: int) -> float | None:
-    return hits / total if total else None
 
 
 def figures(outcomes: Sequence[Outcome], prefix: str = "") -> Metrics:
@@ -155,16 +148,16 @@ def figures(outcomes: Sequence[Outcome], prefix: str = "") -> Metrics:
     turns = [o.talk.user_turns for o in outcomes if o.talk.done]
     n = len(outcomes)
     return {
-        f"{prefix}precision": _share(right, right + wrong),
-        f"{prefix}recall": _share(right, right + missed),
+        f"{prefix}precision": share(right, right + wrong),
+        f"{prefix}recall": share(right, right + missed),
         f"{prefix}wrong_facts.mean": wrong / n if n else None,
-        f"{prefix}findings.coverage": _share(sum(v == "ok" for v in found), len(found)),
+        f"{prefix}findings.coverage": share(sum(v == "ok" for v in found), len(found)),
         f"{prefix}wrong_advice": float(sum(len(o.wrong_advice) for o in outcomes)),
-        f"{prefix}gold.findings.coverage": _share(sum(v == "ok" for v in gold_found), len(gold_found)),
+        f"{prefix}gold.findings.coverage": share(sum(v == "ok" for v in gold_found), len(gold_found)),
         f"{prefix}gold.wrong_advice": float(sum(len(o.gold_wrong_advice) for o in outcomes)),
         f"{prefix}turns.mean": sum(turns) / len(turns) if turns else None,
         f"{prefix}turns.max": float(max(turns)) if turns else None,
-        f"{prefix}ended_within_12": _share(sum(o.ended for o in outcomes), n),
+        f"{prefix}ended_within_12": share(sum(o.ended for o in outcomes), n),
         f"{prefix}never_ended": float(sum(not o.talk.done for o in outcomes)),
     }
 

@@ -41,6 +41,11 @@ def summarise(ranks: Sequence[int | None]) -> dict[str, float]:
     }
 
 
+def share(hits: int, total: int) -> float | None:
+    """``hits`` out of ``total``, or None when there is nothing to count."""
+    return hits / total if total else None
+
+
 def percentile(values: Sequence[float], q: float) -> float | None:
     """Nearest-rank ``q`` quantile (0..1) of ``values``, or None when there are none."""
     ordered = sorted(values)
