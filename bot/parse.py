@@ -211,12 +211,11 @@ def parse_skip(text: str) -> SkipKind | None:
     found = _vocab("signals").find(norm)
     if any(label == "refused" for *_, label in found):
         return "refused"
-    if found and len(norm.split()) <= _SHORT and not re.search(r"[0-9]", norm) \
-            and any(label == "unknown" for *_, label in found):
+    digit = re.search(r"[0-9]", norm)
+    if found and len(norm.split()) <= _SHORT and not digit and any(label == "unknown" for *_, label in found):
         return "unknown"  # "nee, weet nie": in a short reply, not knowing outweighs a leading no
     if not found or found[0][2] not in _SKIPS:
         return None
-    digit = re.search(r"[0-9]", norm)
     if found[0][2] == "unknown" and digit:  # "hard to say, maybe 25 hours a week": a hedge, then an answer
         return None
     return None if digit and digit.start() < found[0][0] else _SKIPS[found[0][2]]

@@ -208,7 +208,7 @@ def test_a_contradiction_is_asked_about_and_resolved(ctx: Context) -> None:
     assert reply.question == POLICY.next_question(state.profile, state.asked[:-1]).id  # type: ignore[union-attr]
 
 
-def test_an_unresolved_contradiction_stays_marked(ctx: Context) -> None:
+def test_an_unresolved_contradiction_is_left_open(ctx: Context) -> None:
     state, _ = engine.start("en", ctx)
     state, _ = engine.step(state, "B2B", ctx)
     state, _ = engine.step(state, "Our customers are consumers.", ctx)

@@ -50,8 +50,8 @@ def clean_text(text: str) -> str:
 def follow_language(current: str, text: str) -> str:
     """The user's language: it stays put unless the message is clearly in another one (at least
     ``_MIN_WORDS`` words, and clearly more evidence for the other language than for this one):
-    "Ja, en e-postlista med ungefär 2400 adresser." stays Swedish although Finnish scores higher.
-    numbers, names, short replies and mixed answers never switch it."""
+    numbers, names, short replies and mixed answers never switch it. "Ja, en e-postlista med
+    ungefär 2400 adresser." stays Swedish although Finnish scores a little higher."""
     detected = language.detect(text)
     if detected is None or detected == current or detected not in msg.LANGS:
         return current
@@ -116,9 +116,13 @@ def _reply(state: InterviewState, parts: list[str], ctx: Context, ask: Question 
     return state.with_turn(reply.turn()), reply
 
 
+def _user_turns(state: InterviewState) -> int:
+    return sum(1 for t in state.transcript if t.role == "user")
+
+
 def _out_of_turns(state: InterviewState) -> bool:
     """The owner has used the interview's user turns: no question is asked again, the summary comes."""
-    return sum(1 for t in state.transcript if t.role == "user") >= load().max_turns
+    return _user_turns(state) >= load().max_turns
 
 
 def _pending(state: InterviewState) -> Question | None:
@@ -219,8 +223,7 @@ def _advance(state: InterviewState, parts: list[str], ctx: Context,
     """Ask the next question; when none is left, show what was understood, then finish.
     ``citations`` are those ``parts`` cite (a side answer's), numbered before the question's."""
     policy = load()
-    turns = sum(1 for t in state.transcript if t.role == "user")
-    question = policy.next_question(state.profile, state.asked, turns)
+    question = policy.next_question(state.profile, state.asked, _user_turns(state))
     if question is None:
         state = replace(state, pending=None, retries=0)
         end = _finish if state.summary else _summary
@@ -280,9 +283,10 @@ def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[Intervi
     and the summary shown once more; anything else keeps what was noted. Bounded: the summary is
     shown at most ``_MAX_ASKS`` times."""
     norm = normalise(text).strip(" .!")
+    yes = parse_yes_no(text)
     if norm == normalise(msg.render("summary_yes", state.lang)).strip(" .!") or parse_skip(text):
         return _finish(state, [], ctx)
-    if parse_yes_no(text) is True and len(norm.split()) <= _SHORT_YES and not read(
+    if yes is True and len(norm.split()) <= _SHORT_YES and not read(
             text, state.lang, state.profile, None, None, _meant(text, state.lang, None, ctx)).found:
         return _finish(state, [], ctx)  # "ja, det stämmer" (but "markkinointi ja johto" says who)
     if looks_like_question(text, state.lang):
@@ -297,9 +301,9 @@ def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[Intervi
     state, notes, corrections = _apply(state, replace(reading, correction=True), text)
     state = replace(state, conflict=None)
     if not notes and not corrections:  # "yes" ("ja, det stämmer"), "no", or nothing readable
-        if parse_yes_no(text) is False and state.summary < _MAX_ASKS:
+        if yes is False and state.summary < _MAX_ASKS:
             return _summary(state, [], ctx)
-        kept = [] if parse_yes_no(text) is True else [msg.render("summary_kept", state.lang)]
+        kept = [] if yes is True else [msg.render("summary_kept", state.lang)]
         return _finish(state, kept, ctx)
     parts = [msg.render("noted", state.lang, facts="; ".join(notes).rstrip("."))] if notes else []
     parts += corrections
@@ -337,21 +341,36 @@ def _side(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewStat
     ``_MAX_ASKS`` times in all, after which the open question is left open and the interview
     moves on (so no sequence of messages keeps it from ending)."""
     parts, citations = side_answer(text, state.lang, ctx)
-    question = _pending(state)
+    back = msg.render("back", state.lang)
     if state.conflict is not None:
-        conflict = state.conflict
-        if conflict.tries + 1 >= _MAX_ASKS:
-            return _drop_conflict(state, parts, ctx, citations)
-        state = replace(state, conflict=replace(conflict, tries=conflict.tries + 1))
-        state, reply = _conflict_reply(state, parts + [msg.render("back", state.lang)], ctx)
-        return state, replace(reply, citations=tuple(citations))
-    if question is None:
+        return _conflict_again(state, ctx, back, parts, citations)
+    if _pending(state) is None:
         return _reply(state, parts, ctx, citations=citations)
+    return _ask_again(state, text, ctx, back, parts, citations)
+
+
+def _ask_again(state: InterviewState, text: str, ctx: Context, prompt: str, parts: list[str] | None = None,
+               citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
+    """The open question put again after ``parts`` and ``prompt``; or, when it was put twice
+    already (or the turns are used up), left open and the interview moves on after ``parts``."""
+    question = _pending(state)
+    assert question is not None
     if state.retries + 1 >= _MAX_ASKS or _out_of_turns(state):
-        state = _close_pending(state, text, "unknown")
-        return _advance(state, parts, ctx, citations)
+        return _advance(_close_pending(state, text, "unknown"), list(parts or ()), ctx, citations)
     state = replace(state, retries=state.retries + 1)
-    return _reply(state, [*parts, msg.render("back", state.lang)], ctx, ask=question, citations=citations)
+    return _reply(state, [*(parts or ()), prompt], ctx, ask=question, citations=citations)
+
+
+def _conflict_again(state: InterviewState, ctx: Context, prompt: str, parts: list[str] | None = None,
+                    citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
+    """The contradiction put again after ``parts`` and ``prompt``; or, the second time, dropped."""
+    conflict = state.conflict
+    assert conflict is not None
+    if conflict.tries + 1 >= _MAX_ASKS:
+        return _drop_conflict(state, list(parts or ()), ctx, citations)
+    state = replace(state, conflict=replace(conflict, tries=conflict.tries + 1))
+    state, reply = _conflict_reply(state, [*(parts or ()), prompt], ctx)
+    return state, replace(reply, citations=tuple(citations or ()))
 
 
 def _drop_conflict(state: InterviewState, parts: list[str], ctx: Context,
@@ -388,12 +407,9 @@ def _resolve(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewS
     chosen = _choose(state, text, conflict)
     if chosen is None and looks_like_question(text, state.lang):
         return _side(state, text, ctx)
-    field = msg.field_name(conflict.path, state.lang)
-    if chosen is None and conflict.tries + 1 < _MAX_ASKS:
-        state = replace(state, conflict=replace(conflict, tries=conflict.tries + 1))
-        return _conflict_reply(state, [msg.render("clarify", state.lang)], ctx)
     if chosen is None:
-        return _drop_conflict(state, [], ctx)
+        return _conflict_again(state, ctx, msg.render("clarify", state.lang))
+    field = msg.field_name(conflict.path, state.lang)
     profile = state.profile.with_answer(conflict.path, chosen, "answered", text)
     note = msg.render("resolved", state.lang, field=field, value=msg.show(conflict.path, chosen, state.lang))
     return _continue(replace(state, profile=profile, conflict=None), [note], ctx)
@@ -450,17 +466,11 @@ def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewSt
     if not text and state.summary and not state.done and state.pending is None:
         return _on_summary(state, text, ctx)
     if not text and state.conflict is not None:
-        if state.conflict.tries + 1 >= _MAX_ASKS:
-            return _drop_conflict(state, [], ctx)
-        state = replace(state, conflict=replace(state.conflict, tries=state.conflict.tries + 1))
-        return _conflict_reply(state, [msg.render("empty", lang)], ctx)
+        return _conflict_again(state, ctx, msg.render("empty", lang))
+    if not text and _pending(state) is not None:
+        return _ask_again(state, text, ctx, msg.render("empty", lang))
     if not text:
-        question = _pending(state)
-        if question is not None and state.conflict is None and (state.retries + 1 >= _MAX_ASKS
-                                                               or _out_of_turns(state)):
-            return _advance(_close_pending(state, text, "unknown"), [], ctx)  # never a third time
-        state = replace(state, retries=state.retries + 1) if question is not None else state
-        return _reply(state, [msg.render("empty", lang)], ctx, ask=question)
+        return _reply(state, [msg.render("empty", lang)], ctx)
     if state.conflict is not None:
         return _resolve(state, text, ctx)
     if state.summary and not state.done and state.pending is None:

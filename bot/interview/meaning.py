@@ -165,13 +165,11 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
         Amount(0.0) if parse.opens_with_zero(c) else None),
     "email_list.size": lambda c, lang: parse.parse_count(c, lang),
     "channels.used": lambda c, lang: frozenset(parse.parse_channels(c)) or None,
+    UNUSED: lambda c, lang: frozenset(parse.parse_channels(c)) or None,  # the channels it names
 }
 
 
 def _value(label: str, clause: str, lang: str) -> tuple[str, Any] | None:
-    if label == UNUSED:
-        named = frozenset(parse.parse_channels(clause))
-        return (UNUSED, named) if named else None
     if "=" in label:
         path, raw = label.split("=", 1)
         if path in BOOL_FIELDS:

@@ -30,9 +30,9 @@ _LIST_GLUE = re.compile(
 _WORD_START = re.compile(r"^\S+")
 _NUMERIC = frozenset({"number", "count", "amount", "cycle"})
 _SHORT_REPLY = 6  # words: a bare yes or no this short answers the yes/no question just asked
-MIN_CLAUSE_WORDS = 3
+MIN_CLAUSE_WORDS = 3  # the reader's heads read a shorter piece of a sentence with the one before it
 MAX_CLAUSES = 12  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
-MAX_CLAUSE_CHARS = 300  # the reader's heads read a shorter piece of a sentence with the one before it
+MAX_CLAUSE_CHARS = 300
 _TOPICS = ("comment", "deal", "sell", "email")  # cue keys a clause inherits from its sentence
 _NEGATED_NUMBER = re.compile(
     r"(?:\b(?:not|no|inte|ej|ikke|ikkje|ei|nicht|kein|nie|instead of|rather than|istället för|"
@@ -204,7 +204,7 @@ class Stretch:
     cues: Spans
 
 
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:ca|approx|appr|bl\.a|z\.b|u\.a|ung|inkl|ekskl|inkl|evt|dvs|osv|etc|"
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:ca|approx|appr|bl\.a|z\.b|u\.a|ung|inkl|ekskl|evt|dvs|osv|etc|"
                            r"mio|mill|mrd|tkr|mkr|md|mdr|mnd|mån|kk|nr|st|kl|vs)$", re.IGNORECASE)
 
 
