@@ -54,8 +54,9 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
 _ELAPSED_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
-_PER_WEEK = {"day": 5.0, "every_day": 7.0, "week": 1.0, "month": 12 / 52, "year": 1 / 52}
-_PER_MONTH = {"day": 365 / 12, "every_day": 365 / 12, "week": 52 / 12, "month": 1.0, "year": 1 / 12}
+_PER_WEEK = {"day": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5, "month": 12 / 52, "year": 1 / 52}
+_PER_MONTH = {"day": 365 / 12, "every_day": 365 / 12, "week": 52 / 12, "fortnight": 26 / 12, "month": 1.0,
+              "year": 1 / 12}
 _KRONA = {"sv": "SEK", "da": "DKK", "nb": "NOK"}
 _SKIPS: dict[str, SkipKind] = {"skipped": "skipped", "unknown": "unknown"}
 
@@ -204,6 +205,13 @@ def parse_yes_no(text: str) -> bool | None:
 _SHORT = 5  # words: a reply this short that says "don't know" anywhere says nothing else
 
 
+@lru_cache(maxsize=1)
+def _not_knowing() -> _Matcher:
+    """The "don't know" phrases alone, so that a longer phrase of another signal starting earlier
+    ("i don't" in "i don't really know") cannot hide one."""
+    return _labelled({"unknown": _data()["signals"]["unknown"]})
+
+
 def parse_skip(text: str) -> SkipKind | None:
     """"refused" if the text refuses anywhere; "skipped"/"unknown" if that is what it says first
     (before any number or yes/no word); otherwise None."""
@@ -212,8 +220,8 @@ def parse_skip(text: str) -> SkipKind | None:
     if any(label == "refused" for *_, label in found):
         return "refused"
     digit = re.search(r"[0-9]", norm)
-    if found and len(norm.split()) <= _SHORT and not digit and any(label == "unknown" for *_, label in found):
-        return "unknown"  # "nee, weet nie": in a short reply, not knowing outweighs a leading no
+    if len(norm.split()) <= _SHORT and not digit and _not_knowing().find(norm):
+        return "unknown"  # "nee, weet nie", "i don't really know": in a short reply, not knowing wins
     if not found or found[0][2] not in _SKIPS:
         return None
     if found[0][2] == "unknown" and digit:  # "hard to say, maybe 25 hours a week": a hedge, then an answer
@@ -451,7 +459,11 @@ def _amount_regex() -> re.Pattern[str]:
     grouped = r"[1-9][0-9]{0,2}(?P<sep>[ .,'])[0-9]{3}(?:(?P=sep)[0-9]{3})*(?:[.,][0-9]+)?"
     return re.compile(
         rf"(?:(?P<pre>{prefix})\s?)?(?<![0-9.,])(?P<num>{grouped}|{_NUM})(?![0-9])"
-        rf"(?:\s?(?P<mult>{mult}|t(?=\.?\s?kr)))?(?:[\s.]{{0,2}}(?P<cur>{suffix}))?")
+        rf"(?:\s?(?P<mult>{mult}|[tkm](?=\.?\s?(?:{_GLUED}))))?(?:[\s.]{{0,2}}(?P<cur>{suffix}))?")
+
+
+# A multiplier glued to a currency: "200 tkr", "10-20 mkr", "5 MSEK", "3-4 t€/kk".
+_GLUED = r"kr|sek|nok|dkk|€|eur(?![a-z])"
 
 
 @lru_cache(maxsize=1)
@@ -564,7 +576,7 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
 
 # Posting frequency and counts.
 
-_POSTS_PER_WEEK = {"day": 7.0, "every_day": 7.0, "week": 1.0, "month": 12 / 52, "year": 1 / 52}
+_POSTS_PER_WEEK = {"day": 7.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5, "month": 12 / 52, "year": 1 / 52}
 
 
 @lru_cache(maxsize=1)
@@ -663,5 +675,5 @@ def negated(text: str, start: int, end: int | None = None) -> bool:
 
 
 def periods(text: str) -> set[str]:
-    """The rates named in the text: day, every_day, week, month, year."""
+    """The rates named in the text: day, every_day, week, fortnight, month, year."""
     return {label for *_, label in _vocab("periods").find(normalise(text))}

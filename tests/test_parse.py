@@ -63,6 +63,10 @@ LANGS = {"en", "sv", "da", "nb", "fi", "de", "af"}
     ("20 tausend Euro", 20_000, "EUR"),
     ("0.500 EUR", 0.5, "EUR"),
     ("nothing much, maybe 2 000 kr", 2000, None),  # a number beats a word for nothing
+    ("ett typiskt kontrakt ligger på 10 mkr", 10_000_000, None),  # a multiplier glued to the currency
+    ("5 MSEK", 5_000_000, "SEK"),
+    ("200 tkr", 200_000, None),
+    ("metaan 3 t€/kk", 3000, "EUR"),
 ])
 def test_amounts(text: str, value: float, currency: str | None) -> None:
     amount = parse_amount(text)
@@ -216,6 +220,7 @@ def test_yes_no(text: str, expected: bool | None) -> None:
     ("yes", None), ("2 timmar, vet inte exakt", None), ("next day", None), ("", None),
     ("Ja, men jag vet inte hur ofta", None), ("we skip weekends", None), ("Skip!", "skipped"),
     ("vi hoppar över helgerna", None), ("skip this question please", "skipped"),
+    ("I don't really know", "unknown"),  # "i don't" (a no) starts earlier but must not hide it
 ])
 def test_skip(text: str, expected: str | None) -> None:
     assert parse_skip(text) == expected
@@ -495,6 +500,8 @@ def test_every_parser_accepts_any_text(text: str) -> None:
     ("3-4 times a week", 3.5), ("tre gånger i veckan", 3), ("en gång i veckan", 1), ("to gange om ugen", 2),
     ("2 ganger i uka", 2), ("kolme kertaa viikossa", 3), ("kerran viikossa", 1), ("zweimal pro Woche", 2),
     ("drie keer per week", 3), ("5 posts a month", 60 / 52),
+    ("nyhetsbrev hver torsdag", 1), ("uutiskirje joka tiistai", 1), ("varannan vecka", 0.5),
+    ("alle zwei Wochen", 0.5), ("every other week", 0.5), ("'n maandelikse nuusbrief", 12 / 52),
 ])
 def test_posting_frequency(text: str, per_week: float) -> None:
     from bot.parse import parse_frequency
