@@ -5,6 +5,10 @@
 - "Here is what I understood" (the summary before the audit): the persona's confirmation.
 - "Which is right?" (a contradiction): the quick reply that matches the persona's gold value,
   else "not sure".
+- A reading asked back ("Do you mean …? yes / no", or "which of these fits?"): as an owner
+  clicks, by what they said: yes when it is the gold value of what they said, no when that gold
+  says otherwise, the option their gold holds; "not sure" when what they said holds no gold for
+  that field (they cannot vouch for what they never said).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.interview.state import InterviewState, Reply
+from bot.interview.state import Check, InterviewState, Reply
 from bot.profile import Amount, SalesCycle
 from evals.conversation_cases import Answer, Conversation
 
@@ -69,8 +73,24 @@ class Owner:
         return next((shown for value, shown in options if matches(path, gold, value)),
                     self.conversation.not_sure)
 
+    def _fits(self, path: str, value: Any) -> bool | None:
+        gold = self.conversation.gold(self.said()).get(path)
+        if gold is None:
+            return None
+        if isinstance(value, frozenset) and isinstance(gold, frozenset):
+            return value <= gold
+        return matches(path, gold, value)
+
+    def _check(self, check: Check, quick: Sequence[str]) -> str:
+        fits = [self._fits(check.path, v) for v in check.options]
+        if len(check.options) == 1 and fits[0] is not None and len(quick) >= 2:
+            return quick[0] if fits[0] else quick[1]
+        return next((q for q, ok in zip(quick, fits, strict=False) if ok), self.conversation.not_sure)
+
     def reply(self, state: InterviewState, reply: Reply) -> tuple[Owner, str]:
         """(the owner after answering, the message) for the bot's ``reply`` in ``state``."""
+        if state.check is not None:
+            return self, self._check(state.check, reply.quick_replies)
         if state.conflict is not None and len(reply.quick_replies) >= 2:
             path = state.conflict.path
             old = state.profile.get(path).value

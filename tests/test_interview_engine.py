@@ -4,6 +4,7 @@ one message that tells everything, contradictions, corrections, refusals, side q
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from bot.interview import engine
 from bot.interview.errors import EditError
 from bot.interview.messages import render
 from bot.interview.policy import load
-from bot.interview.state import Context, InterviewState, Reply
+from bot.interview.state import Check, Context, InterviewState, Reply
 from bot.profile import Amount
 
 POLICY = load()
@@ -268,12 +269,65 @@ def test_refusals_skips_and_dont_knows_are_respected(ctx: Context) -> None:
     assert "Left open:" in reply.text and "deal size" in reply.text
 
 
-def test_an_unreadable_answer_is_asked_once_more_then_left_open(ctx: Context) -> None:
+def test_an_unreadable_answer_to_a_choice_offers_the_choices_then_leaves_it_open(ctx: Context) -> None:
     state, _ = engine.start("en", ctx)
-    state, reply = engine.step(state, "hmm well", ctx)
-    assert state.pending == "sales_model" and "didn't quite get" in reply.text and state.retries == 1
-    state, reply = engine.step(state, "it is complicated", ctx)
+    state, reply = engine.step(state, "it's complicated", ctx)
+    assert state.pending == "sales_model" and state.retries == 1 and state.check is not None
+    assert "which of these fits best" in reply.text
+    assert reply.quick_replies == ("businesses (B2B)", "consumers (B2C)", "both businesses and consumers",
+                                   "Not sure")
+    state, reply = engine.step(state, "hard to explain", ctx)
     assert state.pending != "sales_model" and state.profile.get("sales.model").status == "unknown"
+    assert state.check is None
+
+
+def test_a_choice_asked_back_is_noted_from_the_owners_pick(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state, reply = engine.step(state, "it's complicated", ctx)
+    state, reply = engine.step(state, reply.quick_replies[1], ctx)
+    leaf = state.profile.get("sales.model")
+    assert (leaf.value, leaf.status, leaf.source_message) == ("b2c", "answered", reply_source(state))
+    assert state.check is None and state.pending != "sales_model"
+
+
+def reply_source(state: InterviewState) -> str:
+    return [t.text for t in state.transcript if t.role == "user"][-1]
+
+
+def _at_service(ctx: Context) -> InterviewState:
+    state, _ = engine.start("en", ctx)
+    for message in ["We sell to consumers in our shop", "Instagram, 3 times a week",
+                    "About 2 hours a week, no ads"]:
+        state, _ = engine.step(state, message, ctx)
+    assert state.pending == "service"
+    return state
+
+
+def test_a_reading_asked_back_is_noted_on_yes_and_left_open_on_no(ctx: Context) -> None:
+    state = replace(_at_service(ctx), retries=1,
+                    check=Check("resources.responder", ("staff",), "the girl at reception does it"))
+    yes, reply = engine.step(state, "Yes", ctx)
+    leaf = yes.profile.get("resources.responder")
+    assert (leaf.value, leaf.status) == ("staff", "answered")
+    assert leaf.source_message == "the girl at reception does it"
+    assert "Noted: who answers: staff" in reply.text and yes.check is None
+    no, reply = engine.step(state, "no", ctx)
+    left = no.profile.get("resources.responder")
+    assert left.status == "unknown" and left.value is None
+    assert "leave who answers open" in reply.text and no.check is None
+
+
+def test_a_no_to_a_yes_no_reading_never_becomes_its_opposite(ctx: Context) -> None:
+    check = Check("criticism.deletes_critical_comments", (True,), "we tidy up")
+    state = replace(_at_service(ctx), check=check)
+    state, _ = engine.step(state, "no", ctx)
+    assert state.profile.get("criticism.deletes_critical_comments").value is None
+
+
+def test_an_answer_instead_of_yes_or_no_is_read_as_an_answer(ctx: Context) -> None:
+    state = replace(_at_service(ctx), retries=1, check=Check("resources.responder", ("nobody",), "hmm"))
+    state, reply = engine.step(state, "I answer them myself, usually within an hour", ctx)
+    assert state.profile.get("resources.responder").value == "owner" and state.check is None
 
 
 def test_a_side_question_is_answered_from_the_corpus_then_the_interview_resumes(

@@ -44,6 +44,9 @@ def test_the_shipped_heads_match_the_labels_and_fire_for_most() -> None:
     firing = [t for t in heads.thresholds if math.isfinite(t)]
     assert len(firing) >= 0.8 * len(heads.labels)
     assert all(t >= 0.5 for t in firing)  # the floor: no head fires below an even chance
+    assert heads.asked is not None and heads.check is not None
+    assert (heads.check <= heads.asked).all() and (heads.asked <= heads.thresholds).all()
+    assert min(heads.check) >= 0.25  # nothing is asked back below a one-in-four score
 
 
 def test_reader_off_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -86,3 +89,22 @@ def test_sales_to_businesses_in_one_clause_and_consumers_in_another_is_both() ->
              meaning.Meant("goals", frozenset({"sales"}), 1, 0.8)]
     merged = meaning._both(found)
     assert {(m.path, m.value) for m in merged} == {("sales.model", "both"), ("goals", frozenset({"sales"}))}
+
+
+def _dormant(text: str, lang: str) -> frozenset[str]:
+    from bot.interview.read import message_sentences
+
+    heads = meaning.load_heads()
+    assert heads is not None
+    embed = meaning.embedder_for(Context(), heads.embedder)
+    return meaning.dormant(message_sentences(text, lang), heads, embed)
+
+
+def test_a_channel_said_to_be_dead_in_its_sentence_is_not_in_use() -> None:
+    assert _dormant("Instagram är störst. Linkedin har vi men den är mest död", "sv") == {"linkedin"}
+    assert _dormant("have a linkedin profile but havent posted on it in ages", "en") == {"linkedin"}
+
+
+def test_a_sentence_with_a_posting_rate_takes_no_channel_away() -> None:
+    assert _dormant("Instagram är störst, ungefär 5 inlägg i veckan.", "sv") == frozenset()
+    assert _dormant("Facebook about 5 times a week, X daily for the councillors.", "en") == frozenset()

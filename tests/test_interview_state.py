@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.citations import Citation
-from bot.interview.state import Conflict, InterviewState, Reply, Turn, decode_value, encode_value
+from bot.interview.state import Check, Conflict, InterviewState, Reply, Turn, decode_value, encode_value
 from bot.profile import Amount, Profile, SalesCycle
 
 CITATION = Citation("c1", "000_x.txt", "Ett citat.", "sv", "Titel", "Författare", "A quote.")
@@ -27,8 +27,12 @@ def test_a_state_with_everything_round_trips() -> None:
         transcript=(Turn("bot", "Hej?", "sv", "sales_model", (CITATION,), ("Ja", "Nej")),
                     Turn("user", "Företag", "sv")),
         lang="sv", asked=("sales_model", "deal"), pending="deal", done=False,
-        conflict=Conflict("sales.model", "b2c", "our customers are consumers", tries=1), retries=1)
+        conflict=Conflict("sales.model", "b2c", "our customers are consumers", tries=1), retries=1,
+        check=Check("goals", (frozenset({"sales"}), frozenset({"brand"})), "more people in the door"))
     assert InterviewState.from_dict(_json(state.to_dict())) == state
+    for check in (Check("criticism.deletes_critical_comments", (True,), "we hide the worst"),
+                  Check("resources.responder", ("owner", "staff", "agency", "nobody"), "hmm")):
+        assert Check.from_dict(_json(check.to_dict())) == check
 
 
 def test_replies_and_conflicts_round_trip() -> None:

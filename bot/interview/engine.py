@@ -21,9 +21,9 @@ from bot.interview.errors import EditError
 from bot.interview.policy import Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import anchor_citation, side_answer
-from bot.interview.state import Conflict, Context, InterviewState, Reply, Turn
+from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
 from bot.parse import normalise, parse_skip, parse_yes_no
-from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status
+from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status, kind_of
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
 _SCANDINAVIAN = {"sv", "da", "nb"}
@@ -431,6 +431,9 @@ def _answer(state: InterviewState, reading: Reading, text: str,
     elif question is not None and not notes and state.conflict is None:
         if state.retries == 0 and not _out_of_turns(state):
             state = replace(state, retries=1)
+            check = _candidate(state, question, text, ctx)
+            if check is not None:
+                return _ask_check(replace(state, check=check), [], ctx)
             return _reply(state, [msg.render("clarify", state.lang)], ctx, ask=question)
         state = _close_pending(state, text, "unknown")
         parts.append(msg.render("not_understood", state.lang))
@@ -443,10 +446,103 @@ def _answer(state: InterviewState, reading: Reading, text: str,
     return _continue(state, parts, ctx, noted=elsewhere)
 
 
+# -- asking back what the reader is unsure of ------------------------------------------------
+
+_CHOICES = 7  # a field with more options than this is not offered as a choice
+
+
+def _options(path: str) -> tuple[Any, ...]:
+    """The values a field can take, as a choice: a set's members one by one, a boolean's two."""
+    from bot.interview.meaning import BOOL_FIELDS, SETS, VALUE_FIELDS
+
+    if path in BOOL_FIELDS:
+        return (True, False)
+    if path in VALUE_FIELDS and len(VALUE_FIELDS[path]) <= _CHOICES:
+        return tuple(frozenset({v}) if path in SETS else v for v in VALUE_FIELDS[path])
+    return ()
+
+
+def _candidate(state: InterviewState, question: Question, text: str, ctx: Context) -> Check | None:
+    """What to ask back about an answer nothing certain was read from: the heads' best reading
+    of an open field of the question (right at least half the time on writers they never saw),
+    else the options of its first open field that has a few; None for numbers (asked again)."""
+    from bot.interview import meaning
+    from bot.interview.read import message_clauses
+
+    heads = meaning.load_heads()
+    if heads is None or kind_of(question.fills(state.profile)[0]).name == "text":
+        return None
+    open_ = [p for p in question.fills(state.profile) if not _settled(state.profile, p)]
+    clauses = message_clauses(text, state.lang)
+    found = meaning.meant(clauses, state.lang, msg.pick(question.topic, "en"), heads,
+                          meaning.embedder_for(ctx, heads.embedder), open_, lenient=True)
+    for path in open_:
+        best = max((m for m in found if m.path == path), key=lambda m: m.score, default=None)
+        if best is not None:
+            return Check(path, (best.value,), text)
+    return next((Check(p, _options(p), text) for p in open_ if _options(p)), None)
+
+
+def _ask_check(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
+    check = state.check
+    assert check is not None
+    field = msg.field_name(check.path, state.lang)
+    if len(check.options) == 1:
+        text = msg.render("check_one", state.lang, field=field,
+                          value=msg.show(check.path, check.options[0], state.lang))
+        yes, no = (msg.word(w, state.lang).capitalize() for w in ("yes", "no"))
+        quick: tuple[str, ...] = (yes, no)
+    else:
+        text = msg.render("check_choice", state.lang, field=field)
+        shown = (msg.show(check.path, v, state.lang) for v in check.options)
+        quick = (*shown, msg.word("not_sure", state.lang))
+    reply = Reply("\n\n".join(p for p in [*parts, text] if p), state.lang, quick, (), state.pending, False)
+    return state.with_turn(reply.turn()), reply
+
+
+_NO = object()  # the owner said no to the one reading asked back
+
+
+def _checked(check: Check, text: str, lang: str) -> Any | None:
+    """The value the owner confirmed or chose; ``_NO`` for a no to a single reading; None if neither."""
+    norm = normalise(text).strip(" .!")
+    if len(check.options) == 1:
+        answer = parse_yes_no(text) if len(norm.split()) <= _SHORT_YES else None
+        if norm == normalise(msg.word("yes", lang)) or answer is True:
+            return check.options[0]
+        return _NO if norm == normalise(msg.word("no", lang)) or answer is False else None
+    for i, value in enumerate(check.options):
+        if norm in (normalise(msg.show(check.path, value, lang)), str(i + 1)):
+            return value
+    return None
+
+
+def _on_check(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """The owner's answer to a reading asked back: a yes or a choice notes the value (from the
+    words it was read from), a no leaves the field open; anything else is read as an answer."""
+    check = state.check
+    assert check is not None
+    state = replace(state, check=None)
+    value = _checked(check, text, state.lang)
+    field = msg.field_name(check.path, state.lang)
+    if value is None:
+        if parse_skip(text) is not None:
+            return _advance(_close_pending(state, text, "unknown"), [], ctx)
+        return _read_answer(state, text, ctx)
+    if value is _NO:  # not what was meant: left open, never turned into its opposite
+        profile = state.profile.with_answer(check.path, None, "unknown", check.source)
+        left = msg.render("check_no", state.lang, field=field)
+        return _continue(replace(state, profile=profile), [left], ctx)
+    source = check.source if len(check.options) == 1 else text  # a choice: the owner's own pick
+    profile = state.profile.with_answer(check.path, value, "answered", source)
+    note = msg.render("noted", state.lang, facts=_fact(check.path, value, "answered", state.lang))
+    return _continue(replace(state, profile=profile), [note], ctx)
+
+
 def _meant(text: str, lang: str, pending: Question | None, ctx: Context) -> tuple[Found, ...] | None:
     """What the reader's heads say the message means (None when no heads are trained)."""
     from bot.interview import meaning
-    from bot.interview.read import message_clauses
+    from bot.interview.read import message_clauses, message_sentences
 
     heads = meaning.load_heads()
     if heads is None:
@@ -454,8 +550,11 @@ def _meant(text: str, lang: str, pending: Question | None, ctx: Context) -> tupl
     topic = msg.pick(pending.topic, "en") if pending is not None else None
     clauses = message_clauses(text, lang)
     asked = (*pending.fills(Profile()), *pending.also(Profile())) if pending is not None else ()
-    found = meaning.meant(clauses, lang, topic, heads, meaning.embedder_for(ctx, heads.embedder), asked)
-    return tuple(Found(m.path, m.value, "answered", clauses[m.clause]) for m in found)
+    embed = meaning.embedder_for(ctx, heads.embedder)
+    found = meaning.meant(clauses, lang, topic, heads, embed, asked)
+    out = tuple(Found(m.path, m.value, "answered", clauses[m.clause]) for m in found)
+    dormant = meaning.dormant(message_sentences(text, lang), heads, embed)
+    return (*out, Found(meaning.UNUSED, dormant, "answered")) if dormant else out
 
 
 def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
@@ -475,6 +574,14 @@ def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewSt
         return _resolve(state, text, ctx)
     if state.summary and not state.done and state.pending is None:
         return _on_summary(state, text, ctx)
+    if state.check is not None:
+        return _on_check(state, text, ctx)
+    return _read_answer(state, text, ctx)
+
+
+def _read_answer(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """The message read as an answer (or a side question) to the pending question."""
+    lang = state.lang
     pending = _pending(state)
     reading = read(text, lang, state.profile, pending, _previous(state), _meant(text, lang, pending, ctx))
     if ctx.llm is not None and not reading.question and reading.skip is None:

@@ -17,6 +17,7 @@ also alone, taking the higher score. The module is pure but for ``embed``, which
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -89,6 +90,7 @@ class Heads:
     thresholds: np.ndarray  # per label; inf: the head never fires
     embedder: str
     asked: np.ndarray | None = None  # per label, for the fields of the question just asked (lower)
+    check: np.ndarray | None = None  # per label, lower still: worth asking back ("Do you mean …?")
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         import numpy as np
@@ -102,7 +104,8 @@ class Heads:
         np.savez_compressed(folder / "heads.npz", weights=self.weights.astype(np.float32),
                             bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
                             scale=self.scale.astype(np.float32), thresholds=self.thresholds,
-                            asked=self.thresholds if self.asked is None else self.asked)
+                            asked=self.thresholds if self.asked is None else self.asked,
+                            check=self.thresholds if self.check is None else self.check)
         info = {"labels": list(self.labels), "embedder": self.embedder, **meta}
         (folder / "heads.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
                                            encoding="utf-8")
@@ -124,7 +127,8 @@ def load_heads() -> Heads | None:
         arrays = np.load(f)
         heads = Heads(tuple(info["labels"]), arrays["weights"], arrays["bias"], arrays["mean"],
                       arrays["scale"], arrays["thresholds"], info["embedder"],
-                      arrays["asked"] if "asked" in arrays.files else None)
+                      arrays["asked"] if "asked" in arrays.files else None,
+                      arrays["check"] if "check" in arrays.files else None)
     if heads.labels != label_names():
         return None  # trained for another label set: retrain (`social-audit train-reader`)
     return heads
@@ -180,10 +184,11 @@ def _value(label: str, clause: str, lang: str) -> tuple[str, Any] | None:
 
 
 def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, embed: Embed,
-          asked: Sequence[str] = ()) -> list[Meant]:
+          asked: Sequence[str] = (), lenient: bool = False) -> list[Meant]:
     """What each clause says, by the heads above their thresholds (one value per field a clause).
     The heads of the fields ``asked`` (the question just put) use their lower, in-context
-    thresholds: the owner is answering that question."""
+    thresholds: the owner is answering that question; ``lenient``: the lowest, at which a
+    reading is worth asking back but not worth noting."""
     import numpy as np
 
     if not clauses:
@@ -197,15 +202,18 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
         probs[i] = np.where(topics, np.maximum(probs[i], alone), probs[i])
     probs = probs[:len(clauses)]
     limits = heads.thresholds
-    if asked and heads.asked is not None:
+    low = heads.check if lenient and heads.check is not None else heads.asked
+    if asked and low is not None:
         on_topic = np.array([label.split("=", 1)[0] in asked for label in heads.labels])
-        limits = np.where(on_topic, heads.asked, heads.thresholds)
+        limits = np.where(on_topic, low, heads.thresholds)
     out: list[Meant] = []
     for i, clause in enumerate(clauses):
         best: dict[str, tuple[float, str]] = {}  # single-valued path -> its best label
         for j in np.flatnonzero(probs[i] >= limits):
             label, score = heads.labels[j], float(probs[i, j])
             path = label.split("=", 1)[0]
+            if path == UNUSED and not says_more(clause):
+                continue
             if path in SETS or path == UNUSED:
                 found = _value(label, clause, lang)
                 if found:
@@ -221,6 +229,33 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
             if found:
                 out.append(Meant(*found, i, score))
     return _both(out)
+
+
+_MORE_WORDS = 3  # a stretch naming channels must say this much more to say they are not in use
+
+
+def says_more(text: str) -> bool:
+    """Whether ``text`` says something besides naming channels: "insta, tiktok, facebook ja x"
+    is a list of channels in use, whatever the unused head makes of it."""
+    norm = parse.normalise(text)
+    spans = parse.channel_spans(norm)
+    rest = "".join(" " if any(a <= i < b for a, b, *_ in spans) else ch for i, ch in enumerate(norm))
+    return len(re.findall(r"[^\W\d_]{2,}", rest)) >= _MORE_WORDS
+
+
+def dormant(sentences: Sequence[str], heads: Heads, embed: Embed) -> frozenset[str]:
+    """Channels named in a whole sentence the unused head reads as about a channel not in use
+    ("Linkedin har vi men den är mest död": the clauses alone split the name from "dead"). A
+    sentence that gives a posting rate is about an active channel and takes nothing away. The
+    head is trained on whole statements, so a sentence is what it reads best."""
+    named = [(s, frozenset(parse.parse_channels(s))) for s in sentences]
+    named = [(s, c) for s, c in named if c and parse.parse_frequency(s) is None and says_more(s)]
+    if not named:
+        return frozenset()
+    j = heads.labels.index(UNUSED)
+    limit = heads.asked[j] if heads.asked is not None else heads.thresholds[j]
+    probs = heads.probabilities(embed([s for s, _ in named]))[:, j]
+    return frozenset().union(*(c for (_, c), p in zip(named, probs, strict=True) if p >= limit))
 
 
 def _both(found: list[Meant]) -> list[Meant]:

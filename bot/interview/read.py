@@ -418,6 +418,12 @@ def message_clauses(message: str, lang: str) -> list[str]:
     return found[:MAX_CLAUSES]
 
 
+def message_sentences(message: str, lang: str) -> list[str]:
+    """The sentences of a message's statements (its questions and requests to the bot set aside)."""
+    norm = without_requests(statements(normalise(message)), lang)
+    return [s[:MAX_CLAUSE_CHARS] for s in sentences(norm)][:MAX_CLAUSES]
+
+
 def _without_channels(found: list[Found], unused: frozenset[str]) -> list[Found]:
     """``found`` less the channels a clause said are not in use (a dormant page, a plan)."""
     out = []

@@ -114,6 +114,25 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A reading the bot is unsure of, asked back before it is noted: one value ("Do you mean
+    that …?", answered yes or no) or several (which of these fits?). ``source`` is the owner's
+    message it came from."""
+
+    path: str
+    options: tuple[Any, ...]
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "options": [encode_value(self.path, v) for v in self.options],
+                "source": self.source}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Check:
+        return cls(d["path"], tuple(decode_value(d["path"], v) for v in d["options"]), d["source"])
+
+
+@dataclass(frozen=True)
 class InterviewState:
     """Everything about one session."""
 
@@ -126,6 +145,7 @@ class InterviewState:
     conflict: Conflict | None = None
     retries: int = 0  # times the pending question was asked again for want of a readable answer
     summary: int = 0  # times "here is what I understood" was shown (0: not yet; the audit follows it)
+    check: Check | None = None  # a reading asked back, waiting for the owner's yes, no or choice
 
     def with_turn(self, turn: Turn) -> InterviewState:
         return replace(self, transcript=(*self.transcript, turn))
@@ -135,15 +155,17 @@ class InterviewState:
                 "transcript": [t.to_dict() for t in self.transcript], "lang": self.lang,
                 "asked": list(self.asked), "pending": self.pending, "done": self.done,
                 "conflict": self.conflict.to_dict() if self.conflict else None,
-                "retries": self.retries, "summary": self.summary}
+                "retries": self.retries, "summary": self.summary,
+                "check": self.check.to_dict() if self.check else None}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> InterviewState:
         if d.get("version") != STATE_VERSION:
             raise ValueError(f"interview state version {d.get('version')!r} is not {STATE_VERSION}")
-        conflict = d.get("conflict")
+        conflict, check = d.get("conflict"), d.get("check")
         return cls(profile=Profile.from_dict(d["profile"]),
                    transcript=tuple(Turn.from_dict(t) for t in d.get("transcript") or ()),
                    lang=d["lang"], asked=tuple(d.get("asked") or ()), pending=d.get("pending"),
                    done=bool(d.get("done")), conflict=Conflict.from_dict(conflict) if conflict else None,
-                   retries=int(d.get("retries", 0)), summary=int(d.get("summary", 0)))
+                   retries=int(d.get("retries", 0)), summary=int(d.get("summary", 0)),
+                check=Check.from_dict(check) if check else None)

@@ -26,13 +26,16 @@ import numpy as np
 
 from bot.errors import ConfigError
 from bot.interview.meaning import UNUSED, UNUSED_PRECISION, Embed, Heads, label_names, model_input, targets
+from bot.parse import normalise
 from bot.profile import PATHS, Amount, SalesCycle, check_value
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "reading"
 PRECISION = 0.95
 ASKED_PRECISION = 0.75  # for the fields of the question just asked: the context vouches for the topic
+CHECK_PRECISION = 0.5  # asked back ("Do you mean …?"): right at least as often as wrong
 MIN_HITS = 3
 FLOOR = 0.5  # no head fires below this score, whatever the calibration says
+CHECK_FLOOR = 0.25  # nor is asked back below this one
 C = 0.2  # inverse regularisation strength (0.05-1 measured alike; held-out recall peaks near here)
 
 
@@ -98,8 +101,8 @@ def matrix(statements: Sequence[Statement], labels: Sequence[str]) -> np.ndarray
 def inputs(statements: Sequence[Statement]) -> list[str]:
     from bot.interview.policy import load as load_policy
 
-    topics = {q.id: q.topic["en"] for q in load_policy().questions}
-    return [model_input(s.text, topics.get(s.question or "")) for s in statements]
+    topics = {q.id: q.topic["en"] for q in load_policy().questions}  # as read: normalised, like clauses
+    return [model_input(normalise(s.text), topics.get(s.question or "")) for s in statements]
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -129,10 +132,10 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, writers: Sequence[str]) -> np.ndar
     return scores
 
 
-def calibrate(scores: np.ndarray, y: np.ndarray, targets: Sequence[float] = ()) -> tuple[
-        np.ndarray, list[dict[str, float]]]:
-    """Per head: the lowest threshold whose held-out precision reaches its target (``PRECISION``
-    unless ``targets`` gives one per head)."""
+def calibrate(scores: np.ndarray, y: np.ndarray, targets: Sequence[float] = (),
+              floor: float = FLOOR) -> tuple[np.ndarray, list[dict[str, float]]]:
+    """Per head: the lowest threshold (not under ``floor``) whose held-out precision reaches its
+    target (``PRECISION`` unless ``targets`` gives one per head)."""
     thresholds = np.full(y.shape[1], np.inf)
     report = []
     for j in range(y.shape[1]):
@@ -142,7 +145,7 @@ def calibrate(scores: np.ndarray, y: np.ndarray, targets: Sequence[float] = ()) 
         precision = hits / np.arange(1, len(order) + 1)
         ranked = scores[order, j]
         ok = [i for i in range(len(order)) if precision[i] >= target and hits[i] >= MIN_HITS
-              and ranked[i] >= FLOOR and (i + 1 == len(order) or ranked[i + 1] < ranked[i])]
+              and ranked[i] >= floor and (i + 1 == len(order) or ranked[i + 1] < ranked[i])]
         positives = int(y[:, j].sum())
         if ok:
             i = ok[-1]
@@ -170,8 +173,10 @@ def train(statements: Sequence[Statement], embed: Embed, embedder_id: str) -> tu
     scores = out_of_fold(x, y, [s.writer for s in statements])
     thresholds, report = calibrate(scores, y, goals)
     asked, asked_report = calibrate(scores, y, [min(g, ASKED_PRECISION) for g in goals])
+    check, _ = calibrate(scores, y, [min(g, CHECK_PRECISION) for g in goals], CHECK_FLOOR)
     w, b, mean, scale = fit(x, y)
-    heads = Heads(labels, w, b, mean, scale, thresholds, embedder_id, np.minimum(asked, thresholds))
+    asked = np.minimum(asked, thresholds)
+    heads = Heads(labels, w, b, mean, scale, thresholds, embedder_id, asked, np.minimum(check, asked))
     for entry, extra in zip(report, asked_report, strict=True):
         entry["asked_threshold"], entry["asked_recall"] = extra["threshold"], extra["recall"]
     meta = {"statements": len(statements), "sha256": digest(statements), "precision_target": PRECISION,
@@ -193,6 +198,8 @@ def compare_shipped(heads: Heads) -> str:
             and np.array_equal(shipped.thresholds.round(4), heads.thresholds.round(4))
             and shipped.asked is not None and heads.asked is not None
             and np.array_equal(shipped.asked.round(4), heads.asked.round(4))
+            and shipped.check is not None and heads.check is not None
+            and np.array_equal(shipped.check.round(4), heads.check.round(4))
             and np.allclose(shipped.weights, heads.weights, atol=1e-4)
             and np.allclose(shipped.bias, heads.bias, atol=1e-4))
     if not same:
