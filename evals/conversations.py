@@ -64,14 +64,25 @@ def _right(path: str, value: Any, gold: dict[str, Any]) -> bool:
     return matches(path, want, value)
 
 
-def compare(got: dict[str, Any], gold: dict[str, Any]) -> tuple[list, list, list]:
-    """(right facts, wrong facts, missed gold facts)."""
+def compare(got: dict[str, Any], gold: dict[str, Any], truth: dict[str, Any] | None = None) -> tuple[
+        list, list, list, list]:
+    """(right facts, wrong facts, missed gold facts, true facts): ``gold`` is what the owner's
+    messages state, ``truth`` all the persona states about the business. A fact that is not in
+    ``gold`` but is true of the business (said in passing where the writer tagged it under
+    another answer, or inferred from what was said) is not wrong: it is counted apart, so that
+    precision (right or true) and precision.said (right only) can both be shown."""
     right: list[tuple[str, Any]] = []
     wrong: list[tuple[str, Any]] = []
+    true: list[tuple[str, Any]] = []
     for path, value in facts(got):
-        (right if _right(path, value, gold) else wrong).append((path, value))
+        if _right(path, value, gold):
+            right.append((path, value))
+        elif truth is not None and _right(path, value, truth):
+            true.append((path, value))
+        else:
+            wrong.append((path, value))
     missed = [(p, v) for p, v in facts(gold) if not _right(p, v, got)]
-    return right, wrong, missed
+    return right, wrong, missed, true
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,7 @@ class Outcome:
     wrong_advice: tuple[str, ...] = ()
     gold_findings: dict[str, str] = field(default_factory=dict)
     gold_wrong_advice: tuple[str, ...] = ()
+    true: tuple = ()  # facts true of the business that the messages given did not state (see compare)
 
     @property
     def ended(self) -> bool:
@@ -133,22 +145,25 @@ def _findings(conversation: Conversation, profile: Profile,
 
 
 def assess(t: Talk, passages: Any) -> Outcome:
-    right, wrong, missed = compare(recorded(t.profile), t.gold)
+    right, wrong, missed, true = compare(recorded(t.profile), t.gold, t.conversation.gold())
     found, bad = _findings(t.conversation, t.profile, passages)
     gold_found, gold_bad = _findings(t.conversation, t.conversation.gold_profile(), passages)
-    return Outcome(t, tuple(right), tuple(wrong), tuple(missed), found, bad, gold_found, gold_bad)
+    return Outcome(t, tuple(right), tuple(wrong), tuple(missed), found, bad, gold_found, gold_bad,
+                   tuple(true))
 
 
 def figures(outcomes: Sequence[Outcome], prefix: str = "") -> Metrics:
     right = sum(len(o.right) for o in outcomes)
     wrong = sum(len(o.wrong) for o in outcomes)
+    true = sum(len(o.true) for o in outcomes)
     missed = sum(len(o.missed) for o in outcomes)
     found = [v for o in outcomes for v in o.findings.values()]
     gold_found = [v for o in outcomes for v in o.gold_findings.values()]
     turns = [o.talk.user_turns for o in outcomes if o.talk.done]
     n = len(outcomes)
     return {
-        f"{prefix}precision": share(right, right + wrong),
+        f"{prefix}precision": share(right + true, right + true + wrong),
+        f"{prefix}precision.said": share(right, right + true + wrong),
         f"{prefix}recall": share(right, right + missed),
         f"{prefix}wrong_facts.mean": wrong / n if n else None,
         f"{prefix}findings.coverage": share(sum(v == "ok" for v in found), len(found)),
@@ -186,7 +201,8 @@ def record(o: Outcome) -> CaseRecord:
         "done": o.talk.done, "wrong": _shown(o.wrong), "missed": _shown(o.missed),
         "wrong_from": {f: o.talk.profile.get(p).source_message for f, (p, _) in zip(_shown(o.wrong), o.wrong,
                                                                                       strict=True)},
-        "right": _shown(o.right), "findings": o.findings, "wrong_advice": list(o.wrong_advice),
+        "right": _shown(o.right), "true": _shown(o.true), "findings": o.findings,
+        "wrong_advice": list(o.wrong_advice),
         "gold_findings": o.gold_findings, "gold_wrong_advice": list(o.gold_wrong_advice),
         "turns": [{"user": u, "bot": b} for u, b in o.talk.turns]})
 

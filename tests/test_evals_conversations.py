@@ -72,12 +72,23 @@ def test_facts_compare_set_members_one_by_one() -> None:
             "resources.hours_per_week": 2.0}
     got = {"channels.used": frozenset({"facebook", "tiktok"}), "sales.model": "b2c",
            "resources.ad_budget": Amount(6)}
-    right, wrong, missed = compare(got, gold)
+    right, wrong, missed, true = compare(got, gold)
+    assert true == []
     assert sorted(p for p, _ in right) == ["channels.used", "sales.model"]
     assert sorted(str(v) for _, v in wrong) == ["Amount(value=6.0, currency=None, high=None, monthly=False)",
                                                 "frozenset({'tiktok'})"]
     assert sorted(p for p, _ in missed) == ["channels.used", "resources.hours_per_week"]
     assert len(facts(gold)) == 4
+
+
+def test_a_fact_true_of_the_business_but_not_in_the_messages_given_is_not_wrong() -> None:
+    said = {"sales.model": "b2c"}
+    truth = {"sales.model": "b2c", "email_list.has_list": True, "ownership.owners": frozenset({"management"})}
+    got = {"sales.model": "b2c", "email_list.has_list": True, "ownership.owners": frozenset({"marketing"})}
+    right, wrong, missed, true = compare(got, said, truth)
+    assert right == [("sales.model", "b2c")] and missed == []
+    assert true == [("email_list.has_list", True)]
+    assert wrong == [("ownership.owners", frozenset({"marketing"}))]
 
 
 @pytest.fixture(scope="module")
