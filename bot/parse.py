@@ -576,7 +576,8 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
 
 # Posting frequency and counts.
 
-_POSTS_PER_WEEK = {"day": 7.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5, "month": 12 / 52, "year": 1 / 52}
+_POSTS_PER_WEEK = {"day": 7.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5, "month": 12 / 52,
+                   "year": 1 / 52}
 
 
 @lru_cache(maxsize=1)

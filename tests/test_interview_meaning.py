@@ -108,3 +108,7 @@ def test_a_channel_said_to_be_dead_in_its_sentence_is_not_in_use() -> None:
 def test_a_sentence_with_a_posting_rate_takes_no_channel_away() -> None:
     assert _dormant("Instagram är störst, ungefär 5 inlägg i veckan.", "sv") == frozenset()
     assert _dormant("Facebook about 5 times a week, X daily for the councillors.", "en") == frozenset()
+
+
+def test_a_no_beside_several_channels_takes_none_of_them_away() -> None:
+    assert _dormant("Vi finns på Facebook och LinkedIn, och vi har ingen e-postlista.", "sv") == frozenset()

@@ -196,3 +196,14 @@ def test_a_hedge_before_an_answer_is_no_skip() -> None:
     assert parse_skip("hard to say, maybe 25 hours a week") is None
     assert parse_skip("hard to say") == "unknown"
     assert parse_skip("nee, weet nie") == "unknown"
+
+
+@pytest.mark.parametrize(("text", "lang"), [("Einen Plan haben wir dafür nicht", "de"),
+                                            ("Nån plan för sånt här har vi inte", "sv")])
+def test_a_no_said_after_the_cue_word_gives_way_to_the_heads(text: str, lang: str) -> None:
+    from bot.interview.engine import _meant
+    from bot.interview.state import Context
+
+    question = load().question("criticism")
+    reading = read(text, lang, Profile(), question, None, _meant(text, lang, question, Context()))
+    assert {f.path: f.value for f in reading.found}.get("criticism.has_plan_for_criticism") is False

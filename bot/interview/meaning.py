@@ -245,11 +245,13 @@ def says_more(text: str) -> bool:
 
 def dormant(sentences: Sequence[str], heads: Heads, embed: Embed) -> frozenset[str]:
     """Channels named in a whole sentence the unused head reads as about a channel not in use
-    ("Linkedin har vi men den är mest död": the clauses alone split the name from "dead"). A
-    sentence that gives a posting rate is about an active channel and takes nothing away. The
-    head is trained on whole statements, so a sentence is what it reads best."""
+    ("Linkedin har vi men den är mest död": the clauses alone split the name from "dead"). Only a
+    sentence about one channel: in "Vi finns på Facebook och LinkedIn, och vi har ingen
+    e-postlista" the head cannot tell which channel the "no" is about. A sentence that gives a
+    posting rate is about an active channel and takes nothing away. The head is trained on whole
+    statements, so a sentence is what it reads best."""
     named = [(s, frozenset(parse.parse_channels(s))) for s in sentences]
-    named = [(s, c) for s, c in named if c and parse.parse_frequency(s) is None and says_more(s)]
+    named = [(s, c) for s, c in named if len(c) == 1 and parse.parse_frequency(s) is None and says_more(s)]
     if not named:
         return frozenset()
     j = heads.labels.index(UNUSED)

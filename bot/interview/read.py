@@ -481,8 +481,10 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
 
     def misplaced(f: Found) -> bool:
         """A number the cue words read for the question asked, where the heads read another from
-        the clause that is about the field ("150 000 a year on fairs, zero on digital ads")."""
-        return kind_of(f.path).name in _NUMERIC and contradicted(f)
+        the clause that is about the field ("150 000 a year on fairs, zero on digital ads"); a yes
+        or no where the heads read the other ("Einen Plan haben wir dafür nicht":
+        the negation comes after the cue word): the heads' reading stands."""
+        return kind_of(f.path).name in (*_NUMERIC, "bool") and contradicted(f)
 
     kept_answer = [f for f in answer if not misplaced(f)]
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
