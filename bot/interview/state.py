@@ -146,6 +146,7 @@ class InterviewState:
     retries: int = 0  # times the pending question was asked again for want of a readable answer
     summary: int = 0  # times "here is what I understood" was shown (0: not yet; the audit follows it)
     check: Check | None = None  # a reading asked back, waiting for the owner's yes, no or choice
+    confirm: str | None = None  # "restart" or "audit": asked "are you sure?", waiting for a yes
 
     def with_turn(self, turn: Turn) -> InterviewState:
         return replace(self, transcript=(*self.transcript, turn))
@@ -156,7 +157,7 @@ class InterviewState:
                 "asked": list(self.asked), "pending": self.pending, "done": self.done,
                 "conflict": self.conflict.to_dict() if self.conflict else None,
                 "retries": self.retries, "summary": self.summary,
-                "check": self.check.to_dict() if self.check else None}
+                "check": self.check.to_dict() if self.check else None, "confirm": self.confirm}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> InterviewState:
@@ -168,4 +169,4 @@ class InterviewState:
                    lang=d["lang"], asked=tuple(d.get("asked") or ()), pending=d.get("pending"),
                    done=bool(d.get("done")), conflict=Conflict.from_dict(conflict) if conflict else None,
                    retries=int(d.get("retries", 0)), summary=int(d.get("summary", 0)),
-                check=Check.from_dict(check) if check else None)
+                check=Check.from_dict(check) if check else None, confirm=d.get("confirm"))

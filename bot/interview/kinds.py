@@ -1,0 +1,142 @@
+"""What kind of message the owner sent, before it is read as an answer (docs/message-kinds.md).
+
+One logistic-regression head per kind on the shipped e5 vector of the whole (normalised)
+message, with two plain features beside it (its length and its line count: pasted material is
+long). Trained on labelled messages in ``bot/data/reading/kinds`` by ``social-audit
+train-reader``; each kind's threshold is calibrated on writers held out, for precision
+``PRECISION``. A message no head is sure of has no kind (``None``): the interview reads it as an
+answer, as it always did. Instructions are also found by their phrases (``cues.yaml``), which
+the heads alone do not find reliably across languages. Pure but for ``embed``, which the caller passes in.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from bot.parse import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bot.interview.meaning import Embed
+
+KINDS = ("answer", "dont_know", "skip", "refusal", "question_marketing", "question_bot", "request_audit",
+         "request_language", "request_restart", "instruction", "claim_about_sources", "request_figures",
+         "pasted", "other_session", "noise", "chitchat")
+MAX_CHARS = 800  # of a message, embedded: a long paste is known by its start, and stays quick
+
+
+def model_input(text: str, question_topic: str | None = None) -> str:
+    """What the heads read: the normalised message, after the topic of the question it answers
+    when it is short ("no" after the ads question is an answer)."""
+    norm = " ".join(normalise(text).split())[:MAX_CHARS]
+    return f"{question_topic}: {norm}" if question_topic and len(norm.split()) <= 5 else norm
+
+
+def features(texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+    """The e5 vectors with the length (log characters) and the line count of each raw message."""
+    import numpy as np
+
+    extra = np.array([[math.log1p(len(t)) / 8.0, min(t.count("\n"), 20) / 10.0] for t in texts])
+    return np.hstack([np.asarray(vectors, dtype=np.float64), extra])
+
+
+@dataclass(frozen=True)
+class KindHeads:
+    kinds: tuple[str, ...]
+    weights: np.ndarray
+    bias: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    thresholds: np.ndarray  # per kind; inf: never decides
+    embedder: str
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        z = ((x - self.mean) / self.scale) @ self.weights.T + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+    def save(self, folder: Any, meta: dict[str, Any]) -> None:
+        import numpy as np
+
+        np.savez_compressed(folder / "kinds.npz", weights=self.weights.astype(np.float32),
+                            bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
+                            scale=self.scale.astype(np.float32), thresholds=self.thresholds)
+        info = {"kinds": list(self.kinds), "embedder": self.embedder, **meta}
+        (folder / "kinds.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_kind_heads() -> KindHeads | None:
+    """The shipped kind heads; None when none are trained (or SOCIAL_AUDIT_READER=cues)."""
+    import os
+
+    import numpy as np
+
+    folder = resources.files("bot") / "data" / "reading"
+    if os.environ.get("SOCIAL_AUDIT_READER") == "cues" or not (folder / "kinds.npz").is_file():
+        return None
+    info = json.loads((folder / "kinds.json").read_text(encoding="utf-8"))
+    with (folder / "kinds.npz").open("rb") as f:
+        arrays = np.load(f)
+        heads = KindHeads(tuple(info["kinds"]), arrays["weights"], arrays["bias"], arrays["mean"],
+                          arrays["scale"], arrays["thresholds"], info["embedder"])
+    return heads if heads.kinds == KINDS else None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    score: float
+
+
+def classify(text: str, question_topic: str | None, heads: KindHeads, embed: Embed) -> Kind | None:
+    """The kind of ``text`` if a head is sure of it (above its threshold; the highest if several)."""
+    import numpy as np
+
+    if not text.strip():
+        return None
+    probs = heads.probabilities(features([text], embed([model_input(text, question_topic)])))[0]
+    sure = np.flatnonzero(probs >= heads.thresholds)
+    if not len(sure):
+        return None
+    best = int(sure[np.argmax(probs[sure])])
+    return Kind(heads.kinds[best], float(probs[best]))
+
+
+# Code, not words: SQL ("SELECT * FROM …", "' OR 1=1 --", "DROP TABLE"). Markup is not code here:
+# "<script>…</script> We sell to businesses" is an answer, shown escaped wherever it is shown.
+_CODE = re.compile("|".join([
+    r"\bselect\s+\*\s+from\b", r"\bselect\b.{1,80}\bfrom\b.{1,80}\bwhere\b.{0,40}[=<>]", r"\bdrop\s+table\b",
+    r"\binsert\s+into\b", r"\bunion\s+(?:all\s+)?select\b", r"\bdelete\s+from\s+\w+\s+where\b",
+    r"'\s*(?:or|and)\s+'?\w+'?\s*=\s*'?\w+", r"\b1\s*=\s*1\b", r"'\s*;\s*(?:--|drop|select|delete)"]),
+    re.IGNORECASE)
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(_CODE.search(text))
+
+
+def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed: Embed) -> str | None:
+    """The kind the interview acts on: an instruction by its phrases (in any language, whatever
+    the heads say), code by its look (noise: "SELECT * FROM profiles WHERE 1=1" is no ad budget
+    of 1), else the heads' kind; a request to switch language only when it names one."""
+    from bot.interview.cues import instructs, named_language
+
+    if instructs(text):
+        return "instruction"
+    if looks_like_code(text):
+        return "noise"
+    found = classify(text, question_topic, heads, embed) if heads is not None else None
+    if found is None or (found.name == "request_language" and named_language(text) is None):
+        return None
+    return found.name
