@@ -495,17 +495,16 @@ def _kind(state: InterviewState, text: str, ctx: Context) -> str | None:
 
 def _resume(state: InterviewState, parts: list[str], ctx: Context,
             citations: list[Citation] | None = None) -> tuple[InterviewState, Reply]:
-    """``parts``, then whatever was open: a contradiction or a reading asked back put again, the
-    open question pointed back to by its topic (not put again, so no retry is used and no
-    question is put more than twice), the summary shown again. The interview still ends: once
+    """``parts``, then whatever was open: a contradiction put again, the open question pointed
+    back to by its topic (not put again, so no retry is used and no question is put more than
+    twice; a reading asked back is let go), the summary shown again. The interview still ends: once
     the owner has used the interview's turns, what is open is left open and the summary comes."""
     if _out_of_turns(state) and not state.done:
         return _wind_up(state, parts, ctx, citations)
     if state.conflict is not None:
         state, reply = _conflict_reply(state, parts, ctx)
         return state, replace(reply, citations=tuple(citations or ()))
-    if state.check is not None:
-        return _ask_check(state, parts, ctx)
+    state = replace(state, check=None)  # a reading asked back and not answered is let go
     question = _pending(state)
     if question is not None:  # pointed back to, not put again: it is still put at most twice
         at = msg.render("resume_at", state.lang, topic=msg.pick(question.topic, state.lang))
