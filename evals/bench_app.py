@@ -101,8 +101,8 @@ def _abuse(client: Any, per_session: int, max_chars: int) -> dict[str, int]:
         status = client.post(f"/api/v1/sessions/{session_id}/messages",
                              json={"text": f"skip {i}"}, headers=headers).status_code
         codes[str(status)] = codes.get(str(status), 0) + 1
-    oversized = client.post(f"/api/v1/sessions/{session_id}/messages",
-                            json={"text": "x" * (max_chars + 1)}, headers=headers).status_code
+    oversized = client.post(f"/api/v1/sessions/{session_id}/messages",  # over the raw-body guard
+                            json={"text": "x" * (max_chars * 4 + 4097)}, headers=headers).status_code
     return {**{f"rate_{k}": v for k, v in codes.items()}, "oversized_status": oversized}
 
 
@@ -187,5 +187,6 @@ def app_markdown(r: dict[str, Any]) -> list[str]:
             f"minute to one session gave "
             + ", ".join(f"{k[5:]}×{v}" for k, v in sorted(lim.items()) if k.startswith("rate_"))
             + f" (allowed {lim['messages_per_minute_per_session']}); a message of "
-            f"{lim['max_message_chars'] + 1} characters gave {lim['oversized_status']}",
+            f"{lim['max_message_chars'] * 4 + 4097} characters (over the body guard; a message between "
+            f"{lim['max_message_chars']} and that is cut and read) gave {lim['oversized_status']}",
             f"- server peak memory (VmHWM): {r['server_peak_rss_mb']} MB", ""]

@@ -227,8 +227,8 @@ def test_any_message_is_stored_and_read_back(shared: Settings) -> None:
         sessions.edit(session_id, "resources.hours_per_week", "5 hours \x00 a week")
     with Sessions(shared, Context()) as again:  # read back by another process
         users = _user_turns(again, session_id)
-        assert users == [" ".join(engine.clean_text(m).split()) for m in HOSTILE]  # as the engine keeps it
-        assert users[5] == "x" * 20_000 and users[6] == "😀" * 500
+        assert users == [" ".join(engine.cut(engine.clean_text(m)).split()) for m in HOSTILE]  # as kept
+        assert users[5] == "x" * engine.MAX_READ and users[6] == "😀" * 500  # a long paste is cut
         assert users[1] == engine.clean_text(HOSTILE[1]) != HOSTILE[1]  # direction marks dropped
         assert again.state(session_id).profile.get("resources.hours_per_week").value == 5.0
 

@@ -542,3 +542,14 @@ def test_sql_is_never_read_as_an_answer(ctx: Context) -> None:
         after, reply = engine.step(state, code, ctx)
         assert after.profile.get("resources.ad_budget").value is None and after.pending == "ads"
         assert "couldn't read anything" in reply.text
+
+
+def test_a_long_paste_is_cut_read_and_said_to_be_cut(ctx: Context) -> None:
+    assert engine.cut("a" * 50 + " " + "b" * 10, 55) == "a" * 50  # at a space in the last tenth
+    assert engine.cut("x" * 300, 200) == "x" * 200 and engine.cut("short", 200) == "short"
+    state, _ = engine.start("en", ctx)
+    message = "We sell to consumers in our shop. " + "Lorem ipsum dolor sit amet. " * 800  # 22 434 characters
+    state, reply = engine.step(state, message, ctx)
+    assert reply.text.startswith(f"Your message had {len(message)} characters; I read the first ")
+    assert state.profile.get("sales.model").value == "b2c"
+    assert len(state.transcript[-2].text) <= engine.MAX_READ and state.transcript[-1].text == reply.text

@@ -59,8 +59,9 @@ def test_errors_are_domain_errors(service: WebService) -> None:
     session_id, _ = service.start(IP, "en")
     with pytest.raises(AuditNotReadyError):
         service.audit(session_id)
-    with pytest.raises(MessageTooLongError):
-        service.send(session_id, "x" * 101, IP)
+    with pytest.raises(MessageTooLongError):  # an edit is one field's answer: refused, not cut
+        service.edit(session_id, "resources.hours_per_week", "5" * 101, IP)
+    assert service.send(session_id, "x" * 101, IP).text.startswith("Your message had 101 characters")
     with pytest.raises(SessionNotFoundError):
         service.export("../../etc", "pdf")
     assert not service.exists(None) and not service.exists("") and service.exists(session_id)

@@ -702,8 +702,34 @@ def _meant(text: str, lang: str, pending: Question | None, ctx: Context) -> tupl
     return (*out, Found(meaning.UNUSED, dormant, "answered")) if dormant else out
 
 
-def step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
-    """One user turn: the new state and the bot's reply."""
+MAX_READ = 2000  # characters of a message read; a longer one is cut there, and the reply says so
+
+
+def cut(message: str, max_chars: int = MAX_READ) -> str:
+    """``message`` cut to at most ``max_chars`` characters, at a space in its last tenth if any."""
+    if len(message) <= max_chars:
+        return message
+    head = message[:max_chars]
+    space = head.rfind(" ", max_chars - max_chars // 10)
+    return head[:space] if space > 0 else head
+
+
+def step(state: InterviewState, message: str, ctx: Context,
+         max_chars: int = MAX_READ) -> tuple[InterviewState, Reply]:
+    """One user turn: the new state and the bot's reply. A message longer than ``max_chars`` is
+    read by its first ``max_chars`` characters (a paste is cut, not refused), and the reply
+    opens by saying so."""
+    message = clean_text(message)
+    kept = cut(message, max_chars)
+    state, reply = _step(state, kept, ctx)
+    if kept == message:
+        return state, reply
+    note = msg.render("cut", reply.lang, size=len(message), kept=len(kept))
+    reply = replace(reply, text=f"{note}\n\n{reply.text}")
+    return replace(state, transcript=(*state.transcript[:-1], reply.turn())), reply
+
+
+def _step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
     text = " ".join(clean_text(message).split())
     lang = follow_language(state.lang, text)
     state = replace(state.with_turn(Turn("user", text, lang)), lang=lang)

@@ -20,6 +20,7 @@ class GraphState(TypedDict, total=False):
     reply: dict[str, Any]  # Reply.to_dict() of the last turn
     message: str | None  # the user's message for this turn; None starts a session
     lang: str | None  # the language a new session starts in
+    max_chars: int | None  # the longest message read this turn (engine.MAX_READ when None)
 
 
 def turn(ctx: Context) -> Any:
@@ -30,8 +31,9 @@ def turn(ctx: Context) -> Any:
             state, reply = engine.start(values.get("lang"), ctx)
         else:
             state = InterviewState.from_dict(values["session"])
-            state, reply = engine.step(state, values.get("message") or "", ctx)
-        return {"session": state.to_dict(), "reply": reply.to_dict(), "message": None}
+            state, reply = engine.step(state, values.get("message") or "", ctx,
+                                       values.get("max_chars") or engine.MAX_READ)
+        return {"session": state.to_dict(), "reply": reply.to_dict(), "message": None, "max_chars": None}
 
     return run
 

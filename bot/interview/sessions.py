@@ -106,11 +106,12 @@ class Sessions:
                 return session_id, Reply.from_dict(values["reply"])
             return session_id, self._run(session_id, {"lang": lang, "message": None}, table)
 
-    def send(self, session_id: str, message: str) -> Reply:
-        """One user turn: the bot's reply."""
+    def send(self, session_id: str, message: str, max_chars: int | None = None) -> Reply:
+        """One user turn: the bot's reply. A message longer than ``max_chars`` (default
+        ``engine.MAX_READ``) is read by its start, and the reply says so."""
         with self._session(session_id) as table:
             self._values(session_id)
-            return self._run(session_id, {"message": message}, table)
+            return self._run(session_id, {"message": message, "max_chars": max_chars}, table)
 
     def state(self, session_id: str) -> InterviewState:
         return InterviewState.from_dict(self._values(session_id)["session"])

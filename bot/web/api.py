@@ -60,8 +60,10 @@ class NewSession(_Body):
 
 
 class MessageIn(_Body):
-    text: str = Field(min_length=1, description="What the owner says (at most the brand's "
-                                                "limits.max_message_chars characters, else 413)")
+    text: str = Field(min_length=1, description="What the owner says. A message longer than the "
+                                                "brand's limits.max_message_chars characters is read by "
+                                                "its start and the reply says so; a body over about four "
+                                                "times that is refused (413)")
 
 
 class LangIn(_Body):

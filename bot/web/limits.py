@@ -89,9 +89,10 @@ class RateLimiter:
         self._check(f"new:{ip}", self.limits.sessions_per_hour_per_ip, 3600.0,
                     "new sessions from your address")
 
-    def message(self, session_id: str, text: str) -> None:
-        """One message into ``session_id``: size first (costs nothing), then the session's rate."""
-        if len(text) > self.limits.max_message_chars:
+    def message(self, session_id: str, text: str, refuse_long: bool = True) -> None:
+        """One message into ``session_id``: size first (costs nothing; a chat message is cut by
+        the interview instead, ``refuse_long=False``), then the session's rate."""
+        if refuse_long and len(text) > self.limits.max_message_chars:
             raise MessageTooLongError(len(text), self.limits.max_message_chars)
         self._check(f"session:{session_id}", self.limits.messages_per_minute_per_session, 60.0,
                     "messages in this session")

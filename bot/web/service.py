@@ -47,7 +47,7 @@ class SessionsLike(Protocol):
 
     def start(self, session_id: str | None = None, lang: str | None = None) -> tuple[str, Reply]: ...
 
-    def send(self, session_id: str, message: str) -> Reply: ...
+    def send(self, session_id: str, message: str, max_chars: int | None = None) -> Reply: ...
 
     def state(self, session_id: str) -> InterviewState: ...
 
@@ -95,11 +95,13 @@ class WebService:
         return self.sessions.start(lang=self._lang(lang))
 
     def send(self, session_id: str, message: str, ip: str) -> Reply:
+        """One message: a longer one than the brand's ``max_message_chars`` is cut there and read
+        (the reply says so), not refused; the body-size guard still refuses a raw body too big."""
         self.limiter.request(ip)
-        self.limiter.message(session_id, message)
+        self.limiter.message(session_id, message, refuse_long=False)
         with self._lock(session_id):
             self.state(session_id)
-            return self.sessions.send(session_id, message)
+            return self.sessions.send(session_id, message, self.brand.limits.max_message_chars)
 
     def state(self, session_id: str) -> InterviewState:
         from bot.interview.errors import SessionNotFound
