@@ -59,10 +59,9 @@ class KindHeads:
     embedder: str
 
     def probabilities(self, x: np.ndarray) -> np.ndarray:
-        import numpy as np
+        from bot.interview.meaning import logistic
 
-        z = ((x - self.mean) / self.scale) @ self.weights.T + self.bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+        return logistic(x, self.weights, self.bias, self.mean, self.scale)
 
     def save(self, folder: Any, meta: dict[str, Any]) -> None:
         import numpy as np

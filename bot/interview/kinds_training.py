@@ -100,9 +100,8 @@ def compare_shipped(heads: KindHeads) -> str:
     shipped = load_kind_heads()
     if shipped is None:
         raise ConfigError("no trained kind heads are shipped; run `social-audit train-reader`")
-    same = (np.array_equal(shipped.thresholds.round(4), heads.thresholds.round(4))
-            and np.allclose(shipped.weights, heads.weights, atol=1e-4)
-            and np.allclose(shipped.bias, heads.bias, atol=1e-4))
+    same = training.same_arrays((shipped.thresholds, shipped.weights, shipped.bias),
+                                (heads.thresholds, heads.weights, heads.bias))
     if not same:
         raise ConfigError("the shipped kind heads differ from a retrain of the shipped messages; "
                           "run `social-audit train-reader` and commit the result")

@@ -80,6 +80,15 @@ def model_input(clause: str, topic: str | None) -> str:
     return clause
 
 
+def logistic(x: np.ndarray, weights: np.ndarray, bias: np.ndarray, mean: np.ndarray,
+             scale: np.ndarray) -> np.ndarray:
+    """One logistic regression per row of ``weights``, on ``x`` standardised by ``mean``/``scale``."""
+    import numpy as np
+
+    z = ((x - mean) / scale) @ weights.T + bias
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+
 @dataclass(frozen=True)
 class Heads:
     labels: tuple[str, ...]
@@ -93,10 +102,7 @@ class Heads:
     check: np.ndarray | None = None  # per label, lower still: worth asking back ("Do you mean …?")
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        import numpy as np
-
-        z = ((vectors - self.mean) / self.scale) @ self.weights.T + self.bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+        return logistic(vectors, self.weights, self.bias, self.mean, self.scale)
 
     def save(self, folder: Any, meta: dict[str, Any]) -> None:
         import numpy as np

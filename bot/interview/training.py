@@ -186,6 +186,16 @@ def train(statements: Sequence[Statement], embed: Embed, embedder_id: str) -> tu
     return heads, meta
 
 
+def same_arrays(shipped: Sequence[np.ndarray | None], trained: Sequence[np.ndarray | None]) -> bool:
+    """Whether shipped and retrained arrays agree: thresholds to four decimals, weights within
+    1e-4 (the first arrays are thresholds, the last two weights and biases); None equals nothing."""
+    if any(a is None or b is None for a, b in zip(shipped, trained, strict=True)):
+        return False
+    pairs = list(zip(shipped, trained, strict=True))
+    return (all(np.array_equal(a.round(4), b.round(4)) for a, b in pairs[:-2])  # type: ignore[union-attr]
+            and all(np.allclose(a, b, atol=1e-4) for a, b in pairs[-2:]))  # type: ignore[arg-type]
+
+
 def compare_shipped(heads: Heads) -> str:
     """One line saying the shipped heads equal ``heads``; ConfigError when they differ."""
     from bot.interview.meaning import load_heads
@@ -194,14 +204,9 @@ def compare_shipped(heads: Heads) -> str:
     shipped = load_heads()
     if shipped is None:
         raise ConfigError("no trained heads are shipped; run `social-audit train-reader`")
-    same = (shipped.labels == heads.labels
-            and np.array_equal(shipped.thresholds.round(4), heads.thresholds.round(4))
-            and shipped.asked is not None and heads.asked is not None
-            and np.array_equal(shipped.asked.round(4), heads.asked.round(4))
-            and shipped.check is not None and heads.check is not None
-            and np.array_equal(shipped.check.round(4), heads.check.round(4))
-            and np.allclose(shipped.weights, heads.weights, atol=1e-4)
-            and np.allclose(shipped.bias, heads.bias, atol=1e-4))
+    same = shipped.labels == heads.labels and same_arrays(
+        (shipped.thresholds, shipped.asked, shipped.check, shipped.weights, shipped.bias),
+        (heads.thresholds, heads.asked, heads.check, heads.weights, heads.bias))
     if not same:
         raise ConfigError("the shipped heads differ from a retrain of the shipped statements; "
                           "run `social-audit train-reader` and commit the result")
