@@ -17,7 +17,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from bot.parse import normalise
@@ -77,18 +76,14 @@ class KindHeads:
 @lru_cache(maxsize=1)
 def load_kind_heads() -> KindHeads | None:
     """The shipped kind heads; None when none are trained (or SOCIAL_AUDIT_READER=cues)."""
-    import os
+    from bot.interview.meaning import shipped
 
-    import numpy as np
-
-    folder = resources.files("bot") / "data" / "reading"
-    if os.environ.get("SOCIAL_AUDIT_READER") == "cues" or not (folder / "kinds.npz").is_file():
+    found = shipped("kinds")
+    if found is None:
         return None
-    info = json.loads((folder / "kinds.json").read_text(encoding="utf-8"))
-    with (folder / "kinds.npz").open("rb") as f:
-        arrays = np.load(f)
-        heads = KindHeads(tuple(info["kinds"]), arrays["weights"], arrays["bias"], arrays["mean"],
-                          arrays["scale"], arrays["thresholds"], info["embedder"])
+    info, arrays = found
+    heads = KindHeads(tuple(info["kinds"]), arrays["weights"], arrays["bias"], arrays["mean"],
+                      arrays["scale"], arrays["thresholds"], info["embedder"])
     return heads if heads.kinds == KINDS else None
 
 

@@ -40,20 +40,11 @@ class Message:
 def load_messages(folder: Path = FOLDER) -> list[Message]:
     """Every labelled message, validated; a bad line names its file and line."""
     out: list[Message] = []
-    for path in sorted(folder.glob("*.jsonl")):
-        lang = path.name.split(".")[0]
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{path.name}:{n}"
-            try:
-                raw = json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ConfigError(f"{where}: not JSON ({err.msg})") from err
-            if not isinstance(raw.get("text"), str) or raw.get("kind") not in KINDS:
-                raise ConfigError(f"{where}: a message needs a text and a kind, one of: {', '.join(KINDS)}")
-            writer = str(raw.get("writer", "?"))
-            out.append(Message(raw["text"], lang, raw["kind"], writer, raw.get("question")))
+    for lang, where, raw in training.jsonl_lines(folder):
+        if not isinstance(raw.get("text"), str) or raw.get("kind") not in KINDS:
+            raise ConfigError(f"{where}: a message needs a text and a kind, one of: {', '.join(KINDS)}")
+        writer = str(raw.get("writer", "?"))
+        out.append(Message(raw["text"], lang, raw["kind"], writer, raw.get("question")))
     return out
 
 

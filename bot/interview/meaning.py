@@ -117,24 +117,32 @@ class Heads:
                                            encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
-def load_heads() -> Heads | None:
-    """The shipped heads, or None when none have been trained or SOCIAL_AUDIT_READER=cues (the
-    cue-word reader alone: for comparison)."""
+def shipped(stem: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
+    """The JSON and the arrays of ``bot/data/reading/<stem>.json/.npz``, or None when they are not
+    trained or SOCIAL_AUDIT_READER=cues (the cue-word reader alone: for comparison)."""
     import os
 
     import numpy as np
 
     folder = resources.files("bot") / "data" / "reading"
-    if os.environ.get("SOCIAL_AUDIT_READER") == "cues" or not (folder / "heads.npz").is_file():
+    if os.environ.get("SOCIAL_AUDIT_READER") == "cues" or not (folder / f"{stem}.npz").is_file():
         return None
-    info = json.loads((folder / "heads.json").read_text(encoding="utf-8"))
-    with (folder / "heads.npz").open("rb") as f:
-        arrays = np.load(f)
-        heads = Heads(tuple(info["labels"]), arrays["weights"], arrays["bias"], arrays["mean"],
-                      arrays["scale"], arrays["thresholds"], info["embedder"],
-                      arrays["asked"] if "asked" in arrays.files else None,
-                      arrays["check"] if "check" in arrays.files else None)
+    info = json.loads((folder / f"{stem}.json").read_text(encoding="utf-8"))
+    with (folder / f"{stem}.npz").open("rb") as f:
+        loaded = np.load(f)
+        return info, {name: loaded[name] for name in loaded.files}
+
+
+@lru_cache(maxsize=1)
+def load_heads() -> Heads | None:
+    """The shipped heads, or None when none have been trained or SOCIAL_AUDIT_READER=cues."""
+    found = shipped("heads")
+    if found is None:
+        return None
+    info, arrays = found
+    heads = Heads(tuple(info["labels"]), arrays["weights"], arrays["bias"], arrays["mean"],
+                  arrays["scale"], arrays["thresholds"], info["embedder"], arrays.get("asked"),
+                  arrays.get("check"))
     if heads.labels != label_names():
         return None  # trained for another label set: retrain (`social-audit train-reader`)
     return heads

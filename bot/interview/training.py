@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,9 +67,9 @@ def _check_label(path: str, raw: Any, where: str) -> None:
         raise ConfigError(f"{where}: {path}: {err}") from err
 
 
-def load_statements(folder: Path = FOLDER / "statements") -> list[Statement]:
-    """Every statement, validated; a bad line names its file and line."""
-    out: list[Statement] = []
+def jsonl_lines(folder: Path) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(language, "file:line", object) of every non-blank line of ``folder/<lang>.<writer>.jsonl``,
+    in file order; a line that is not JSON is a ConfigError naming its file and line."""
     for path in sorted(folder.glob("*.jsonl")):
         lang = path.name.split(".")[0]
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -77,15 +77,21 @@ def load_statements(folder: Path = FOLDER / "statements") -> list[Statement]:
                 continue
             where = f"{path.name}:{n}"
             try:
-                raw = json.loads(line)
+                yield lang, where, json.loads(line)
             except json.JSONDecodeError as err:
                 raise ConfigError(f"{where}: not JSON ({err.msg})") from err
-            labels = raw.get("labels")
-            if not isinstance(raw.get("text"), str) or not isinstance(labels, dict):
-                raise ConfigError(f"{where}: a statement needs a text and a labels object")
-            for key, value in labels.items():
-                _check_label(key, value, where)
-            out.append(Statement(raw["text"], lang, labels, str(raw.get("writer", "?")), raw.get("question")))
+
+
+def load_statements(folder: Path = FOLDER / "statements") -> list[Statement]:
+    """Every statement, validated; a bad line names its file and line."""
+    out: list[Statement] = []
+    for lang, where, raw in jsonl_lines(folder):
+        labels = raw.get("labels")
+        if not isinstance(raw.get("text"), str) or not isinstance(labels, dict):
+            raise ConfigError(f"{where}: a statement needs a text and a labels object")
+        for key, value in labels.items():
+            _check_label(key, value, where)
+        out.append(Statement(raw["text"], lang, labels, str(raw.get("writer", "?")), raw.get("question")))
     return out
 
 
