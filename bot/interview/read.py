@@ -355,9 +355,14 @@ def _answer(question: Question, profile: Profile, text: str, lang: str) -> list[
     return found
 
 
+_TOLD_IN_PARTS = ("channels.used", "goals")  # lists owners tell a clause at a time: parts join
+
+
 def _merge(answer: list[Found], passing: list[Found]) -> tuple[Found, ...]:
     """One value per path: sets are joined; differing single values in one message cancel out
-    (no guessing which was meant); an answer to the question asked beats a value said in passing."""
+    (no guessing which was meant); an answer to the question asked beats a value said in passing,
+    except the lists owners tell in parts (``_TOLD_IN_PARTS``), which join it. (Where deals close
+    joined too loses more in precision than it gains: measured on tune and dev.)"""
     out: dict[str, Found] = {}
     for group in (answer, passing):
         seen: dict[str, Found] = {}
@@ -371,8 +376,12 @@ def _merge(answer: list[Found], passing: list[Found]) -> tuple[Found, ...]:
             elif old.value != f.value:
                 dropped.add(f.path)
         for path, f in seen.items():
-            if path not in dropped and path not in out:
+            if path in dropped:
+                continue
+            if path not in out:
                 out[path] = f
+            elif path in _TOLD_IN_PARTS:
+                out[path] = Found(path, out[path].value | f.value, out[path].status)
     return tuple(out.values())
 
 
@@ -435,6 +444,39 @@ def _without_channels(found: list[Found], unused: frozenset[str]) -> list[Found]
         elif not (f.path.startswith("channels.") and f.path.split(".")[1] in unused):
             out.append(f)
     return out
+
+
+_TOPIC_WORDS = {"criticism.deletes_critical_comments": "comment",
+                "criticism.has_plan_for_criticism": "comment"}
+
+
+def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
+              sentence_list: list[Stretch]) -> tuple[Found, ...] | None:
+    """The heads' readings, less a field not asked about that the message never names
+    (``_TOPIC_WORDS``): a yes or no on criticism needs criticism or comments named ("we also have
+    a newsletter" is no plan for criticism, however the heads score it)."""
+    if meant is None:
+        return None
+    named = set().union(*(s.cues.keys() for s in sentence_list))
+    return tuple(m for m in meant if m.path in asked or _TOPIC_WORDS.get(m.path, "") in named | {""})
+
+
+def _posted(details: list[Found]) -> frozenset[str]:
+    """Channels given a posting rate ("tiktok 3x a week when Jess has time")."""
+    return frozenset(f.path.split(".")[1] for f in details
+                     if f.path.endswith(".frequency") and isinstance(f.value, float) and f.value > 0)
+
+
+def _unused_checked(meant: tuple[Found, ...], clause_list: list[Stretch],
+                    details: list[Found]) -> tuple[Found, ...]:
+    """The heads' readings with two corrections to which channels are not in use: a channel
+    named in a plan or a wish is not in use ("the MD wonders if …"); one given a posting rate is."""
+    plans = [c.text for c in clause_list if "considering" in c.cues]
+    planned = frozenset().union(*(parse.parse_channels(text) for text in plans))
+    posted = _posted(details) - planned
+    out = [Found(m.path, m.value - posted, m.status, m.words) if m.path == UNUSED else m for m in meant]
+    return tuple(m for m in out if m.value or m.path != UNUSED) + (
+        (Found(UNUSED, planned),) if planned else ())
 
 
 def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] | None,
@@ -528,11 +570,9 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
         answer += [f for f, _ in passing if f.path in asked and f.path not in have]
     details = _channel_details(sentence_list, lang, asked)
     settled = frozenset(p for p in RULES if profile.get(p).status in SETTLED)
-    if meant is not None:  # a channel named in a plan or a wish is not in use ("the MD wonders if …")
-        plans = [c.text for c in clause_list if "considering" in c.cues]
-        planned = frozenset().union(*(parse.parse_channels(text) for text in plans))
-        meant = (*meant, Found(UNUSED, planned)) if planned else meant
-    heads = None if skip is not None else meant  # "don't know" states nothing, whatever the heads say
+    if meant is not None:
+        meant = _unused_checked(meant, clause_list, details)
+    heads = None if skip is not None else _on_topic(meant, asked, sentence_list)
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
                     found + [f for f in details if f.path not in asked])
