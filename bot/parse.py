@@ -54,9 +54,10 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
 _ELAPSED_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
-_PER_WEEK = {"day": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5, "month": 12 / 52, "year": 1 / 52}
-_PER_MONTH = {"day": 365 / 12, "every_day": 365 / 12, "week": 52 / 12, "fortnight": 26 / 12, "month": 1.0,
-              "year": 1 / 12}
+_PER_WEEK = {"day": 5.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5,
+             "month": 12 / 52, "year": 1 / 52}
+_PER_MONTH = {"day": 365 / 12, "weekday": 260 / 12, "every_day": 365 / 12, "week": 52 / 12,
+              "fortnight": 26 / 12, "month": 1.0, "year": 1 / 12}
 _KRONA = {"sv": "SEK", "da": "DKK", "nb": "NOK"}
 _SKIPS: dict[str, SkipKind] = {"skipped": "skipped", "unknown": "unknown"}
 
@@ -74,13 +75,18 @@ def _data() -> dict[str, Any]:
     return data
 
 
+_APOSTROPHE_N = re.compile(r"(?<![\w'])'n(?!\w)")  # Afrikaans "'n" (a), often typed "n"
+
+
 def _phrases(node: Any) -> list[str]:
-    """A list of phrases, or a mapping language -> list, flattened."""
+    """A list of phrases, or a mapping language -> list, flattened; a phrase with the Afrikaans
+    article "'n" also as owners type it, without the apostrophe ("3 keer n week")."""
     if isinstance(node, str):
-        return [node]
+        plain = _APOSTROPHE_N.sub("n", node)
+        return [node] if plain == node else [node, plain]
     if isinstance(node, Mapping):
-        return [str(p) for value in node.values() for p in _phrases(value)]
-    return [str(p) for p in node]
+        return [p for value in node.values() for p in _phrases(value)]
+    return [p for item in node for p in _phrases(str(item))]
 
 
 def _body(phrase: str) -> str:
@@ -576,8 +582,8 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
 
 # Posting frequency and counts.
 
-_POSTS_PER_WEEK = {"day": 7.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5, "month": 12 / 52,
-                   "year": 1 / 52}
+_POSTS_PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5,
+                   "month": 12 / 52, "year": 1 / 52}
 
 
 @lru_cache(maxsize=1)
@@ -676,5 +682,5 @@ def negated(text: str, start: int, end: int | None = None) -> bool:
 
 
 def periods(text: str) -> set[str]:
-    """The rates named in the text: day, every_day, week, fortnight, month, year."""
+    """The rates named in the text: day, weekday, every_day, week, fortnight, month, year."""
     return {label for *_, label in _vocab("periods").find(normalise(text))}
