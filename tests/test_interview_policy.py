@@ -54,6 +54,14 @@ def test_no_response_time_when_nobody_answers() -> None:
     assert "response_time" in _asks(staffed)
 
 
+def test_who_takes_part_is_not_asked_of_an_owner_who_answers_herself() -> None:
+    owner = _profile(channels__used=frozenset({"instagram"}), resources__responder="owner")
+    staff = _profile(channels__used=frozenset({"instagram"}), resources__responder="staff")
+    assert "ownership.owners" not in POLICY.relevant_paths(owner)
+    assert "ownership.owners" in POLICY.relevant_paths(staff)
+    assert owner.get("ownership.owners").status == "unknown"  # not asked, and not guessed either
+
+
 def test_channel_details_only_for_channels_in_use() -> None:
     profile = _profile(channels__used=frozenset({"instagram", "website"}))
     question = POLICY.question("channel_use")

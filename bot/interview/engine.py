@@ -192,16 +192,7 @@ def _apply(state: InterviewState, reading: Reading, text: str) -> tuple[Intervie
                                           value=msg.show(f.path, value, state.lang)))
         else:
             notes.append(_fact(f.path, value, status, state.lang))
-    return replace(state, profile=_infer_owners(profile), conflict=conflict), notes, corrections
-
-
-def _infer_owners(profile: Profile) -> Profile:
-    """The owner answers comments herself: social media is the management's, marked inferred."""
-    owners = profile.get("ownership.owners")
-    if profile.get("resources.responder").value == "owner" and _settled(profile, "resources.responder") \
-            and owners.status == "unknown" and owners.source_message is None:
-        return profile.with_answer("ownership.owners", frozenset({"management"}), "inferred")
-    return profile
+    return replace(state, profile=profile, conflict=conflict), notes, corrections
 
 
 def _close_pending(state: InterviewState, text: str, status: Status) -> InterviewState:

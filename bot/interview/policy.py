@@ -47,6 +47,9 @@ CONDITIONS: dict[str, Callable[[Profile], bool]] = {
     "social_known": lambda p: bool(social_in_use(p)),
     "responds": lambda p: _social(p) and _value(p, "resources.responder") != "nobody",
     "has_list": lambda p: _value(p, "email_list.has_list") is True,
+    # a team, not the owner alone, may run social media: an owner who answers herself is not asked
+    # who takes part (nor is that guessed: the field stays open)
+    "team": lambda p: _social(p) and _value(p, "resources.responder") != "owner",
 }
 
 
