@@ -429,6 +429,9 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
         state = _close_pending(state, text, _SKIP_STATUS[reading.skip])
         parts.append(msg.render(reading.skip, state.lang))
     elif any(f.path in fills for f in reading.found):
+        check = _partial_check(state, question, text, ctx)
+        if check is not None:  # asked, answered in part: the heads' reading of the rest asked back
+            return _ask_check(replace(state, check=check, retries=1), parts, ctx)
         state = _close_pending(state, text, "unknown")  # asked, answered in part: the rest unsaid
     elif question is not None and not notes and state.conflict is None and kind in _SKIPPING:
         state = _close_pending(state, text, _SKIPPING[kind])  # "des waß i ned": the reader's cues missed it
@@ -453,6 +456,9 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
         return _conflict_reply(state, parts, ctx)
     asked = fills | (set(question.also(state.profile)) if question else set())
     elsewhere = any(f.path not in asked for f in reading.found)  # the owner moved on to other things
+    check = None if elsewhere else _partial_check(state, question, text, ctx)
+    if check is not None:  # rather than the question put again: the heads' reading of it asked back
+        return _ask_check(replace(state, check=check, retries=1), parts, ctx)
     return _continue(state, parts, ctx, noted=elsewhere)
 
 
@@ -616,6 +622,18 @@ def _candidate(state: InterviewState, question: Question, text: str, ctx: Contex
         if best is not None:
             return Check(path, (best.value,), text)
     return next((Check(p, _options(p), text) for p in open_ if _options(p)), None)
+
+
+def _partial_check(state: InterviewState, question: Question | None, text: str,
+                   ctx: Context) -> Check | None:
+    """For an answer that settled part of the question: the rest asked back ("Noted: where sales
+    happen: a web shop. Just to be sure: customers: consumers?") where the question would
+    otherwise be put again, once."""
+    if question is None or state.conflict is not None or state.retries or _out_of_turns(state):
+        return None
+    if not state.profile.missing(question.fills(state.profile)):
+        return None
+    return _candidate(state, question, text, ctx)
 
 
 def _ask_check(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:
