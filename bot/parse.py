@@ -394,9 +394,34 @@ def _bounds(items: list[tuple[int, int]], i: int, size: int) -> tuple[int, int]:
     return (items[i - 1][1] if i else 0, items[i + 1][0] if i + 1 < len(items) else size)
 
 
+_FULL_WEEK = 37.5  # hours: a share of a job is a share of this ("60 % stilling" = 22.5 h a week)
+_PERCENT = re.compile(rf"(?<![\w.,])({_NUM})\s*"
+                      r"(?:%|pct\b|prosent\b|procent\b|prozent\b|prosenttia\b|persent\b)")
+_POSITION_REACH = 30  # characters between a percentage and the word that makes it a share of a job
+
+
+def _shares(norm: str) -> list[tuple[int, int, float]]:
+    """(start, end, hours a week) of each share of a job said: "Ingrid har 40 % stilling",
+    "a content person at 50 % on social", "60 % työajalla somessa"."""
+    words = _flat("position").find(norm)
+    out = []
+    for m in _PERCENT.finditer(norm):
+        share = float(m.group(1).replace(",", "."))
+        near = any(0 <= s - m.end() <= _POSITION_REACH or 0 <= m.start() - e <= _POSITION_REACH
+                   for s, e, _ in words)
+        if near and 0 < share <= 100:
+            out.append((m.start(), m.end(), share / 100 * _FULL_WEEK))
+    return out
+
+
 def parse_hours(text: str) -> float | None:
-    """Hours per week spent (see the module docstring for the rules)."""
+    """Hours per week spent (see the module docstring for the rules). A share of someone's job
+    adds to what else is said ("40 % stilling, og selv en time om dagen": 15 + 5)."""
     norm = _prepare(text)
+    shares = _shares(norm)
+    if shares:
+        rest = parse_hours(_mask(norm, shares)) if _quantities(_mask(norm, shares)) else None
+        return round(sum(h for *_, h in shares) + (rest or 0.0), 4)
     periods = _vocab("periods").find(norm)
     masked = _mask(norm, periods)
     spans = [(q.start, q.end, q.value * _WORK_HOURS[q.unit])

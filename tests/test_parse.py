@@ -165,6 +165,12 @@ def test_amount_none_when_unclear(text: str) -> None:
     ("'n paar ure per week", 2), ("twee ure per dag", 10), ("drie ure 'n week", 3), ("Drie ure ʼn week", 3),
     ("ongeveer 4 ure per week", 4),
     ("none", 0), ("ingen tid", 0), ("ei aikaa", 0), ("keine Zeit", 0), ("geen tyd", 0), ("0", 0),
+    ("Nul ure op sosiale media", 0), ("Null timer på sosiale medier", 0), ("somessa nolla tuntia", 0),
+    ("puol tuntia päivässä", 2.5), ("3 keer n week, 2 ure n week", 2), ("en time hver hverdag", 5),
+    # a share of someone's job is a share of 37.5 hours, and adds to what else is said
+    ("Ingrid har 40 % stilling på innhold og SoMe", 15), ("a content person at 50 % on social", 18.75),
+    ("Sisällöntuottaja on 60 % työajalla somessa, ja mä ite pari tuntia viikossa", 24.5),
+    ("40 % stilling, og selv en time om dagen", 20),
 ])
 def test_hours(text: str, hours: float) -> None:
     assert parse_hours(text) == pytest.approx(hours, abs=1e-3)
@@ -174,7 +180,7 @@ def test_hours(text: str, hours: float) -> None:
     "lots", "a lot", "not much", "", "I have 3 employees", "vet inte", "200 hours a week",
     "2 hours on Facebook and 1 hour on Instagram",  # two different figures
     "some hours", "muutama tunti",  # "a few" is not a number
-    "3 years",
+    "3 years", "70 % of our sales come from Instagram",
 ])
 def test_hours_none_when_unclear(text: str) -> None:
     assert parse_hours(text) is None
