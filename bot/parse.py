@@ -79,14 +79,15 @@ _APOSTROPHE_N = re.compile(r"(?<![\w'])'n(?!\w)")  # Afrikaans "'n" (a), often t
 
 
 def _phrases(node: Any) -> list[str]:
-    """A list of phrases, or a mapping language -> list, flattened; a phrase with the Afrikaans
-    article "'n" also as owners type it, without the apostrophe ("3 keer n week")."""
+    """A list of phrases (or of such mappings), or a mapping language -> list, flattened; a
+    phrase with the Afrikaans article "'n" also as owners type it, without the apostrophe
+    ("3 keer n week")."""
     if isinstance(node, str):
         plain = _APOSTROPHE_N.sub("n", node)
         return [node] if plain == node else [node, plain]
     if isinstance(node, Mapping):
         return [p for value in node.values() for p in _phrases(value)]
-    return [p for item in node for p in _phrases(str(item))]
+    return [p for item in node for p in _phrases(item if isinstance(item, Mapping) else str(item))]
 
 
 def _body(phrase: str) -> str:
