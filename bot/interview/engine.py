@@ -646,7 +646,7 @@ def _ask_check(state: InterviewState, parts: list[str], ctx: Context) -> tuple[I
         yes, no = (msg.word(w, state.lang).capitalize() for w in ("yes", "no"))
         quick: tuple[str, ...] = (yes, no)
     else:
-        text = msg.render("check_choice", state.lang, field=field)
+        text = msg.render("check_choice_more" if parts else "check_choice", state.lang, field=field)
         shown = (msg.show(check.path, v, state.lang) for v in check.options)
         quick = (*shown, msg.word("not_sure", state.lang))
     reply = Reply("\n\n".join(p for p in [*parts, text] if p), state.lang, quick, (), state.pending, False)

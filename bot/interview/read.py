@@ -461,6 +461,24 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     return tuple(m for m in meant if m.path in asked or _TOPIC_WORDS.get(m.path, "") in named | {""})
 
 
+_TOOLS = frozenset({"website", "google_business"})  # channels everyone has: named, they are not news
+
+
+def _without_tools(passing: list[Found], asked: set[str]) -> list[Found]:
+    """``passing`` less a website or a Google profile named in passing ("dom bokar på hemsidan"
+    says where sales happen, not which channels are in use): only the question about channels
+    notes them, so a website said in passing never settles the channels question."""
+    if "channels.used" in asked:
+        return passing
+    out = []
+    for f in passing:
+        if f.path == "channels.used" and isinstance(f.value, frozenset):
+            f = Found(f.path, f.value - _TOOLS, f.status, f.words)
+        if f.path != "channels.used" or f.value:
+            out.append(f)
+    return out
+
+
 def _posted(details: list[Found]) -> frozenset[str]:
     """Channels given a posting rate ("tiktok 3x a week when Jess has time")."""
     return frozenset(f.path.split(".")[1] for f in details
@@ -575,7 +593,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     heads = None if skip is not None else _on_topic(meant, asked, sentence_list)
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
-                    found + [f for f in details if f.path not in asked])
+                    _without_tools(found + [f for f in details if f.path not in asked], asked))
     answered = skip is not None or any(f.path in asked for f in merged)
     question = not answered and looks_like_question(message, lang)
     if question:
