@@ -207,3 +207,17 @@ def test_a_no_said_after_the_cue_word_gives_way_to_the_heads(text: str, lang: st
     question = load().question("criticism")
     reading = read(text, lang, Profile(), question, None, _meant(text, lang, question, Context()))
     assert {f.path: f.value for f in reading.found}.get("criticism.has_plan_for_criticism") is False
+
+
+def test_the_rate_of_the_one_channel_named_may_come_in_the_next_sentence() -> None:
+    found = _found("Net Facebook. Elke Donderdag gaan die naweek-specials op.", "af", "channels")
+    assert found["channels.facebook.frequency"] == 1.0
+    other = _found("Facebook, ja. Die nuusbrief gaan elke Donderdag uit.", "af", "channels")
+    assert "channels.facebook.frequency" not in other  # the rate is the newsletter's
+
+
+def test_a_website_said_in_passing_on_its_own_is_not_a_channel_list() -> None:
+    alone = _found("Privatpersoner, dom bokar på hemsidan och betalar direkt", "sv", "sales_model")
+    assert "channels.used" not in alone  # the channels question is still put
+    listed = _found("Vi bokar via hemsidan och lägger upp på Instagram varje dag", "sv", "sales_model")
+    assert listed["channels.used"] >= {"instagram"}

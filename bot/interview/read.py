@@ -314,11 +314,15 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
     """Per-channel posting frequency ("Facebook 3 times a week, Instagram daily") and purposes."""
     found: list[Found] = []
     asked_channels = [p.split(".")[1] for p in asked if p.endswith(".frequency")]
+    named = {label for stretch in sentence_list for *_, label in parse.channel_spans(stretch.text)}
+    if not asked_channels and len(named) == 1 and named <= set(SOCIAL):  # "Net Facebook. Elke
+        asked_channels = list(named)  # Donderdag gaan die specials op": one channel, its rate later
     for stretch in sentence_list:
-        spans = [s for s in parse.channel_spans(stretch.text) if s[2] in SOCIAL]
+        all_spans = parse.channel_spans(stretch.text)
+        spans = [s for s in all_spans if s[2] in SOCIAL]
         segments = [(label, stretch.text[start:(spans[i + 1][0] if i + 1 < len(spans) else None)])
                     for i, (start, _, label) in enumerate(spans)]
-        if not segments and asked_channels:
+        if not all_spans and asked_channels:
             segments = [(channel, stretch.text) for channel in asked_channels]
         rates = {ch: r for ch, seg in segments if (r := parse.parse_frequency(seg)) is not None}
         if len(spans) == 1 and not rates:  # the rate before the channel: "Three times a week on LinkedIn"
@@ -465,18 +469,15 @@ _TOOLS = frozenset({"website", "google_business"})  # channels everyone has: nam
 
 
 def _without_tools(passing: list[Found], asked: set[str]) -> list[Found]:
-    """``passing`` less a website or a Google profile named in passing ("dom bokar på hemsidan"
-    says where sales happen, not which channels are in use): only the question about channels
-    notes them, so a website said in passing never settles the channels question."""
+    """``passing`` less a website or a Google profile named in passing on its own ("dom bokar på
+    hemsidan" says where sales happen, not which channels are in use): a website alone said in
+    passing never settles the channels question; in a list of channels it counts."""
     if "channels.used" in asked:
         return passing
-    out = []
-    for f in passing:
-        if f.path == "channels.used" and isinstance(f.value, frozenset):
-            f = Found(f.path, f.value - _TOOLS, f.status, f.words)
-        if f.path != "channels.used" or f.value:
-            out.append(f)
-    return out
+    named = frozenset().union(*(f.value for f in passing if f.path == "channels.used"))
+    if named - _TOOLS:
+        return passing
+    return [f for f in passing if f.path != "channels.used"]
 
 
 def _posted(details: list[Found]) -> frozenset[str]:
