@@ -565,3 +565,9 @@ def test_a_long_paste_is_cut_read_and_said_to_be_cut(ctx: Context) -> None:
     assert reply.text.startswith(f"Your message had {len(message)} characters; I read the first ")
     assert state.profile.get("sales.model").value == "b2c"
     assert len(state.transcript[-2].text) <= engine.MAX_READ and state.transcript[-1].text == reply.text
+
+
+def test_a_correction_of_an_earlier_answer_puts_the_open_question_again(ctx: Context) -> None:
+    state, reply = engine.step(_at_service(ctx), "Actually it's 6 hours a week, not 2.", ctx)
+    assert state.profile.get("resources.hours_per_week").value == 6
+    assert state.pending == "service" and "Who answers comments" in reply.text

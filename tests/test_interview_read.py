@@ -221,3 +221,9 @@ def test_a_website_said_in_passing_on_its_own_is_not_a_channel_list() -> None:
     assert "channels.used" not in alone  # the channels question is still put
     listed = _found("Vi bokar via hemsidan och lägger upp på Instagram varje dag", "sv", "sales_model")
     assert listed["channels.used"] >= {"instagram"}
+
+
+def test_a_sentence_without_a_topic_of_its_own_keeps_the_one_before() -> None:
+    found = _found("Vi svarer på kritikk og sletter ingenting. Vi har ingen plan.", "nb", "email")
+    assert found["criticism.has_plan_for_criticism"] is False
+    assert "email_list.has_list" not in found  # "no plan" is not "no email list"

@@ -429,7 +429,7 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
         state = _close_pending(state, text, _SKIP_STATUS[reading.skip])
         parts.append(msg.render(reading.skip, state.lang))
     elif any(f.path in fills for f in reading.found):
-        check = _partial_check(state, question, text, ctx)
+        check = _partial_check(state, question, text, ctx, readings_only=True)
         if check is not None:  # asked, answered in part: the heads' reading of the rest asked back
             return _ask_check(replace(state, check=check, retries=1), parts, ctx)
         state = _close_pending(state, text, "unknown")  # asked, answered in part: the rest unsaid
@@ -455,8 +455,9 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
     if state.conflict is not None:
         return _conflict_reply(state, parts, ctx)
     asked = fills | (set(question.also(state.profile)) if question else set())
-    elsewhere = any(f.path not in asked for f in reading.found)  # the owner moved on to other things
-    check = None if elsewhere else _partial_check(state, question, text, ctx)
+    # the owner moved on to other things (a correction of an earlier answer is no moving on)
+    elsewhere = not reading.correction and any(f.path not in asked for f in reading.found)
+    check = None if elsewhere or reading.correction else _partial_check(state, question, text, ctx)
     if check is not None:  # rather than the question put again: the heads' reading of it asked back
         return _ask_check(replace(state, check=check, retries=1), parts, ctx)
     return _continue(state, parts, ctx, noted=elsewhere)
@@ -625,15 +626,17 @@ def _candidate(state: InterviewState, question: Question, text: str, ctx: Contex
 
 
 def _partial_check(state: InterviewState, question: Question | None, text: str,
-                   ctx: Context) -> Check | None:
+                   ctx: Context, readings_only: bool = False) -> Check | None:
     """For an answer that settled part of the question: the rest asked back ("Noted: where sales
     happen: a web shop. Just to be sure: customers: consumers?") where the question would
-    otherwise be put again, once."""
+    otherwise be put again, once. ``readings_only``: only a reading the heads found in the
+    answer, never the options of a field it did not touch (that would be a new question)."""
     if question is None or state.conflict is not None or state.retries or _out_of_turns(state):
         return None
     if not state.profile.missing(question.fills(state.profile)):
         return None
-    return _candidate(state, question, text, ctx)
+    check = _candidate(state, question, text, ctx)
+    return None if check is None or readings_only and len(check.options) > 1 else check
 
 
 def _ask_check(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:

@@ -37,7 +37,7 @@ TOPIC_FIELDS = ("sales.deal_size", "sales.sales_cycle", "resources.hours_per_wee
                 "resources.ad_budget", "email_list.size", "channels.used")
 SETS = frozenset({"sales.close_channels", "goals", "ownership.owners"})
 UNUSED = "channels.unused"  # the clause names a channel the business does not use (dormant, planned, private)
-UNUSED_PRECISION = 0.8  # this head only takes channels away, so its errors cost recall, never precision
+UNUSED_PRECISION = 0.9  # this head only takes channels away, so its errors cost recall, never precision
 if TYPE_CHECKING:
     import numpy as np
 
@@ -269,7 +269,7 @@ def dormant(sentences: Sequence[str], heads: Heads, embed: Embed) -> frozenset[s
     if not named:
         return frozenset()
     j = heads.labels.index(UNUSED)
-    limit = heads.asked[j] if heads.asked is not None else heads.thresholds[j]
+    limit = heads.thresholds[j]
     probs = heads.probabilities(embed([s for s, _ in named]))[:, j]
     return frozenset().union(*(c for (_, c), p in zip(named, probs, strict=True) if p >= limit))
 

@@ -278,12 +278,16 @@ def clauses(sentence: str, lang: str, min_words: int = 0) -> list[str]:
 
 def _stretches(norm: str, lang: str) -> tuple[list[Stretch], list[Stretch]]:
     """(clauses, sentences), each with its cues. A clause also carries the topic of its sentence
-    ("… criticism, but we have no plan for it" is a plan for criticism), without spans."""
+    ("… criticism, but we have no plan for it" is a plan for criticism), without spans; a
+    sentence with no topic of its own, that of the sentence before it."""
     clause_list, sentence_list = [], []
+    before: Spans = {}
     for i, sentence in enumerate(sentences(norm)):
         found = cues(sentence, lang)
         sentence_list.append(Stretch(sentence, i, found))
-        topics: Spans = {k: [] for k in _TOPICS if k in found}
+        own: Spans = {k: [] for k in _TOPICS if k in found}
+        topics: Spans = own or before  # "… sletter ingenting. Vi har ingen plan.": still criticism
+        before = own
         clause_list += [Stretch(c, i, topics | cues(c, lang)) for c in clauses(sentence, lang)]
     return clause_list, sentence_list
 
@@ -551,7 +555,15 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
     disputed = {f.path for f in passing if contradicted(f)}  # two readings disagree: neither
     have = {f.path for f in kept_answer + kept_passing} | disputed
-    extra = [m for m in meant if m.path not in settled
+    said_yes_no = {(f.words, f.path) for f in kept_passing if f.words and kind_of(f.path).name == "bool"}
+
+    def taken(m: Found) -> bool:
+        """A yes or no the heads alone read from a clause whose cue words say the yes or no of
+        another field ("… men vi har ingen plan" is no plan for criticism, not "no email list")."""
+        return kind_of(m.path).name == "bool" and any(
+            w == m.words and p != m.path for w, p in said_yes_no)
+
+    extra = [m for m in meant if m.path not in settled and not taken(m)
              and (m.path not in have or isinstance(m.value, frozenset))]
     return kept_answer, kept_passing + extra
 
