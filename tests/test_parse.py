@@ -462,6 +462,17 @@ def test_each_channel_word_alone_names_its_channel(channel: str) -> None:
         assert parse_channels(phrase) == {channel}, phrase
 
 
+@pytest.mark.parametrize("text, channels", [
+    ("Wir verkaufen zu 100 % online über unseren eigenen Shop, kein Laden", {"web_shop"}),
+    ("Vi säljer bara online, via vår egen shop på Shopify", {"web_shop"}),
+    ("Meillä on kolme SDR:ää jotka soittaa ja meilaa kylmiltään", {"cold_outreach"}),
+    ("Salget skjer hos oss i showroomet", {"physical_shop"}),
+    ("Die meisten schließen dann an der Theke ab", {"physical_shop"}),
+])
+def test_close_channels_as_owners_say_them(text: str, channels: set[str]) -> None:
+    assert parse_close_channels(text) == channels
+
+
 @pytest.mark.parametrize("label", CLOSE_CHANNELS)
 def test_each_close_channel_word_alone_names_it(label: str) -> None:
     for phrase in _bare_phrases("close_channels", label):
