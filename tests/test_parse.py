@@ -345,6 +345,10 @@ def test_unknown_choice_set_names_the_known_ones() -> None:
     ("myynti ja asiakaspalvelu", {"sales", "customer_service"}),
     ("Verkauf und Bekanntheit", {"sales", "brand"}),
     ("verkope en werwing", {"sales", "recruitment"}),
+    # as owners say them
+    ("Fachkräfte! Und dass man uns kennt", {"recruitment", "brand"}),
+    ("Bli mer synlig blant unge voksne, og flere boliglånskunder", {"brand"}),
+    ("flere medlemmer, og at lokalavisen skriver om os", {"sales", "information_press"}),
 ])
 def test_goal_choices(text: str, goals: set[str]) -> None:
     assert parse_choices(text, "goals") == goals
