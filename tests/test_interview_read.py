@@ -227,3 +227,9 @@ def test_a_sentence_without_a_topic_of_its_own_keeps_the_one_before() -> None:
     found = _found("Vi svarer på kritikk og sletter ingenting. Vi har ingen plan.", "nb", "email")
     assert found["criticism.has_plan_for_criticism"] is False
     assert "email_list.has_list" not in found  # "no plan" is not "no email list"
+
+
+def test_measuring_a_room_is_not_measuring_results() -> None:
+    found = _found("Kundene kommer innom utstillingen, så drar en av oss hjem til dem og måler opp.", "nb")
+    assert "measurement.measures_results" not in found
+    assert _found("Vi måler ikke noe", "nb", "measurement")["measurement.measures_results"] is False
