@@ -380,7 +380,10 @@ def _bare_number(text: str) -> float | None:
     if not m:
         return None
     low = float(m.group("a").replace(",", "."))
-    value = (low + float(m.group("b").replace(",", "."))) / 2 if m.group("b") else low
+    high = float(m.group("b").replace(",", ".")) if m.group("b") else low
+    if high < low:  # "9 to 5": a clock time, not a range of hours
+        return None
+    value = (low + high) / 2
     return value if math.isfinite(value) else None
 
 

@@ -171,6 +171,7 @@ def test_amount_none_when_unclear(text: str) -> None:
     ("Ingrid har 40 % stilling på innhold og SoMe", 15), ("a content person at 50 % on social", 18.75),
     ("Sisällöntuottaja on 60 % työajalla somessa, ja mä ite pari tuntia viikossa", 24.5),
     ("40 % stilling, og selv en time om dagen", 20),
+    ("maybe an hour or two a week between us", 1.5),
 ])
 def test_hours(text: str, hours: float) -> None:
     assert parse_hours(text) == pytest.approx(hours, abs=1e-3)
@@ -180,7 +181,7 @@ def test_hours(text: str, hours: float) -> None:
     "lots", "a lot", "not much", "", "I have 3 employees", "vet inte", "200 hours a week",
     "2 hours on Facebook and 1 hour on Instagram",  # two different figures
     "some hours", "muutama tunti",  # "a few" is not a number
-    "3 years", "70 % of our sales come from Instagram",
+    "3 years", "70 % of our sales come from Instagram", "9 to 5 weekdays",  # office hours
 ])
 def test_hours_none_when_unclear(text: str) -> None:
     assert parse_hours(text) is None
