@@ -280,6 +280,7 @@ def test_channels(text: str, expected: set[str]) -> None:
     ("Firmenkunden", "b2b"), ("Privatkunden", "b2c"), ("beides", "both"),
     ("besighede", "b2b"), ("verbruikers", "b2c"), ("albei", "both"),
     ("not businesses, only consumers", "b2c"),
+    ("mostly homeowners but we do a fair bit for letting agents and the council too", "both"),
     ("we have no idea", None), ("", None), ("our company", None),
 ])
 def test_sales_model(text: str, expected: str | None) -> None:
