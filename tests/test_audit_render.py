@@ -147,3 +147,14 @@ def test_the_pdf_renders_nordic_letters(persona: str, words: list[str], audits: 
     assert png.stat().st_size > 10_000
     dark = sum(1 for value in image.getdata() if value < 128)
     assert dark / (image.width * image.height) > 0.01  # text was drawn, not a blank page
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_a_phase_with_no_new_task_says_so_instead_of_a_load(fmt: str, audits: dict[str, Audit]) -> None:
+    audit = next(a for a in audits.values() if a.lang == "en" and a.plan.sized)
+    phases = audit.plan.phases
+    emptied = replace(audit, plan=replace(audit.plan, phases=(replace(phases[0], actions=()), *phases[1:])))
+    text = render(emptied, fmt)
+    assert isinstance(text, str)
+    assert text.count("No new tasks in this phase") == 1 + sum(not p.actions for p in phases[1:])
+    assert text.count("Load in this phase") == sum(bool(p.actions) for p in phases[1:])

@@ -69,10 +69,13 @@ class View:
             parts.append(self.s("weekly", hours=number(weekly, self.ui.lang)))
         return " · ".join(parts)
 
-    def load(self, load: float) -> str:
+    def load(self, load: float, empty: bool = False) -> str:
+        """The hours a phase takes; a phase with no new task says so rather than showing a load
+        as if it were work to plan (running the kept channels still takes its hours)."""
         plan = self.audit.plan
         available = number(plan.hours_per_week or 0.0, self.ui.lang)
-        return self.s("plan_load", hours=number(load, self.ui.lang), available=available)
+        return self.s("plan_empty" if empty else "plan_load", hours=number(load, self.ui.lang),
+                      available=available)
 
     def deferred_reason(self, reason: str | None) -> str:
         return self.s("deferred_budget" if reason == "budget" else "deferred_hours")

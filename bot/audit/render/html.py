@@ -72,7 +72,7 @@ def _plan(v: View) -> str:
     for phase in plan.phases:
         items = "".join(f"<li>{e(a.text)} <span class=meta>{e(v.action_cost(a.hours, a.weekly))}</span></li>"
                         for a in phase.actions)
-        load = f"<p class=meta>{e(v.load(phase.load))}</p>" if plan.sized else ""
+        load = f"<p class=meta>{e(v.load(phase.load, empty=not phase.actions))}</p>" if plan.sized else ""
         out.append(f"<h3>{e(v.s('days', days=phase.days))}</h3><ul>{items}</ul>{load}")
     if plan.deferred:
         items = "".join(f"<li>{e(a.text)} <span class=meta>({e(v.deferred_reason(a.deferred))})</span></li>"

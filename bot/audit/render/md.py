@@ -61,7 +61,7 @@ def _plan(v: View) -> list[str]:
             cost = v.action_cost(a.hours, a.weekly)
             out.append(f"- {esc(a.text)}" + (f" _({esc(cost)})_" if cost else ""))
         if plan.sized:
-            out += ["", f"_{esc(v.load(phase.load))}_"]
+            out += ["", f"_{esc(v.load(phase.load, empty=not phase.actions))}_"]
         out.append("")
     if plan.deferred:
         out += [f"### {esc(v.s('deferred'))}", ""]

@@ -104,7 +104,7 @@ def _plan(doc: _Doc, v: View) -> None:
             cost = v.action_cost(a.hours, a.weekly)
             doc.text(f"• {a.text}" + (f" ({cost})" if cost else ""), gap=0.8)
         if plan.sized:
-            doc.muted(v.load(phase.load))
+            doc.muted(v.load(phase.load, empty=not phase.actions))
     if plan.deferred:
         doc.heading(v.s("deferred"), 3)
         for a in plan.deferred:
