@@ -184,6 +184,11 @@ def _negated(clause: str, start: int, negators: list[Span]) -> bool:
                for _, end, _ in negators)
 
 
+def says_not(text: str) -> bool:
+    """Whether ``text`` holds a negation ("haven't sent anything in a year")."""
+    return bool(_flat("negators").find(normalise(text)))
+
+
 def _mentions(norm: str, matcher: _Matcher) -> list[Span]:
     """Labels named in the text, minus those negated ("not on TikTok, Snapchat or X")."""
     found: list[Span] = []

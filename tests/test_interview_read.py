@@ -233,3 +233,10 @@ def test_measuring_a_room_is_not_measuring_results() -> None:
     found = _found("Kundene kommer innom utstillingen, så drar en av oss hjem til dem og måler opp.", "nb")
     assert "measurement.measures_results" not in found
     assert _found("Vi måler ikke noe", "nb", "measurement")["measurement.measures_results"] is False
+
+
+def test_a_newsletter_with_a_rate_is_email_in_use_and_an_idle_list_is_not() -> None:
+    sent = _found("Joo, lounaslista lähtee maanantaisin sähköpostilla, n. 400 tilaajaa", "fi", "email")
+    assert "email" in sent["channels.used"]
+    idle = _found("a mailing list of about 180 clients, haven't sent anything in over a year", "en", "email")
+    assert "email" not in (idle.get("channels.used") or set())

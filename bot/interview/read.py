@@ -470,6 +470,18 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     return tuple(m for m in meant if m.path in asked or _TOPIC_WORDS.get(m.path, "") in named | {""})
 
 
+def _mailed(sentence_list: list[Stretch]) -> list[Found]:
+    """Email in use where a sentence gives the newsletter a rate and says nothing negative
+    ("lounaslista lähtee maanantaisin sähköpostilla", "stuur 3-4 keer n jaar n nuusbrief"); a
+    list said to lie idle ("haven't sent anything in a year") is no use of it."""
+    for stretch in sentence_list:
+        named = parse.parse_channels(stretch.text)
+        rate = parse.parse_frequency(stretch.text)
+        if named == {"email"} and rate and not parse.says_not(stretch.text):
+            return [Found("channels.used", frozenset({"email"}), words=stretch.text)]
+    return []
+
+
 _TOOLS = frozenset({"website", "google_business"})  # channels everyone has: named, they are not news
 
 
@@ -607,7 +619,8 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     heads = None if skip is not None else _on_topic(meant, asked, sentence_list)
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
-                    _without_tools(found + [f for f in details if f.path not in asked], asked))
+                    _without_tools(found + [f for f in details if f.path not in asked], asked)
+                    + _mailed(sentence_list))
     answered = skip is not None or any(f.path in asked for f in merged)
     question = not answered and looks_like_question(message, lang)
     if question:
