@@ -470,11 +470,11 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     return tuple(m for m in meant if m.path in asked or _TOPIC_WORDS.get(m.path, "") in named | {""})
 
 
-def _mailed(sentence_list: list[Stretch]) -> list[Found]:
+def _mailed(stretches: list[Stretch]) -> list[Found]:
     """Email in use where a sentence gives the newsletter a rate and says nothing negative
     ("lounaslista lähtee maanantaisin sähköpostilla", "stuur 3-4 keer n jaar n nuusbrief"); a
     list said to lie idle ("haven't sent anything in a year") is no use of it."""
-    for stretch in sentence_list:
+    for stretch in stretches:  # clauses, then sentences
         named = parse.parse_channels(stretch.text)
         rate = parse.parse_frequency(stretch.text)
         if named == {"email"} and rate and not parse.says_not(stretch.text):
@@ -620,7 +620,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
                     _without_tools(found + [f for f in details if f.path not in asked], asked)
-                    + _mailed(sentence_list))
+                    + _mailed(clause_list + sentence_list))
     answered = skip is not None or any(f.path in asked for f in merged)
     question = not answered and looks_like_question(message, lang)
     if question:
