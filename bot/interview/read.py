@@ -467,7 +467,12 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     if meant is None:
         return None
     named = set().union(*(s.cues.keys() for s in sentence_list))
-    return tuple(m for m in meant if m.path in asked or _TOPIC_WORDS.get(m.path, "") in named | {""})
+
+    def kept(m: Found) -> bool:
+        needs = _TOPIC_WORDS.get(m.path)
+        return m.path in asked or needs is None or needs in named
+
+    return tuple(m for m in meant if kept(m))
 
 
 def _mailed(stretches: list[Stretch]) -> list[Found]:
