@@ -153,3 +153,13 @@ def test_a_settled_leaf_without_value_is_unknown() -> None:
     cond = parse({"goals": {"has": "sales"}})
     assert evaluate(cond, lambda _: Field(None, "skipped", "pass")).value is None
     assert isinstance(parse({"any": [{"goals": {"has": "sales"}}]}), AnyOf)
+
+
+def test_did_not_know_only_when_the_owner_said_so() -> None:
+    from bot.audit.conditions import said_dont_know
+    from bot.profile import Field
+
+    assert said_dont_know(Field(None, "unknown", "ved ikke"))
+    assert said_dont_know(Field(None, "unknown", "hmm, not sure"))
+    assert not said_dont_know(Field(None, "unknown", "Tre ganger i uka"))  # answered in part
+    assert not said_dont_know(Field(None, "unknown", None))  # never asked

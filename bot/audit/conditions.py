@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.parse import parse_skip
 from bot.profile import CYCLES, SETTLED, STATUSES, Amount, Field, Kind, SalesCycle
 
 SET_OPS = {"has", "has_any", "has_all", "has_none", "subset_of", "count_ge", "count_le", "empty"}
@@ -194,8 +195,11 @@ def evaluate(cond: Cond, lookup: Callable[[str], Field[Any]]) -> Outcome:
 
 
 def said_dont_know(leaf: Field[Any]) -> bool:
-    """Asked, and the answer was "don't know": status unknown with the message it came from."""
-    return leaf.status == "unknown" and leaf.source_message is not None
+    """Asked, and the answer was "don't know": status unknown with the message it came from, a
+    message that says so. A question answered in part, or not understood, also closes its open
+    fields as unknown with the message; the owner did not say "don't know" to those."""
+    return (leaf.status == "unknown" and leaf.source_message is not None
+            and parse_skip(leaf.source_message) == "unknown")
 
 
 def _leaf(cond: Leaf, leaf: Field[Any]) -> Outcome:
