@@ -138,3 +138,23 @@ def test_a_consultants_document_adds_evidence(bundled_settings: Settings, embedd
 def test_the_passages_must_be_the_stored_chunks() -> None:
     with pytest.raises(TypeError, match="pass a Retriever"):
         build_audit(PERSONAS["web_shop"].profile, object(), "en")  # type: ignore[arg-type]
+
+
+def _answers(**values: Any) -> Profile:
+    profile = Profile()
+    for path, value in values.items():
+        profile = profile.with_answer(path.replace("__", "."), value)
+    return profile
+
+
+def test_email_added_for_an_owner_with_a_list_is_sending_to_it_not_setting_one_up(
+        bundled_retriever: Any) -> None:
+    base = {"sales__model": "b2c", "channels__used": frozenset({"facebook"}),
+            "resources__hours_per_week": 3.0}
+    with_list = build_audit(_answers(**base, email_list__has_list=True, email_list__size=500),
+                            bundled_retriever, "en")
+    steps = [a.text for p in with_list.plan.phases for a in p.actions]
+    assert any("email list you already have" in s for s in steps), steps
+    assert not any(s.startswith("Start Email: set it up") for s in steps)
+    without = build_audit(_answers(**base, email_list__has_list=False), bundled_retriever, "en")
+    assert not any("already have" in a.text for p in without.plan.phases for a in p.actions)

@@ -18,9 +18,10 @@ EPSILON = 1e-9
 
 def candidates(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
                misconceptions: Sequence[Misconception], rules: Mapping[str, Rule],
-               config: ScoringConfig, ui: UI) -> list[tuple[int, Action]]:
+               config: ScoringConfig, ui: UI, has_list: bool = False) -> list[tuple[int, Action]]:
     """(preferred phase, step), in the order they claim hours: cuts free time first, the channels
-    the hours were reserved for next, then the findings by rank and the misconceptions."""
+    the hours were reserved for next, then the findings by rank and the misconceptions. Email
+    added for an owner who ``has_list`` is sending to that list, not setting one up."""
     out: list[tuple[int, Action]] = []
     first, second = config.plan.phases[0], config.plan.phases[min(1, len(config.plan.phases) - 1)]
     for v in channels:
@@ -29,7 +30,8 @@ def candidates(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
                                       channel=v.channel, hours=config.plan.cut_hours)))
     for v in channels:
         if v.verdict == "add":
-            out.append((second, Action(f"add:{v.channel}", ui.t("action_add", channel=v.label,
+            key = "action_add_list" if v.channel == "email" and has_list else "action_add"
+            out.append((second, Action(f"add:{v.channel}", ui.t(key, channel=v.label,
                                                                  hours=number(v.hours, ui.lang)),
                                        channel=v.channel, hours=config.plan.add_hours, weekly=v.hours)))
     items: list[Finding | Misconception] = [*findings, *misconceptions]
@@ -54,7 +56,8 @@ def build_plan(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
     load = {p: running for p in phases}
     placed: dict[int, list[Action]] = {p: [] for p in phases}
     deferred: list[Action] = []
-    for preferred, action in candidates(channels, findings, misconceptions, rules, config, ui):
+    has_list = facts.value("email_list.has_list") is True
+    for preferred, action in candidates(channels, findings, misconceptions, rules, config, ui, has_list):
         if action.paid and not _has_budget(budget):
             deferred.append(replace(action, deferred="budget"))
             continue
