@@ -240,3 +240,10 @@ def test_a_newsletter_with_a_rate_is_email_in_use_and_an_idle_list_is_not() -> N
     assert "email" in sent["channels.used"]
     idle = _found("a mailing list of about 180 clients, haven't sent anything in over a year", "en", "email")
     assert "email" not in (idle.get("channels.used") or set())
+
+
+def test_a_channel_given_a_posting_rate_is_in_use() -> None:
+    profile = Profile().with_answer("channels.used", frozenset({"facebook"}))
+    found = _found("Facebook 3x a week, and TikTok every day too", "en", "hours", profile)
+    assert found["channels.tiktok.frequency"] == 7
+    assert "tiktok" in found["channels.used"]

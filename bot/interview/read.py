@@ -622,6 +622,9 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     if meant is not None:
         meant = _unused_checked(meant, clause_list, details)
     heads = None if skip is not None else _on_topic(meant, asked, sentence_list)
+    listed = profile.get("channels.used").value if "channels.used" in settled else None
+    posted = _posted(details) - (listed or frozenset())  # a channel given a posting rate is in use
+    found += [Found("channels.used", posted)] if posted and "channels.used" not in asked else []
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
                     _without_tools(found + [f for f in details if f.path not in asked], asked)
