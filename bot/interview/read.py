@@ -509,12 +509,12 @@ def _posted(details: list[Found]) -> frozenset[str]:
 
 
 def _unused_checked(meant: tuple[Found, ...], clause_list: list[Stretch],
-                    details: list[Found]) -> tuple[Found, ...]:
+                    posted: frozenset[str]) -> tuple[Found, ...]:
     """The heads' readings with two corrections to which channels are not in use: a channel
     named in a plan or a wish is not in use ("the MD wonders if …"); one given a posting rate is."""
     plans = [c.text for c in clause_list if "considering" in c.cues]
     planned = frozenset().union(*(parse.parse_channels(text) for text in plans))
-    posted = _posted(details) - planned
+    posted = posted - planned
     out = [Found(m.path, m.value - posted, m.status, m.words) if m.path == UNUSED else m for m in meant]
     return tuple(m for m in out if m.value or m.path != UNUSED) + (
         (Found(UNUSED, planned),) if planned else ())
@@ -619,12 +619,13 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
         answer += [f for f, _ in passing if f.path in asked and f.path not in have]
     details = _channel_details(sentence_list, lang, asked)
     settled = frozenset(p for p in RULES if profile.get(p).status in SETTLED)
+    posted = _posted(details)  # a channel given a posting rate is in use
     if meant is not None:
-        meant = _unused_checked(meant, clause_list, details)
+        meant = _unused_checked(meant, clause_list, posted)
     heads = None if skip is not None else _on_topic(meant, asked, sentence_list)
     listed = profile.get("channels.used").value if "channels.used" in settled else None
-    posted = _posted(details) - (listed or frozenset())  # a channel given a posting rate is in use
-    found += [Found("channels.used", posted)] if posted and "channels.used" not in asked else []
+    unlisted = posted - (listed or frozenset())
+    found += [Found("channels.used", unlisted)] if unlisted and "channels.used" not in asked else []
     answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
     merged = _merge(answer + [f for f in details if f.path in asked],
                     _without_tools(found + [f for f in details if f.path not in asked], asked)
