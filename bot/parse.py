@@ -429,7 +429,8 @@ def parse_hours(text: str) -> float | None:
     norm = _prepare(text)
     shares = _shares(norm)
     if shares:
-        rest = parse_hours(_mask(norm, shares)) if _quantities(_mask(norm, shares)) else None
+        others = _mask(norm, shares)
+        rest = parse_hours(others) if _quantities(others) else None
         return round(sum(h for *_, h in shares) + (rest or 0.0), 4)
     periods = _vocab("periods").find(norm)
     masked = _mask(norm, periods)
