@@ -665,11 +665,22 @@ def parse_frequency(text: str) -> float | None:
         if period is not None and math.isfinite(count):
             counted = True
             found.add(round(count * _POSTS_PER_WEEK[period], 4))
+    for m in ([] if counted else _EVERY_N.finditer(norm)):  # "alle 3 Wochen", "every 10 days"
+        counted = True
+        per_week = 7.0 if m.group("unit")[0] in "dtp" else 1.0
+        found.add(round(per_week / max(float(m.group("n")), 1.0), 4))
     if not counted:  # "daily", "every week": one post per period named
         named = {label for *_, label in periods}
-        if len(named) == 1 and not re.search(r"[0-9]", norm):
+        bare = "".join(" " if any(a <= i < b for a, b, _ in periods) else ch for i, ch in enumerate(norm))
+        if len(named) == 1 and not re.search(r"[0-9]", bare):  # "alle 2 wochen" is a period
             found.add(round(_POSTS_PER_WEEK[named.pop()], 4))
     return found.pop() if len(found) == 1 else None
+
+
+# "every N weeks / days" in the seven languages: one post per N periods
+_EVERY_N = re.compile(
+    r"\b(?:every|alle|hver|var|joka|elke)\s+(?P<n>[0-9]{1,2})(?:\.|:e|:a)?\s*"
+    r"(?P<unit>weeks?|wochen?|uger?|uker?|veckor|vecka|viikko|weke|days?|tage?|dage?|dager|dagar|dag|päivä|dae)\b")
 
 
 def parse_count(text: str, lang: str | None = None) -> int | None:

@@ -29,6 +29,25 @@ def test_targets_follow_the_labels() -> None:
     # a channel named but not counted as used teaches the "unused" head
     assert meaning.targets({}, "thinking about TikTok but haven't started") == {meaning.UNUSED}
     assert meaning.targets({"channels.used": ["tiktok"]}, "TikTok daily") == {"channels.used"}
+    # what a channel is for teaches the purpose heads, whichever channel it is
+    assert meaning.targets({"channels.linkedin.purposes": ["recruitment", "brand"]}) == {
+        "purposes=recruitment", "purposes=brand"}
+
+
+def test_a_purpose_goes_to_the_channel_of_its_clause() -> None:
+    clauses = ["facebook daily with the lunch menu", "linkedin for job ads"]
+    found = [meaning.Meant("purposes", frozenset({"recruitment"}), 1, 0.9)]
+    assert meaning.for_channels(found, clauses, ("facebook", "linkedin")) == [
+        meaning.Meant("channels.linkedin.purposes", frozenset({"recruitment"}), 1, 0.9)]
+    # no channel in the clause: the one the question asked about, else the one the message names
+    bare = [meaning.Meant("purposes", frozenset({"sales"}), 0, 0.9)]
+    asked = ("channels.instagram.frequency", "channels.instagram.purposes")
+    assert [m.path for m in meaning.for_channels(bare, ["mostly offers"], ("instagram",), asked)] == [
+        "channels.instagram.purposes"]
+    told = meaning.for_channels(bare, ["offers mostly", "we are on tiktok"], ("tiktok",))
+    assert [m.path for m in told] == ["channels.tiktok.purposes"]
+    # two channels and no clue which: nobody's
+    assert meaning.for_channels(bare, ["offers", "tiktok and facebook"], ("tiktok", "facebook")) == []
 
 
 def test_short_replies_are_read_after_the_question_topic() -> None:

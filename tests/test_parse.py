@@ -536,6 +536,8 @@ def test_every_parser_accepts_any_text(text: str) -> None:
     ("drie keer per week", 3), ("5 posts a month", 60 / 52),
     ("nyhetsbrev hver torsdag", 1), ("uutiskirje joka tiistai", 1), ("varannan vecka", 0.5),
     ("alle zwei Wochen", 0.5), ("every other week", 0.5), ("'n maandelikse nuusbrief", 12 / 52),
+    ("Newsletter alle 2 Wochen", 0.5), ("hver 14. dag", 0.5), ("every 3 weeks", 1 / 3),
+    ("hver 3. uke", 1 / 3), ("var 3:e vecka", 1 / 3), ("every 2 days", 3.5), ("2 posts alle 2 Wochen", 1),
 ])
 def test_posting_frequency(text: str, per_week: float) -> None:
     from bot.parse import parse_frequency

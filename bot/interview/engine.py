@@ -19,7 +19,7 @@ from bot.interview import messages as msg
 from bot.interview.cues import looks_like_question, named_language
 from bot.interview.errors import EditError
 from bot.interview.kinds import looks_like_code
-from bot.interview.policy import Question, load
+from bot.interview.policy import SOCIAL, Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import about, anchor_citation, side_answer
 from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
@@ -286,7 +286,8 @@ def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[Intervi
     if norm == normalise(msg.render("summary_yes", state.lang)).strip(" .!") or parse_skip(text):
         return _finish(state, [], ctx)
     if yes is True and len(norm.split()) <= _SHORT_YES and not read(
-            text, state.lang, state.profile, None, None, _meant(text, state.lang, None, ctx)).found:
+            text, state.lang, state.profile, None, None,
+            _meant(text, state.lang, None, ctx, state.profile)).found:
         return _finish(state, [], ctx)  # "ja, det stämmer" (but "markkinointi ja johto" says who)
     if looks_like_question(text, state.lang):
         parts, citations = side_answer(text, state.lang, ctx)
@@ -296,7 +297,8 @@ def _on_summary(state: InterviewState, text: str, ctx: Context) -> tuple[Intervi
     last = load().question(state.asked[-1]) if state.asked else None  # a late answer to the last question
     last = last if last is not None and any(state.profile.get(p).status in ("unknown", "contradicted")
                                             for p in last.fills(state.profile)) else None
-    reading = read(text, state.lang, state.profile, last, None, _meant(text, state.lang, last, ctx))
+    meant = _meant(text, state.lang, last, ctx, state.profile)
+    reading = read(text, state.lang, state.profile, last, None, meant)
     state, notes, corrections = _apply(state, replace(reading, correction=True), text)
     state = replace(state, conflict=None)
     if not notes and not corrections:  # "yes" ("ja, det stämmer"), "no", or nothing readable
@@ -696,19 +698,25 @@ def _on_check(state: InterviewState, text: str, ctx: Context,
     return _continue(replace(state, profile=profile), [note], ctx)
 
 
-def _meant(text: str, lang: str, pending: Question | None, ctx: Context) -> tuple[Found, ...] | None:
-    """What the reader's heads say the message means (None when no heads are trained)."""
+def _meant(text: str, lang: str, pending: Question | None, ctx: Context,
+           profile: Profile | None = None) -> tuple[Found, ...] | None:
+    """What the reader's heads say the message means (None when no heads are trained); ``profile``
+    names the channels a question about channels asks for."""
     from bot.interview import meaning
     from bot.interview.read import message_clauses, message_sentences
 
     heads = meaning.load_heads()
     if heads is None:
         return None
+    profile = profile or Profile()
     topic = msg.pick(pending.topic, "en") if pending is not None else None
     clauses = message_clauses(text, lang)
-    asked = (*pending.fills(Profile()), *pending.also(Profile())) if pending is not None else ()
+    asked = (*pending.fills(profile), *pending.also(profile)) if pending is not None else ()
     embed = meaning.embedder_for(ctx, heads.embedder)
+    if pending is not None and "channel_purposes" in (*pending.fills_spec, *pending.also_spec):
+        asked = (*asked, meaning.PURPOSE)  # the channels question: what each is for, too
     found = meaning.meant(clauses, lang, topic, heads, embed, asked)
+    found = meaning.for_channels(found, clauses, SOCIAL, asked)
     out = tuple(Found(m.path, m.value, "answered", clauses[m.clause]) for m in found)
     dormant = meaning.dormant(message_sentences(text, lang), heads, embed)
     return (*out, Found(meaning.UNUSED, dormant, "answered")) if dormant else out
@@ -792,7 +800,8 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
         state = replace(state, lang=named_language(text) or state.lang)
     lang = state.lang
     pending = _pending(state)
-    reading = read(text, lang, state.profile, pending, _previous(state), _meant(text, lang, pending, ctx))
+    meant = _meant(text, lang, pending, ctx, state.profile)
+    reading = read(text, lang, state.profile, pending, _previous(state), meant)
     if ctx.llm is not None and not reading.question and reading.skip is None:
         from bot.interview.extract_llm import cross_check
 

@@ -25,17 +25,18 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from bot import parse
-from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, RESPONDERS, SALES_MODELS, Amount
+from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, PURPOSES, RESPONDERS, SALES_MODELS, Amount
 
+PURPOSE = "purposes"  # what a channel is used for, whichever channel: attached to one by ``for_channels``
 VALUE_FIELDS: dict[str, tuple[str, ...]] = {
     "sales.model": SALES_MODELS, "sales.close_channels": CLOSE_CHANNELS, "resources.responder": RESPONDERS,
-    "goals": GOALS, "ownership.owners": OWNERS,
+    "goals": GOALS, "ownership.owners": OWNERS, PURPOSE: PURPOSES,
 }
 BOOL_FIELDS = ("email_list.has_list", "measurement.measures_results", "measurement.expects_quick_roi",
                "criticism.deletes_critical_comments", "criticism.has_plan_for_criticism")
 TOPIC_FIELDS = ("sales.deal_size", "sales.sales_cycle", "resources.hours_per_week", "resources.response_time",
                 "resources.ad_budget", "email_list.size", "channels.used")
-SETS = frozenset({"sales.close_channels", "goals", "ownership.owners"})
+SETS = frozenset({"sales.close_channels", "goals", "ownership.owners", PURPOSE})
 UNUSED = "channels.unused"  # the clause names a channel the business does not use (dormant, planned, private)
 UNUSED_PRECISION = 0.9  # this head only takes channels away, so its errors cost recall, never precision
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ def targets(labels: dict[str, Any], text: str = "") -> set[str]:
             out.add(path)
         elif path.startswith("channels.") and path.endswith(".frequency"):
             out.add("channels.used")
+        elif path.startswith("channels.") and path.endswith(".purposes"):
+            out |= {f"{PURPOSE}={v}" for v in value}
     return out
 
 
@@ -218,7 +221,8 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
     limits = heads.thresholds
     low = heads.check if lenient and heads.check is not None else heads.asked
     if asked and low is not None:
-        on_topic = np.array([label.split("=", 1)[0] in asked for label in heads.labels])
+        fields = {PURPOSE if p.endswith(f".{PURPOSE}") else p for p in asked}
+        on_topic = np.array([label.split("=", 1)[0] in fields for label in heads.labels])
         limits = np.where(on_topic, low, heads.thresholds)
     out: list[Meant] = []
     for i, clause in enumerate(clauses):
@@ -272,6 +276,25 @@ def dormant(sentences: Sequence[str], heads: Heads, embed: Embed) -> frozenset[s
     limit = heads.thresholds[j]
     probs = heads.probabilities(embed([s for s, _ in named]))[:, j]
     return frozenset().union(*(c for (_, c), p in zip(named, probs, strict=True) if p >= limit))
+
+
+def for_channels(found: Sequence[Meant], clauses: Sequence[str], social: Sequence[str],
+                 asked: Sequence[str] = ()) -> list[Meant]:
+    """``found`` with each purpose put on the channels of its clause ("Instagram mostly for
+    photos of finished kitchens"): the social channels the clause names, else the one channel
+    the question asked about or the whole message names; a purpose with no such channel is
+    dropped (it is nobody's)."""
+    in_message = {c for clause in clauses for c in parse.parse_channels(clause) if c in social}
+    asked_channels = {p.split(".")[1] for p in asked if p.endswith(f".{PURPOSE}")}
+    fallback = asked_channels if len(asked_channels) == 1 else in_message if len(in_message) == 1 else set()
+    out: list[Meant] = []
+    for m in found:
+        if m.path != PURPOSE:
+            out.append(m)
+            continue
+        named = {c for c in parse.parse_channels(clauses[m.clause]) if c in social} or fallback
+        out += [Meant(f"channels.{c}.{PURPOSE}", m.value, m.clause, m.score) for c in sorted(named)]
+    return out
 
 
 def _both(found: list[Meant]) -> list[Meant]:
