@@ -24,9 +24,10 @@ from bot.config import Settings
 @click.option("--tune", "tune_only", is_flag=True,
               help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
-@click.option("--split", "splits", multiple=True, type=click.Choice(["tune", "dev", "test", "holdout"]),
+@click.option("--split", "splits", multiple=True,
+              type=click.Choice(["tune", "dev", "test", "holdout", "holdout2"]),
               help="Conversations: run these splits (repeatable; default tune + dev, --fast dev). "
-              "Read the test and holdout splits once, after every choice is made.")
+              "Read the test and holdout splits once each, after every choice is made.")
 @click.pass_obj
 def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
                  check: bool, baseline: Path | None, thresholds_file: Path | None, tune_only: bool,

@@ -9,7 +9,8 @@ articles and the issue, never the parsers; a second writer reviewed each file.
 Personas are split per language into tune / dev / test by a hash of their id (4 / 4 / 4 of 12):
 choices are made on tune and dev; test is read once, after them. ``conversations/holdout/`` holds a
 later test set written blind the same way (3 a language), the ``holdout`` split: read once, for a
-reader whose choices were all made after the test split had been read.
+reader whose choices were all made after the test split had been read; ``conversations/holdout2/``
+a third (3 a language, 6 December, second session), read once after the holdout split had been.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from bot.profile import Profile, kind_of
 from evals.personas import value_from_yaml
 
 FOLDER = Path(__file__).resolve().parent / "conversations" / "personas"
-HOLDOUT = FOLDER.parent / "holdout"
 HASHED = ("tune", "dev", "test")  # the splits of FOLDER, dealt by hash
-SPLITS = (*HASHED, "holdout")
+HELD_OUT = ("holdout", "holdout2")  # later test sets, each in its own folder beside FOLDER
+SPLITS = (*HASHED, *HELD_OUT)
 # Free text the suite does not score: who buys and what results a channel gives.
 UNSCORED = frozenset({"sales.buyers", "resources.skills"})
 
@@ -122,13 +123,13 @@ def balanced_splits(conversations: list[Conversation]) -> list[Conversation]:
     return sorted(out, key=lambda c: c.id)
 
 
-def load_conversations(folder: Path = FOLDER, splits: Iterable[str] = SPLITS,
-                       holdout: Path = HOLDOUT) -> list[Conversation]:
+def load_conversations(folder: Path = FOLDER, splits: Iterable[str] = SPLITS) -> list[Conversation]:
     chosen = set(splits)
     unknown = chosen - set(SPLITS)
     if unknown:
         raise ConfigError(f"unknown split {', '.join(sorted(unknown))}; choose among: {', '.join(SPLITS)}")
     every = balanced_splits([load_conversation(p) for p in sorted(folder.glob("*/*.yaml"))])
-    if "holdout" in chosen:
-        every += [replace(load_conversation(p), split="holdout") for p in sorted(holdout.glob("*/*.yaml"))]
+    for split in (s for s in HELD_OUT if s in chosen):
+        files = sorted((folder.parent / split).glob("*/*.yaml"))
+        every += [replace(load_conversation(p), split=split) for p in files]
     return [c for c in every if c.split in chosen]

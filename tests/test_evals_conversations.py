@@ -26,9 +26,10 @@ def test_84_personas_twelve_per_language_split_four_four_four() -> None:
     assert all(per_lang[lang] >= 12 for lang in LANGS), per_lang
     for lang in LANGS:
         splits = Counter(c.split for c in every if c.lang == lang)
-        assert splits == {"tune": 4, "dev": 4, "test": 4, "holdout": 3}, (lang, splits)
+        assert splits == {"tune": 4, "dev": 4, "test": 4, "holdout": 3, "holdout2": 3}, (lang, splits)
     assert {c.split for c in load_conversations(splits=["dev"])} == {"dev"}
     assert {c.split for c in load_conversations(splits=["holdout"])} == {"holdout"}
+    assert {c.split for c in load_conversations(splits=["holdout2"])} == {"holdout2"}
 
 
 def test_every_persona_has_answers_gold_and_expectations() -> None:
