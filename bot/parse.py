@@ -6,7 +6,8 @@ header gives the matching rules. Every parser accepts any text and never raises 
 
 Rules worth knowing:
 - ``parse_hours`` gives hours per week. No period means per week (the question asks per week);
-  "per day" counts 5 working days, "every day" / "7 days a week" counts 7; a month is 52/12 weeks;
+  "a day" counts 7 days, as the profile schema does ("30 min a day" = 3.5), "per working day" /
+  "on weekdays" 5; a month is 52/12 weeks;
   a day of work ("one day a week") is 8 hours; a range gives its midpoint; over 168 is None.
 - ``parse_response_time`` gives elapsed hours: a day is 24, "same day" 8, "next day" 24.
 - ``parse_amount`` normalises a rate to per month: a week ×52/12, a day ×365/12, a year ÷12.
@@ -54,7 +55,7 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'",
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
 _ELAPSED_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
-_PER_WEEK = {"day": 5.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5,
+_PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5,
              "month": 12 / 52, "year": 1 / 52}
 _PER_MONTH = {"day": 365 / 12, "weekday": 260 / 12, "every_day": 365 / 12, "week": 52 / 12,
               "fortnight": 26 / 12, "month": 1.0, "year": 1 / 12}
@@ -425,7 +426,7 @@ def _shares(norm: str) -> list[tuple[int, int, float]]:
 
 def parse_hours(text: str) -> float | None:
     """Hours per week spent (see the module docstring for the rules). A share of someone's job
-    adds to what else is said ("40 % stilling, og selv en time om dagen": 15 + 5)."""
+    adds to what else is said ("40 % stilling, og selv en time om dagen": 15 + 7)."""
     norm = _prepare(text)
     shares = _shares(norm)
     if shares:
@@ -443,8 +444,10 @@ def parse_hours(text: str) -> float | None:
         spans = [(0, len(norm), bare)]
     edges = [(s, e) for s, e, _ in spans]
     weekly = set()
+    weekdays = any(label == "weekday" for *_, label in periods)  # "an hour a day on weekdays": 5 days
     for i, (start, end, hours) in enumerate(spans):
         period = _period_for(start, end, _bounds(edges, i, len(norm)), periods) or "week"
+        period = "weekday" if period == "day" and weekdays else period
         weekly.add(round(hours * _PER_WEEK[period], 4))
     value = weekly.pop() if len(weekly) == 1 else None
     return value if value is not None and value <= 168 else None
@@ -586,10 +589,16 @@ def _zero_words() -> frozenset[str]:
     return frozenset(p.strip("=") for p in _phrases(_data()["zero_amount"]) if p.startswith("="))
 
 
-def opens_with_zero(text: str) -> bool:
-    """"null på digitale annonser", "zero on ads": a clause about money that opens with none."""
-    words = normalise(text).split()
-    return bool(words) and (words[0] in _zero_words() or " ".join(words[:2]) in _zero_words())
+def says_zero(text: str) -> bool:
+    """"null på digitale annonser", "zero on ads": a clause about money that opens with none; or
+    that ends with it after a colon or dash ("Annonser på nätet: noll", "ads - nothing")."""
+    norm = normalise(text)
+    words = norm.split()
+    if not words:
+        return False
+    tail = re.split(r"[:\u2013\u2014-]\s*", norm)[-1].strip(" .!")
+    return (words[0] in _zero_words() or " ".join(words[:2]) in _zero_words()
+            or len(re.split(r"[:\u2013\u2014-]", norm)) > 1 and tail in _zero_words())
 
 
 def parse_amount(text: str, lang: str | None = None) -> Amount | None:
@@ -622,12 +631,12 @@ _POSTS_PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "f
 
 
 @lru_cache(maxsize=1)
-def _frequency_regex() -> re.Pattern[str]:
+def _frequency_regex() -> re.Pattern[str]:  # no count after "2 " ("R2 000 p/m" is money)
     words = "|".join(_body(w) for w in sorted(_number_words(), key=len, reverse=True))
     counted = _longest_first(_phrases(_data()["post_counts"]))
     once = _longest_first(p for node in _data()["once"].values() for p in _phrases(node))
     joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
-    return re.compile(rf"(?<![\w.,])(?:(?P<n>{_NUM}|(?:{words})(?=[\s\-]))"
+    return re.compile(rf"(?<![\w.,])(?<![0-9] )(?:(?P<n>{_NUM}|(?:{words})(?=[\s\-]))"
                       rf"(?:\s*(?:{joiner})\s*(?P<m>{_NUM}))?\s*(?P<t>{counted})?|(?P<once>{once}))(?!\w)")
 
 

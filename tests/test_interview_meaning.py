@@ -131,3 +131,11 @@ def test_a_sentence_with_a_posting_rate_takes_no_channel_away() -> None:
 
 def test_a_no_beside_several_channels_takes_none_of_them_away() -> None:
     assert _dormant("Vi finns på Facebook och LinkedIn, och vi har ingen e-postlista.", "sv") == frozenset()
+
+
+def test_a_small_bare_number_is_no_money() -> None:
+    from bot.profile import Amount
+
+    assert meaning._money(Amount(3.0)) is None  # "3 ingenieurs vir die nuwe kontrak"
+    assert meaning._money(Amount(3.0, "EUR")) == Amount(3.0, "EUR")
+    assert meaning._money(Amount(0.0)) == Amount(0.0) and meaning._money(Amount(2500.0)) == Amount(2500.0)

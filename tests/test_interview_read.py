@@ -247,3 +247,44 @@ def test_a_channel_given_a_posting_rate_is_in_use() -> None:
     found = _found("Facebook 3x a week, and TikTok every day too", "en", "hours", profile)
     assert found["channels.tiktok.frequency"] == 7
     assert "tiktok" in found["channels.used"]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "About 4 hrs a week. We don't pay for any online ads, the money goes on fairs - 30k a year"),
+    ("sv", "Kanske 4 timmar i veckan. Annonser på nätet: noll. Men ca 150 000 om året på mässor"),
+    ("en", "No ads. The printed catalog is our big spend, about $40k a year for printing and postage."),
+])
+def test_no_ads_beside_money_for_other_things_is_no_ads(lang: str, text: str) -> None:
+    assert _found(text, lang, "hours")["resources.ad_budget"] == Amount(0)
+
+
+def test_money_for_ads_gives_no_posting_rate() -> None:
+    found = _found("about 5 hours, 200 a month on facebook ads", "en", "hours")
+    assert found["resources.ad_budget"].value == 200 and "channels.facebook.frequency" not in found
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "Genuine criticism we answer, bots we block, but we don't delete criticism."),
+    ("da", "Vi får kritik, og vi svarer sagligt. Men racistiske og truende kommentarer skjuler vi"),
+    ("nb", "Vi svarer så godt vi kan. Vi sletter kun ting med banning og personangrep"),
+])
+def test_removing_abuse_is_not_deleting_criticism(lang: str, text: str) -> None:
+    assert _found(text, lang, "criticism")["criticism.deletes_critical_comments"] is False
+
+
+def test_cue_words_that_say_both_yes_and_no_say_neither() -> None:
+    assert _found("we delete some comments and we don't delete others", "en", "criticism").get(
+        "criticism.deletes_critical_comments") is None
+
+
+def test_a_number_of_subscribers_is_never_no_list() -> None:
+    from bot.interview.engine import _meant
+    from bot.interview.read import Found, _consistent
+    from bot.interview.state import Context
+
+    text, email = "2,700 in all - members plus supporters who signed petitions", POLICY.question("email")
+    reading = read(text, "en", Profile(), email, None, _meant(text, "en", email, Context()))
+    found = {f.path: f.value for f in reading.found}
+    assert found["email_list.size"] == 2700 and found.get("email_list.has_list") is not False
+    said = (Found("email_list.size", 2700), Found("email_list.has_list", False))
+    assert _consistent(said) == said[:1]

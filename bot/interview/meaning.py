@@ -177,13 +177,23 @@ class Meant:
     score: float
 
 
+_FEWEST = 10  # a bare number under this is a count of something ("3 ingenieurs"), never money
+
+
+def _money(amount: Amount | None) -> Amount | None:
+    """``amount`` unless it is a small bare number: no deal or ad budget is "3" without a currency."""
+    if amount is None or amount.currency is None and 0 < amount.value < _FEWEST:
+        return None
+    return amount
+
+
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
-    "sales.deal_size": lambda c, lang: parse.parse_amount(c, lang),
+    "sales.deal_size": lambda c, lang: _money(parse.parse_amount(c, lang)),
     "sales.sales_cycle": lambda c, lang: parse.parse_sales_cycle(c),
     "resources.hours_per_week": lambda c, lang: parse.parse_hours(c),
     "resources.response_time": lambda c, lang: parse.parse_response_time(c),
-    "resources.ad_budget": lambda c, lang: parse.parse_amount(c, lang) or (
-        Amount(0.0) if parse.opens_with_zero(c) else None),
+    "resources.ad_budget": lambda c, lang: _money(parse.parse_amount(c, lang)) or (
+        Amount(0.0) if parse.says_zero(c) else None),
     "email_list.size": lambda c, lang: parse.parse_count(c, lang),
     "channels.used": lambda c, lang: frozenset(parse.parse_channels(c)) or None,
     UNUSED: lambda c, lang: frozenset(parse.parse_channels(c)) or None,  # the channels it names

@@ -63,8 +63,10 @@ Cues = Spans  # cue key -> spans; a key a clause inherits from its sentence has 
 
 def _polar(text: str, spans: list[tuple[int, int, str]] | None) -> bool | None:
     """True where a cue stands un-negated ("we delete them"), False where negated ("we never
-    delete"), None without the cue."""
-    return None if not spans else not parse.negated(text, spans[0][0], spans[0][1])
+    delete"), None without the cue, or where its cues say both ("bots we block, but we don't
+    delete criticism": which one answers is not for the cue words to guess)."""
+    said = {not parse.negated(text, start, end) for start, end, *_ in spans or ()}
+    return said.pop() if len(said) == 1 else None
 
 
 def _leading_yes_no(text: str) -> bool | None:
@@ -87,9 +89,22 @@ def _roi(text: str, c: Spans) -> bool | None:
     return cycle.category in ("instant", "days", "weeks", "months")
 
 
+def _no_ads(text: str, lang: str) -> bool:
+    """Some clause about ads says no ("We don't pay for any online ads", "Annonser på nätet:
+    noll"; not "don't know") and no clause gives ads an amount: then the money named elsewhere
+    is for something else ("the printed catalog is our big spend, about $40k a year")."""
+    parts = [(cl, cues(cl, lang)) for s in sentences(text) for cl in clauses(s, lang)]
+    about = [(cl, c) for cl, c in parts if "ads" in c]
+    zero = any(parse.says_not(cl) and parse.parse_skip(cl) is None or parse.says_zero(cl)
+               or parse.parse_amount(cl, lang) == Amount(0.0) for cl, c in about)
+    return zero and not any((parse.parse_amount(cl, lang) or Amount(0.0)).value > 0 for cl, _ in about)
+
+
 def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     """Money for ads; read alongside another answer ("5 hours, 200 € on ads"), only money that says
-    so: a currency or a word for ads."""
+    so: a currency or a word for ads. A "no ads" beside money for other things is no ads."""
+    if "ads" in c and _no_ads(text, lang):
+        return Amount(0.0)
     amount = parse.parse_amount(text, lang)
     if amount is not None and (primary or "ads" in c or amount.currency is not None):
         return amount
@@ -120,6 +135,16 @@ def _bool_answer(key: str, keep: str | None = None) -> Callable[[str, str, Spans
             return False
         return None  # a longer "yes, about 120k get our email" says yes to something else
     return read
+
+
+def _deletes(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
+    """Whether critical comments are deleted, read past the clauses about removing abuse ("bots we
+    block", "racistiske og truende kommentarer skjuler vi"): those say nothing of criticism."""
+    kept = [cl for s in sentences(text) for cl in clauses(s, lang) if "abuse" not in cues(cl, lang)]
+    if not kept:
+        return None
+    rest = " ; ".join(kept)
+    return _bool_answer("delete", keep="keep")(rest, lang, cues(rest, lang), primary)
 
 
 def _channels_answer(text: str, lang: str, c: Spans, primary: bool) -> frozenset[str] | None:
@@ -188,8 +213,7 @@ RULES: dict[str, Rule] = {
     "measurement.measures_results": Rule(lambda t, c: "measure" in c and "measure_up" not in c,
                                          _bool_answer("measure")),
     "measurement.expects_quick_roi": Rule(lambda t, c: "roi" in c or "long" in c, _roi_answer),
-    "criticism.deletes_critical_comments": Rule(lambda t, c: {"delete", "comment"} <= c.keys(),
-                                                _bool_answer("delete", keep="keep")),
+    "criticism.deletes_critical_comments": Rule(lambda t, c: {"delete", "comment"} <= c.keys(), _deletes),
     "criticism.has_plan_for_criticism": Rule(lambda t, c: {"plan", "comment"} <= c.keys(),
                                              _bool_answer("plan")),
     "ownership.owners": Rule(lambda t, c: "owner" in c, _options("owners"), "sentence"),
@@ -315,6 +339,11 @@ def _unprompted(clause_list: list[Stretch], sentence_list: list[Stretch],
     return found
 
 
+def _posts(text: str, lang: str) -> float | None:
+    """Posts a week, unless ``text`` is about money for ads ("200 a month on facebook ads")."""
+    return None if "ads" in cues(text, lang) else parse.parse_frequency(text)
+
+
 def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -> list[Found]:
     """Per-channel posting frequency ("Facebook 3 times a week, Instagram daily") and purposes."""
     found: list[Found] = []
@@ -329,9 +358,9 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
                     for i, (start, _, label) in enumerate(spans)]
         if not all_spans and asked_channels:
             segments = [(channel, stretch.text) for channel in asked_channels]
-        rates = {ch: r for ch, seg in segments if (r := parse.parse_frequency(seg)) is not None}
+        rates = {ch: r for ch, seg in segments if (r := _posts(seg, lang)) is not None}
         if len(spans) == 1 and not rates:  # the rate before the channel: "Three times a week on LinkedIn"
-            lead = parse.parse_frequency(stretch.text[:spans[0][0]])
+            lead = _posts(stretch.text[:spans[0][0]], lang) if "ads" not in cues(stretch.text, lang) else None
             rates = {spans[0][2]: lead} if lead is not None else rates
         shared = set(rates.values())
         for channel, segment in segments:
@@ -460,15 +489,19 @@ _TOPIC_WORDS = {"criticism.deletes_critical_comments": "comment",
 
 
 def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
-              sentence_list: list[Stretch]) -> tuple[Found, ...] | None:
+              sentence_list: list[Stretch], lang: str) -> tuple[Found, ...] | None:
     """The heads' readings, less a field not asked about that the message never names
     (``_TOPIC_WORDS``): a yes or no on criticism needs criticism or comments named ("we also have
-    a newsletter" is no plan for criticism, however the heads score it)."""
+    a newsletter" is no plan for criticism, however the heads score it); and less "deletes
+    criticism" read from a clause about removing abuse ("bots we block")."""
     if meant is None:
         return None
     named = set().union(*(s.cues.keys() for s in sentence_list))
 
     def kept(m: Found) -> bool:
+        if m.path == "criticism.deletes_critical_comments" and m.value is True and m.words \
+                and "abuse" in cues(m.words, lang):
+            return False
         needs = _TOPIC_WORDS.get(m.path)
         return m.path in asked or needs is None or needs in named
 
@@ -600,6 +633,15 @@ def _corrects(norm: str, lang: str) -> bool:
     return any(len(norm[:start].split()) < _OPENING_WORDS for start, *_ in spans)
 
 
+def _consistent(found: tuple[Found, ...]) -> tuple[Found, ...]:
+    """``found`` less a "no list" beside a number of subscribers in the same message ("about
+    2,700 all in - members plus supporters who signed petitions"): the count is the answer."""
+    size = next((f.value for f in found if f.path == "email_list.size"), None)
+    if isinstance(size, int | float) and size > 0:
+        return tuple(f for f in found if not (f.path == "email_list.has_list" and f.value is False))
+    return found
+
+
 def read(message: str, lang: str, profile: Profile, pending: Question | None = None,
          recent: Question | None = None, meant: tuple[Found, ...] | None = None) -> Reading:
     """What ``message`` says, given the question just asked (``pending``), the one before it and
@@ -615,15 +657,15 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     claimed = set().union(*(c for f, c in passing if f.path not in asked))
     rest = " ; ".join(c.text for i, c in enumerate(clause_list) if i not in claimed)
     answer = _answer(pending, profile, rest, lang) if pending and skip is None else []
-    if pending and skip is None:  # what the rest left unsaid, said with cue words in a claimed clause
-        have = {f.path for f in answer}
-        answer += [f for f, _ in passing if f.path in asked and f.path not in have]
+    if pending and skip is None:  # said with cue words in a clause about it: before the rest's reading
+        named = [f for f, _ in passing if f.path in asked]
+        answer = named + [f for f in answer if f.path not in {n.path for n in named}]
     details = _channel_details(sentence_list, lang, asked)
     settled = frozenset(p for p in RULES if profile.get(p).status in SETTLED)
     posted = _posted(details)  # a channel given a posting rate is in use
     if meant is not None:
         meant = _unused_checked(meant, clause_list, posted)
-    heads = None if skip is not None else _on_topic(meant, asked, sentence_list)
+    heads = None if skip is not None else _on_topic(meant, asked, sentence_list, lang)
     listed = profile.get("channels.used").value if "channels.used" in settled else None
     unlisted = posted - (listed or frozenset())
     found += [Found("channels.used", unlisted)] if unlisted and "channels.used" not in asked else []
@@ -631,6 +673,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     merged = _merge(answer + [f for f in details if f.path in asked],
                     _without_tools(found + [f for f in details if f.path not in asked], asked)
                     + _mailed(clause_list + sentence_list))
+    merged = _consistent(merged)
     answered = skip is not None or any(f.path in asked for f in merged)
     question = not answered and looks_like_question(message, lang)
     if question:
