@@ -657,9 +657,12 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     claimed = set().union(*(c for f, c in passing if f.path not in asked))
     rest = " ; ".join(c.text for i, c in enumerate(clause_list) if i not in claimed)
     answer = _answer(pending, profile, rest, lang) if pending and skip is None else []
-    if pending and skip is None:  # said with cue words in a clause about it: before the rest's reading
-        named = [f for f, _ in passing if f.path in asked]
-        answer = named + [f for f in answer if f.path not in {n.path for n in named}]
+    if pending and skip is None:  # said with cue words in a clause about it: the rest's reading
+        named = [f for f, _ in passing if f.path in asked]  # fills the gaps, and a number there
+        first = {f.path for f in named if kind_of(f.path).name in _NUMERIC}  # beats a bare one
+        have = {f.path for f in answer} - first  # elsewhere ("no ads; 30k a year on fairs")
+        answer = [f for f in named if f.path in first] + [f for f in answer if f.path not in first] \
+            + [f for f in named if f.path not in first and f.path not in have]
     details = _channel_details(sentence_list, lang, asked)
     settled = frozenset(p for p in RULES if profile.get(p).status in SETTLED)
     posted = _posted(details)  # a channel given a posting rate is in use
