@@ -284,6 +284,8 @@ def test_channels(text: str, expected: set[str]) -> None:
     ("besighede", "b2b"), ("verbruikers", "b2c"), ("albei", "both"),
     ("not businesses, only consumers", "b2c"),
     ("mostly homeowners but we do a fair bit for letting agents and the council too", "both"),
+    ("Privathaushalte überwiegend, daneben ein paar Industriebetriebe", "both"),
+    ("private folk for det meste, av og til et bibliotek", "both"), ("hotels along the coast", "b2b"),
     ("we have no idea", None), ("", None), ("our company", None),
 ])
 def test_sales_model(text: str, expected: str | None) -> None:
