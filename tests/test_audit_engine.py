@@ -158,3 +158,17 @@ def test_email_added_for_an_owner_with_a_list_is_sending_to_it_not_setting_one_u
     assert not any(s.startswith("Start Email: set it up") for s in steps)
     without = build_audit(_answers(**base, email_list__has_list=False), bundled_retriever, "en")
     assert not any("already have" in a.text for p in without.plan.phases for a in p.actions)
+
+
+def test_an_audit_from_few_answers_says_it_is_general_and_what_is_missing(bundled_retriever: Any) -> None:
+    few = build_audit(_answers(sales__model="b2c", channels__used=frozenset({"facebook"})),
+                      bundled_retriever, "en")
+    from bot.audit.texts import ui_for
+
+    assert len(few.generic) == 6 and ui_for("en").field("resources.hours_per_week") in few.generic
+    assert few.to_json()["generic"] == list(few.generic)
+    for fmt in ("md", "html"):
+        assert "This is a general audit" in render(few, fmt), fmt
+    full = build_audit(PERSONAS["restaurant"].profile, bundled_retriever, "de")
+    assert full.generic == () and "allgemeine Prüfung" not in render(full, "md")
+    assert "allgemeine Prüfung" in render(build_audit(Profile(), bundled_retriever, "de"), "md")

@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from bot.errors import ConfigError
-from bot.profile import CHANNELS, RESPONDERS
+from bot.profile import CHANNELS, PATHS, RESPONDERS
 
 
 class _Strict(BaseModel):
@@ -60,6 +60,11 @@ class PlanConfig(_Strict):
     unsized_max_per_phase: int
 
 
+class Generic(_Strict):
+    core: list[str]
+    min_answered: int
+
+
 class ScoringConfig(_Strict):
     version: int
     social: list[str]
@@ -73,6 +78,7 @@ class ScoringConfig(_Strict):
     owned: Owned
     measurement: Measurement
     plan: PlanConfig
+    generic: Generic
 
     @model_validator(mode="after")
     def _complete(self) -> ScoringConfig:
@@ -83,6 +89,9 @@ class ScoringConfig(_Strict):
             raise ValueError("social and service_channels must name known channels")
         if set(self.service.responder) != set(RESPONDERS):
             raise ValueError(f"service.responder must list: {', '.join(RESPONDERS)}")
+        core = self.generic.core
+        if not set(core) <= set(PATHS) or not 0 < self.generic.min_answered <= len(core):
+            raise ValueError("generic.core must name profile paths, and min_answered be 1 to their number")
         return self
 
 

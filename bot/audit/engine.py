@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.audit import appendix, findings, narrative
-from bot.audit.config import scoring_config
+from bot.audit.config import ScoringConfig, scoring_config
 from bot.audit.evidence import Source, anchor_citations, by_source, curated, retrieved, verify_all
 from bot.audit.facts import Facts
 from bot.audit.gaps import gaps
@@ -23,7 +23,7 @@ from bot.audit.model import Audit
 from bot.audit.plan import build_plan
 from bot.audit.rules import default_rules, rule_languages
 from bot.audit.scoring import verdicts
-from bot.audit.texts import ui_data, ui_for
+from bot.audit.texts import UI, ui_data, ui_for
 from bot.citations import Citation
 from bot.profile import Profile
 
@@ -71,4 +71,13 @@ def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any =
             log.warning("audit narrative skipped, the LLM failed: %s", " ".join(str(err).split())[:200])
     evidence = appendix.claims(channels, found, beliefs, plan, story, citations, facts, ui)
     return Audit(profile, lang, channels, found, beliefs, plan, gaps(judgements, facts, ui), citations,
-                 story, evidence)
+                 story, evidence, _generic(facts, config, ui))
+
+
+def _generic(facts: Facts, config: ScoringConfig, ui: UI) -> tuple[str, ...]:
+    """The key facts not known, named in the report's language, when too few are known for an
+    audit of the business (``generic`` in audit_scoring.yaml); else nothing."""
+    missing = [p for p in config.generic.core if facts.value(p) is None]
+    if len(config.generic.core) - len(missing) >= config.generic.min_answered:
+        return ()
+    return tuple(ui.field(p) for p in missing)

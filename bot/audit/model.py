@@ -176,6 +176,7 @@ class Audit:
     citations: tuple[Citation, ...]  # every citation once, in [n] order
     narrative: str | None = None
     evidence: tuple[Claim, ...] = ()
+    generic: tuple[str, ...] = ()  # a general audit: the key facts not known (named), else empty
 
     def numbers(self) -> dict[Citation, int]:
         return {c: n for n, c in enumerate(self.citations, 1)}
@@ -218,4 +219,5 @@ class Audit:
                          for c in self.evidence],
             "citations": [{"n": n, **c.to_json()} for c, n in num.items()],
             "narrative": self.narrative,
+            "generic": list(self.generic),
         }

@@ -13,6 +13,7 @@ CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;color:#1d2430;line-height:1.5}
 h1{font-size:1.8rem}h2{margin-top:2.2rem;border-bottom:2px solid #e3e7ee;padding-bottom:.2rem}
+.generic{border-left:4px solid #a36100;background:#fff7e8;padding:.5rem .8rem}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{border:1px solid #d7dce4;padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#f3f5f9}
 .v-keep{color:#1b7a3a;font-weight:700}.v-fix{color:#a36100;font-weight:700}.v-cut{color:#b3261e;font-weight:700}
@@ -102,6 +103,9 @@ def _evidence(v: View) -> str:
 def render_html(audit: Audit) -> str:
     v = View.of(audit)
     body = [f"<h1>{e(v.s('report_title'))}</h1>"]
+    if audit.generic:
+        note = v.s("generic_note", fields=", ".join(audit.generic))
+        body.append(f'<p class="generic" role="note"><strong>{e(note)}</strong></p>')
     if audit.narrative:
         body.append(f"<h2>{e(v.s('narrative'))}</h2><p>{e(audit.narrative)}</p>")
     body += [f"<h2>{e(v.s('summary'))}</h2>", _summary(v), f"<h2>{e(v.s('findings'))}</h2>", _findings(v)]

@@ -87,6 +87,8 @@ def _evidence(v: View) -> list[str]:
 def render_md(audit: Audit) -> str:
     v = View.of(audit)
     out = [f"# {esc(v.s('report_title'))}", ""]
+    if audit.generic:
+        out += [f"> **{esc(v.s('generic_note', fields=', '.join(audit.generic)))}**", ""]
     if audit.narrative:
         out += [f"## {esc(v.s('narrative'))}", "", esc(audit.narrative), ""]
     out += [f"## {esc(v.s('summary'))}", "", *_summary(v), ""]

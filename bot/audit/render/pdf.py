@@ -128,6 +128,8 @@ def render_pdf(audit: Audit) -> bytes:
     doc = _Doc(audit)
     doc.pdf.set_title(v.s("report_title"))
     doc.heading(v.s("report_title"), 1)
+    if audit.generic:
+        doc.text(v.s("generic_note", fields=", ".join(audit.generic)), style="B")
     if audit.narrative:
         doc.heading(v.s("narrative"))
         doc.text(audit.narrative)
