@@ -2,7 +2,8 @@
 
 - ``/``        the Gradio page for business owners
 - ``/embed``   the same conversation without header and footer, for consultants' iframes
-- ``/api/v1``  the JSON API (keys required; schema at ``/api/v1/openapi.json``)
+- ``/api/v1``  the JSON API (keys required; schema at ``/api/v1/openapi.json``, docs at ``/api/v1/docs``
+               from the app's own copy of Swagger UI, see ``bot/web/docs.py``)
 - ``/healthz`` liveness and readiness, no key
 - ``/brand/logo`` the brand's logo, when it is a local file
 """
@@ -145,18 +146,20 @@ def create_app(settings: Settings, brand: Brand | None = None, parts: Parts | No
 
     from bot.interview.policy import load as load_policy
     from bot.web.api import router
+    from bot.web.docs import add_docs
     from bot.web.handlers import Handlers
     from bot.web.ui import CSS, WebUI, browser_secret, theme
 
     brand = brand or Brand()
     service = build_service(settings, brand, parts or Parts())
     keys = api_keys(brand)
-    app = FastAPI(title=f"{brand.product_name} API", version="1", docs_url="/api/v1/docs",
+    app = FastAPI(title=f"{brand.product_name} API", version="1", docs_url=None,
                   redoc_url=None, openapi_url="/api/v1/openapi.json")
     app.state.service = service
     _errors(app)
     api = router(service, keys, brand.api.open_local)
     app.include_router(api)
+    add_docs(app)  # Swagger UI from the app, not a CDN; before the /api/ catch-all below
 
     @app.api_route("/api/{rest:path}", methods=_METHODS, include_in_schema=False)
     def api_fallback(request: Request) -> JSONResponse:
