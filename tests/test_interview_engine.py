@@ -416,6 +416,7 @@ def test_edit_and_switch_language(ctx: Context) -> None:
     state, reply = engine.set_lang(state, "da", ctx)
     assert reply is not None and reply.lang == "da" and reply.question == "sales_model"
     assert reply.text.startswith("Hvem sælger I til")
+    assert engine.set_lang(state, "da", ctx) == (state, None)  # its own language: nothing asked again
     with pytest.raises(EditError, match="unknown language"):
         engine.set_lang(state, "xx", ctx)
 

@@ -53,6 +53,9 @@ def test_language_and_edits_are_saved(settings: Settings, sessions: Sessions) ->
     session_id, _ = sessions.start(lang="en")
     reply = sessions.set_lang(session_id, "fi")
     assert reply is not None and reply.lang == "fi" and reply.question == "sales_model"
+    turns = len(sessions.state(session_id).transcript)
+    assert sessions.set_lang(session_id, "fi") is None  # already Finnish: nothing asked, nothing stored
+    assert len(sessions.state(session_id).transcript) == turns
     state = sessions.edit(session_id, "resources.hours_per_week", "5 tuntia viikossa")
     assert state.profile.get("resources.hours_per_week").value == 5.0
     reread = Sessions(settings, Context()).state(session_id)

@@ -249,3 +249,43 @@ def test_a_damaged_index_shows_one_line_naming_the_repair_not_a_traceback(
         assert "Traceback" not in body and str(tmp_path) not in body and "InternalError" not in body
         assert page.locator(".toast-body").count() == 0  # Gradio's error pop-up never appeared
         page.screenshot(path=shots / "damaged-index.png", full_page=True)
+
+
+BOT_MESSAGES = "#sa-chat [data-testid='bot']"
+
+
+def holding(page: Any, words: str) -> int:
+    """How many bot messages hold ``words``."""
+    texts: list[str] = page.locator(BOT_MESSAGES).all_inner_texts()
+    return sum(1 for shown in texts if words in shown)
+
+
+def choose_language(page: Any, name: str, send_label: str) -> None:
+    page.locator("#sa-lang input").click()
+    page.locator(f"[role=option][aria-label={name!r}]").click()
+    page.wait_for_function(f"() => document.querySelector('#sa-send').innerText.includes({send_label!r})")
+
+
+def test_a_language_switch_shows_the_open_question_once_in_the_new_language(
+        page: Any, app_url: str, shots: Path) -> None:
+    from bot.interview.policy import load as load_policy
+    from bot.profile import Profile
+
+    first = load_policy().next_question(Profile(), ())
+    assert first is not None
+    asked = {lang: first.ask(Profile(), lang)[:40] for lang in ("en", "sv", "da")}
+    open_app(page, app_url + "/")
+    assert holding(page, asked["en"]) == 1
+    bots = page.locator(BOT_MESSAGES).count()
+    for n, (name, lang, send) in enumerate((("Svenska", "sv", "Skicka"), ("Dansk", "da", "Send")), 1):
+        choose_language(page, name, send)
+        page.wait_for_function(f"() => document.querySelectorAll(\"{BOT_MESSAGES}\").length > {bots + n - 1}")
+        page.wait_for_timeout(1500)  # a second copy, if any, would have come by now
+        assert page.locator(BOT_MESSAGES).count() == bots + n
+        assert holding(page, asked[lang]) == 1, f"the open question is not shown once in {name}"
+    page.reload()
+    page.wait_for_selector("#sa-quick-0", state="visible")
+    page.wait_for_timeout(1000)
+    assert page.locator(BOT_MESSAGES).count() == bots + 2
+    assert [holding(page, asked[lang]) for lang in ("en", "sv", "da")] == [1, 1, 1]
+    page.screenshot(path=shots / "language-switched-twice.png", full_page=True)

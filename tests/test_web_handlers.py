@@ -99,6 +99,15 @@ def test_switching_language_relabels_and_reasks(handlers: Handlers) -> None:
     assert "saknas" in swedish.checklist and "Inget noterat ännu." in swedish.profile
 
 
+def test_the_language_selector_firing_twice_asks_the_open_question_once(handlers: Handlers) -> None:
+    """Gradio's dropdown sends its ``input`` event on the choice and again on the blur after it."""
+    start = handlers.load(None, None, IP)
+    once = handlers.switch_lang(start.session_id, "sv", IP)
+    twice = handlers.switch_lang(start.session_id, "sv", IP)
+    assert len(once.messages) == len(start.messages) + 1 and twice.messages == once.messages
+    assert handlers.load(start.session_id, None, IP).messages == once.messages  # and after a reload
+
+
 def test_an_edit_from_the_side_panel_updates_the_profile(handlers: Handlers) -> None:
     start = handlers.load(None, None, IP)
     assert ("time for social media", "resources.hours_per_week") in start.edit_choices

@@ -839,9 +839,12 @@ def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> Int
 
 
 def set_lang(state: InterviewState, lang: str, ctx: Context) -> tuple[InterviewState, Reply | None]:
-    """Switch the conversation's language; the open question is asked again in it."""
+    """Switch the conversation's language; the open question is asked again in it. Its own
+    language is no switch: nothing is asked again (the page's language selector fires twice)."""
     if lang not in msg.LANGS:
         raise EditError(f"unknown language {lang!r}; choose one of: {', '.join(msg.LANGS)}")
+    if lang == state.lang:
+        return state, None
     state = replace(state, lang=lang)
     if state.conflict is not None:
         return _conflict_reply(state, [], ctx)

@@ -120,10 +120,13 @@ class Sessions:
         return Reply.from_dict(self._values(session_id)["reply"])
 
     def set_lang(self, session_id: str, lang: str) -> Reply | None:
-        """Switch the session's language; the open question is asked again in it (None if done)."""
+        """Switch the session's language; the open question is asked again in it (None if done,
+        or if ``lang`` is already the session's: then nothing is stored)."""
         with self._session(session_id) as table:
-            state, reply = engine.set_lang(self.state(session_id), lang, self.ctx)
-            self._save(session_id, state, reply, table)
+            before = self.state(session_id)
+            state, reply = engine.set_lang(before, lang, self.ctx)
+            if state != before:
+                self._save(session_id, state, reply, table)
             return reply
 
     def edit(self, session_id: str, path: str, raw_answer: str) -> InterviewState:
