@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from bot.web import ui
 from tests.conftest import REPO
 from tests.web_kit import brand, free_port, live, make_app, static_site
 
@@ -289,3 +290,26 @@ def test_a_language_switch_shows_the_open_question_once_in_the_new_language(
     assert page.locator(BOT_MESSAGES).count() == bots + 2
     assert [holding(page, asked[lang]) for lang in ("en", "sv", "da")] == [1, 1, 1]
     page.screenshot(path=shots / "language-switched-twice.png", full_page=True)
+
+
+
+def labels(page: Any) -> list[str]:
+    found: list[str] = page.evaluate(
+        "() => [...document.querySelectorAll('[aria-label]')].map((e) => e.getAttribute('aria-label'))")
+    return found
+
+
+def test_every_aria_label_is_plain_text(page: Any, app_url: str) -> None:
+    open_app(page, app_url + "/")
+    before = users(page)
+    page.locator("#sa-quick-0").click()
+    settle(page, before)
+    page.locator("#sa-chat details.sa-cite summary").last.click()  # an open passage changes nothing
+    page.wait_for_timeout(500)
+    bots = [label for label in labels(page) if label.startswith("bot's message: ")]
+    assert len(bots) == page.locator(BOT_MESSAGES).count() >= 3
+    assert [label for label in labels(page) if "<" in label or ">" in label] == []
+    last = page.locator(BOT_MESSAGES).last.inner_text().split("\n")[0]
+    assert bots[-1].startswith("bot's message: " + last[:40]) and "&#" not in bots[-1]
+    assert all(len(label) <= len("bot's message: ") + ui.LABEL_CHARS + 1 for label in bots)
+

@@ -93,6 +93,38 @@ CSS = """
 """
 
 
+# Gradio labels each chat message with its raw content (``aria-label="bot's message: <details …"``):
+# the page relabels every message with its text as read, passages of citations left out, cut at a
+# word near LABEL_CHARS characters. Re-run after every change of the chat (messages stream in).
+LABEL_CHARS = 200
+PLAIN_LABELS = """() => {
+  const MAX = __MAX__;
+  const plain = (message) => {
+    const copy = (message.querySelector(".message-content") || message).cloneNode(true);
+    copy.querySelectorAll(".sa-passage, button, svg").forEach((node) => node.remove());
+    const words = copy.textContent.replace(/\\s+/g, " ").trim();
+    if (words.length <= MAX) return words;
+    const cut = words.lastIndexOf(" ", MAX);
+    return words.slice(0, cut > MAX / 2 ? cut : MAX) + "…";
+  };
+  const relabel = () => {
+    document.querySelectorAll("[data-testid=bot][aria-label], [data-testid=user][aria-label]")
+      .forEach((message) => {
+        const label = message.getAttribute("aria-label");
+        const role = label.slice(0, label.indexOf(": ") + 2);
+        const wanted = role + plain(message);
+        if (label !== wanted) message.setAttribute("aria-label", wanted);
+      });
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (!queued) { queued = true; setTimeout(() => { queued = false; relabel(); }, 30); }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                             attributes: true, attributeFilter: ["aria-label"]});
+  relabel();
+}""".replace("__MAX__", str(LABEL_CHARS))
+
+
 class WebUI:
     """Builds one page (the full app or the embed) around ``Handlers``."""
 
@@ -272,6 +304,7 @@ class WebUI:
             return self.apply(self.h.lead(sid, name, email, phone, consent, _ip(request)))
 
         demo.load(load, [self.sid], outs, api_name="resume")
+        demo.load(None, None, None, js=PLAIN_LABELS)  # messages' aria-labels as plain text
         self.chat.clear(load, [self.sid], outs, api_visibility="private")  # clearing only redraws
         self.send.click(send, [self.msg, self.sid, self.lang], outs, api_name="send")
         self.msg.submit(send, [self.msg, self.sid, self.lang], outs, api_visibility="private")
