@@ -9,6 +9,7 @@ CI installs ``chromium`` (.ci/run); without /usr/bin/chromium these tests skip a
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -308,8 +309,36 @@ def test_every_aria_label_is_plain_text(page: Any, app_url: str) -> None:
     page.wait_for_timeout(500)
     bots = [label for label in labels(page) if label.startswith("bot's message: ")]
     assert len(bots) == page.locator(BOT_MESSAGES).count() >= 3
+    articles = page.locator(f"{BOT_MESSAGES}[role=article], {USER_MESSAGES}[role=article]")
+    assert articles.count() == len(bots) + 1  # a label on a bare div is not allowed by ARIA
     assert [label for label in labels(page) if "<" in label or ">" in label] == []
     last = page.locator(BOT_MESSAGES).last.inner_text().split("\n")[0]
     assert bots[-1].startswith("bot's message: " + last[:40]) and "&#" not in bots[-1]
     assert all(len(label) <= len("bot's message: ") + ui.LABEL_CHARS + 1 for label in bots)
 
+
+def axe(page: Any, folder: Path, name: str) -> list[str]:
+    """axe-core's findings on the page as it is, written to ``folder/name.json``; the serious and
+    critical ones as one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"resultTypes": ["violations", "incomplete"]}).response
+    (folder / f"{name}.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return [f"{name}: {v['id']} ({v['impact']}) {v['help']}: {[n['target'] for n in v['nodes']]}"
+            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def test_axe_finds_nothing_serious_on_the_page_the_embed_and_an_audit(
+        page: Any, app_url: str, shots: Path) -> None:
+    folder = shots.parent / "axe"
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\naxe results: {folder}")
+    open_app(page, app_url + "/")
+    found = axe(page, folder, "page")
+    open_app(page, app_url + "/embed/")
+    found += axe(page, folder, "embed")
+    open_app(page, app_url + "/")
+    click_through(page)
+    page.locator("#sa-chat details.sa-cite summary").last.click()  # an open passage too
+    found += axe(page, folder, "audit")
+    assert found == []

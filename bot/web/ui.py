@@ -71,6 +71,7 @@ def theme(brand: Brand) -> gr.themes.Base:
     system = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"]
     return gr.themes.Base(font=system, font_mono=["ui-monospace", "monospace"]).set(
         body_background_fill=c.background, body_text_color=c.text, block_label_text_color=c.text,
+        body_text_color_subdued=c.text,  # Gradio's grey (footer, hints) has 1.9:1 on white
         button_primary_background_fill=c.primary, button_primary_background_fill_hover=c.primary,
         button_primary_text_color=c.on_primary, button_primary_border_color=c.primary,
         color_accent=c.primary, color_accent_soft=c.background, link_text_color=c.primary,
@@ -95,7 +96,8 @@ CSS = """
 
 # Gradio labels each chat message with its raw content (``aria-label="bot's message: <details …"``):
 # the page relabels every message with its text as read, passages of citations left out, cut at a
-# word near LABEL_CHARS characters. Re-run after every change of the chat (messages stream in).
+# word near LABEL_CHARS characters, and gives it the role "article" (a label on a bare div is not
+# allowed by ARIA). Re-run after every change of the chat (messages stream in).
 LABEL_CHARS = 200
 PLAIN_LABELS = """() => {
   const MAX = __MAX__;
@@ -114,6 +116,7 @@ PLAIN_LABELS = """() => {
         const role = label.slice(0, label.indexOf(": ") + 2);
         const wanted = role + plain(message);
         if (label !== wanted) message.setAttribute("aria-label", wanted);
+        if (!message.hasAttribute("role")) message.setAttribute("role", "article");
       });
   };
   let queued = false;
