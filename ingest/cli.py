@@ -21,6 +21,11 @@ def print_report(report: IngestReport, verbose: bool) -> None:
         f"{report.vectors_refreshed} refreshed); languages {langs}; "
         f"{report.seconds:.1f} s"
     )
+    if report.vectors_loaded:
+        click.echo(f"vectors: {report.vectors_loaded} loaded from those shipped with the bundled corpus, "
+                   f"{report.vectors_embedded} embedded")
+    if report.shipped_note:
+        click.echo(report.shipped_note)
     click.echo(f"page furniture dropped: {len(report.dropped)} blocks"
                + ("" if verbose else " (--verbose lists them)"))
     if verbose:
@@ -56,13 +61,19 @@ def print_glosses(report: IngestReport, verbose: bool, shown: int = 10) -> None:
 @click.option("--verbose", "-v", is_flag=True,
               help="List the page furniture removed and every gloss rejected or failed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--write-bundled-vectors", "write_vectors", is_flag=True,
+              help="For maintainers: embed the bundled corpus's records and write the vectors "
+                   "shipped with the package (ingest/data/), instead of indexing.")
 @click.pass_obj
 def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, verbose: bool,
-                   as_json: bool) -> None:
+                   as_json: bool, write_vectors: bool) -> None:
     """Index the bundled corpus and extra folders, or just PATHS (files or folders).
 
     With an LLM configured (SOCIAL_AUDIT_LLM), passages of your own documents that have no
     curated gloss get a checked English gloss written by it."""
+    if write_vectors:
+        write_bundled_vectors(paths, rebuild)
+        return
     from bot.embed import get_embedder
     from bot.llm import get_chat_model
     from bot.store import open_store
@@ -76,3 +87,24 @@ def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, v
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         print_report(report, verbose)
+
+
+def write_bundled_vectors(paths: tuple[Path, ...], rebuild: bool) -> None:
+    """Embed exactly the records ingest builds for the bundled corpus (with the default
+    embedder, whatever is configured) and write them beside their manifest (ingest/shipped.py)."""
+    from bot.config import DEFAULT_EMBEDDER
+    from bot.embed import get_embedder
+    from bot.errors import SocialAuditError
+    from ingest import shipped
+    from ingest.pipeline import bundled_plan
+
+    if paths or rebuild:
+        raise SocialAuditError("--write-bundled-vectors takes no PATHS and no --rebuild: "
+                               "it embeds the bundled corpus only")
+    wanted = bundled_plan()
+    if wanted.skipped:
+        raise SocialAuditError(f"the bundled corpus has unreadable files: {wanted.skipped}")
+    manifest = shipped.write([r.embed_text for r in wanted.records], get_embedder(DEFAULT_EMBEDDER))
+    size = (shipped.FOLDER / shipped.VECTORS).stat().st_size
+    click.echo(f"{manifest['records']} vectors ({manifest['dtype']}, {size / 1e6:.1f} MB) of "
+               f"{len(wanted.records)} records by {manifest['embedder']} written to {shipped.FOLDER}")

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from bot import lang as langid
 from bot.config import Settings
 from bot.embed import ProjectEmbeddings
@@ -25,6 +27,7 @@ from bot.errors import LoadError
 from bot.index import SCOPE_VIEW, IndexRecord, load_scope_questions, records_for, scope_records
 from bot.store import ChromaStore
 from bot.types import Chunk, IngestReport
+from ingest import shipped
 from ingest.chunk import DocumentInfo, chunk
 from ingest.clean import clean
 from ingest.gloss import Glosser, cache_from
@@ -50,6 +53,12 @@ def default_roots(settings: Settings) -> list[Root]:
     roots = [open_root(bundled_corpus(), label=BUNDLED_LABEL)]
     roots += [open_root(path) for path in settings.extra_corpus]
     return roots
+
+
+def bundled_plan() -> Plan:
+    """What ingest plans for the bundled corpus alone (with the out-of-scope examples): the
+    records whose vectors ship with the package (ingest/shipped.py)."""
+    return plan([open_root(bundled_corpus(), label=BUNDLED_LABEL)])
 
 
 def _attach_curation(chunks: list[Chunk], root: Root) -> list[Chunk]:
@@ -115,21 +124,58 @@ def plan(roots: Sequence[Root], glosser: Glosser | None = None) -> Plan:
     return result
 
 
+@dataclass
+class Written:
+    embedded: int = 0
+    loaded: int = 0  # vectors taken from the shipped file (ingest/shipped.py)
+    note: str = ""  # why shipped vectors could not be used, said once
+
+
+def _split_shipped(records: list[IndexRecord], embedder: ProjectEmbeddings, folder: Path | None,
+                   written: Written) -> tuple[list[IndexRecord], list[IndexRecord], np.ndarray]:
+    """(records to embed, records with a shipped vector, those vectors)."""
+    empty = np.zeros((0, 0), dtype=np.float32)
+    if folder is None:
+        return records, [], empty
+    found, written.note = shipped.load(embedder, folder)
+    if found is None:
+        return records, [], empty
+    pairs = [(r, found.get(r.embed_text)) for r in records]
+    hits = [(r, v) for r, v in pairs if v is not None]
+    if not hits:
+        return records, [], empty
+    if not found.verify(embedder, [r.embed_text for r, _ in hits]):
+        written.note = (f"the shipped vectors differ from what {embedder.id} gives now; embedding "
+                        f"instead (regenerate with `{shipped.REGENERATE}`)")
+        return records, [], empty
+    rest = [r for r, v in pairs if v is None]
+    return rest, [r for r, _ in hits], np.vstack([v for _, v in hits])
+
+
 def _write_new(records: list[IndexRecord], embedder: ProjectEmbeddings, store: ChromaStore,
-               progress: bool) -> None:
-    """Embed and write batch by batch: an ingest killed midway keeps what it wrote, and the next
-    ingest (which only embeds records whose ids are missing) completes it."""
+               progress: bool, shipped_folder: Path | None) -> Written:
+    """Shipped vectors first (one write), then embed and write batch by batch: an ingest killed
+    midway keeps what it wrote, and the next ingest (which only embeds records whose ids are
+    missing) completes it."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(records), desc="embedding", unit="passage", disable=not progress or None,
-               leave=False)
-    for start in range(0, len(records), EMBED_BATCH):
-        batch = records[start : start + EMBED_BATCH]
-        vectors = embedder.encode([r.embed_text for r in batch], query=False)
-        store.upsert([r.id for r in batch], vectors, [r.embed_text for r in batch],
+    written = Written()
+    to_embed, loaded, vectors = _split_shipped(records, embedder, shipped_folder, written)
+    if loaded:
+        store.upsert([r.id for r in loaded], vectors, [r.embed_text for r in loaded],
+                     [r.metadata for r in loaded])
+        written.loaded = len(loaded)
+    bar = tqdm(total=len(to_embed), desc="embedding", unit="passage",
+               disable=not progress or not to_embed or None, leave=False)
+    for start in range(0, len(to_embed), EMBED_BATCH):
+        batch = to_embed[start : start + EMBED_BATCH]
+        batch_vectors = embedder.encode([r.embed_text for r in batch], query=False)
+        store.upsert([r.id for r in batch], batch_vectors, [r.embed_text for r in batch],
                      [r.metadata for r in batch])
+        written.embedded += len(batch)
         bar.update(len(batch))
     bar.close()
+    return written
 
 
 def ingest(
@@ -141,9 +187,12 @@ def ingest(
     rebuild: bool = False,
     progress: bool = False,
     llm: Any | None = None,
+    shipped_vectors: Path | None = shipped.FOLDER,
 ) -> IngestReport:
     """Bring the index in line with ``roots``; with ``llm``, the consultant's passages that have
-    no curated gloss get a checked machine gloss (ingest/gloss.py), once per unchanged passage."""
+    no curated gloss get a checked machine gloss (ingest/gloss.py), once per unchanged passage.
+    Texts whose vectors ship in ``shipped_vectors`` (ingest/shipped.py) are loaded, not embedded;
+    ``None`` embeds everything."""
     started = time.perf_counter()
     roots = list(roots) if roots is not None else default_roots(settings)
     store.open_for_write(embedder.id, rebuild=rebuild)
@@ -160,8 +209,7 @@ def ingest(
     stale = sorted(rid for rid in existing_in_scope if rid not in wanted_ids)
     refreshed = [r for r in wanted.records if r.id in existing and existing[r.id] != r.metadata]
 
-    if new:
-        _write_new(new, embedder, store, progress)
+    written = _write_new(new, embedder, store, progress, shipped_vectors) if new else Written()
     if refreshed:
         store.update_metadata([r.id for r in refreshed], [r.metadata for r in refreshed])
     if stale:
@@ -178,6 +226,9 @@ def ingest(
         vectors_added=len(new),
         vectors_removed=len(stale),
         vectors_refreshed=len(refreshed),
+        vectors_embedded=written.embedded,
+        vectors_loaded=written.loaded,
+        shipped_note=written.note,
         languages=dict(sorted(wanted.languages.items())),
         skipped=tuple(wanted.skipped),
         dropped=tuple(wanted.dropped),

