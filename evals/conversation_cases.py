@@ -10,7 +10,8 @@ Personas are split per language into tune / dev / test by a hash of their id (4 
 choices are made on tune and dev; test is read once, after them. ``conversations/holdout/`` holds a
 later test set written blind the same way (3 a language), the ``holdout`` split: read once, for a
 reader whose choices were all made after the test split had been read; ``conversations/holdout2/``
-a third (3 a language, 6 December, second session), read once after the holdout split had been.
+a third (3 a language, 6 December, second session), read once after the holdout split had been;
+``conversations/holdout3/`` a fourth, written the same day for the next measurement.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from evals.personas import value_from_yaml
 
 FOLDER = Path(__file__).resolve().parent / "conversations" / "personas"
 HASHED = ("tune", "dev", "test")  # the splits of FOLDER, dealt by hash
-HELD_OUT = ("holdout", "holdout2")  # later test sets, each in its own folder beside FOLDER
+HELD_OUT = ("holdout", "holdout2", "holdout3")  # later test sets, each in its own folder beside FOLDER
 SPLITS = (*HASHED, *HELD_OUT)
 # Free text the suite does not score: who buys and what results a channel gives.
 UNSCORED = frozenset({"sales.buyers", "resources.skills"})

@@ -26,10 +26,12 @@ def test_84_personas_twelve_per_language_split_four_four_four() -> None:
     assert all(per_lang[lang] >= 12 for lang in LANGS), per_lang
     for lang in LANGS:
         splits = Counter(c.split for c in every if c.lang == lang)
-        assert splits == {"tune": 4, "dev": 4, "test": 4, "holdout": 3, "holdout2": 3}, (lang, splits)
+        held = {"holdout": 3, "holdout2": 3, "holdout3": 3}
+        assert splits == {"tune": 4, "dev": 4, "test": 4, **held}, (lang, splits)
     assert {c.split for c in load_conversations(splits=["dev"])} == {"dev"}
     assert {c.split for c in load_conversations(splits=["holdout"])} == {"holdout"}
     assert {c.split for c in load_conversations(splits=["holdout2"])} == {"holdout2"}
+    assert {c.split for c in load_conversations(splits=["holdout3"])} == {"holdout3"}
 
 
 def test_every_persona_has_answers_gold_and_expectations() -> None:
