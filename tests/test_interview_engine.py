@@ -572,3 +572,17 @@ def test_a_correction_of_an_earlier_answer_puts_the_open_question_again(ctx: Con
     state, reply = engine.step(_at_service(ctx), "Actually it's 6 hours a week, not 2.", ctx)
     assert state.profile.get("resources.hours_per_week").value == 6
     assert state.pending == "service" and "Who answers comments" in reply.text
+
+
+def test_a_contradiction_in_the_last_turn_is_not_asked_the_audit_still_comes_in_twelve() -> None:
+    ctx = Context()
+    state, reply = engine.start("en", ctx)
+    state, reply = engine.step(state, "We sell to other businesses, mostly factories.", ctx)
+    for _ in range(load().max_turns - 2):  # side questions use the turns up
+        state, reply = engine.step(state, "what is organic reach?", ctx)
+    state, reply = engine.step(state, "Our customers are private consumers, only households.", ctx)
+    assert state.conflict is None and "Which is right" not in reply.text  # not asked in turn 11
+    assert state.profile.get("sales.model").status == "unknown"  # neither value is kept
+    if not state.done:
+        state, reply = engine.step(state, "yes", ctx)
+    assert state.done and sum(1 for t in state.transcript if t.role == "user") <= 12

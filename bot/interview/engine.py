@@ -455,6 +455,8 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
     elif question is None and not notes and state.conflict is None:
         return _reply(state, [msg.render("after_done", state.lang)], ctx)
     if state.conflict is not None:
+        if _out_of_turns(state):  # no turn left to settle it: neither value is kept, the summary comes
+            return _wind_up(state, parts, ctx)
         return _conflict_reply(state, parts, ctx)
     asked = fills | (set(question.also(state.profile)) if question else set())
     # the owner moved on to other things (a correction of an earlier answer is no moving on)
