@@ -288,3 +288,10 @@ def test_a_number_of_subscribers_is_never_no_list() -> None:
     assert found["email_list.size"] == 2700 and found.get("email_list.has_list") is not False
     said = (Found("email_list.size", 2700), Found("email_list.has_list", False))
     assert _consistent(said) == said[:1]
+
+
+def test_a_rate_in_another_clause_is_no_posting_rate_of_the_channel() -> None:
+    found = _found("We see in the booking app how many sign up each month, but not what came from Instagram",
+                   "en", "measurement")
+    assert "channels.instagram.frequency" not in found
+    assert _found("Three times a week on LinkedIn", "en", "channels")["channels.linkedin.frequency"] == 3

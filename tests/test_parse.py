@@ -67,6 +67,7 @@ LANGS = {"en", "sv", "da", "nb", "fi", "de", "af"}
     ("5 MSEK", 5_000_000, "SEK"),
     ("200 tkr", 200_000, None),
     ("metaan 3 t€/kk", 3000, "EUR"),
+    ("maybe 50 quid on boosts", 50, "GBP"),
 ])
 def test_amounts(text: str, value: float, currency: str | None) -> None:
     amount = parse_amount(text)
@@ -307,6 +308,8 @@ def test_sales_model(text: str, expected: str | None) -> None:
     ("Empfehlungen und Ausschreibungen", {"referrals", "tenders"}),
     ("im Laden und im Onlineshop", {"physical_shop", "web_shop"}),
     ("mond tot mond en 'n winkel", {"referrals", "physical_shop"}),
+    ("et par af de store mejerier", set()),  # Danish "store" is "big", not a shop
+    ("book in the app or buy a card at the front desk", {"physical_shop"}),
     ("we have no idea", set()), ("", set()),
 ])
 def test_close_channels(text: str, expected: set[str]) -> None:

@@ -360,7 +360,9 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
             segments = [(channel, stretch.text) for channel in asked_channels]
         rates = {ch: r for ch, seg in segments if (r := _posts(seg, lang)) is not None}
         if len(spans) == 1 and not rates:  # the rate before the channel: "Three times a week on LinkedIn"
-            lead = _posts(stretch.text[:spans[0][0]], lang) if "ads" not in cues(stretch.text, lang) else None
+            before = clauses(stretch.text[:spans[0][0]], lang) or [""]  # the channel's own clause only:
+            lead = _posts(before[-1], lang) if "ads" not in cues(stretch.text, lang) else None  # not "…each
+            # month, but I don't know what came from Instagram"
             rates = {spans[0][2]: lead} if lead is not None else rates
         shared = set(rates.values())
         for channel, segment in segments:
