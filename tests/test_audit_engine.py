@@ -172,3 +172,11 @@ def test_an_audit_from_few_answers_says_it_is_general_and_what_is_missing(bundle
     full = build_audit(PERSONAS["restaurant"].profile, bundled_retriever, "de")
     assert full.generic == () and "allgemeine Prüfung" not in render(full, "md")
     assert "allgemeine Prüfung" in render(build_audit(Profile(), bundled_retriever, "de"), "md")
+
+
+def test_the_best_fitting_channel_in_use_is_never_cut_for_lack_of_hours(bundled_retriever: Any) -> None:
+    profile = _answers(sales__model="b2b", channels__used=frozenset({"linkedin", "website"}),
+                       resources__hours_per_week=1.0, goals=frozenset({"recruitment", "brand"}))
+    audit = build_audit(profile, bundled_retriever, "en")
+    verdicts = {v.channel: v.verdict for v in audit.channels}
+    assert verdicts["linkedin"] in ("keep", "fix"), verdicts  # one hour a week: fix it, don't drop it
