@@ -180,3 +180,4 @@ def test_the_best_fitting_channel_in_use_is_never_cut_for_lack_of_hours(bundled_
     audit = build_audit(profile, bundled_retriever, "en")
     verdicts = {v.channel: v.verdict for v in audit.channels}
     assert verdicts["linkedin"] in ("keep", "fix"), verdicts  # one hour a week: fix it, don't drop it
+    assert verdicts["website"] != "cut", verdicts  # a website is kept up, not cut for lack of hours

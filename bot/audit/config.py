@@ -26,6 +26,7 @@ class Verdicts(_Strict):
 class Capacity(_Strict):
     portfolio_share: float
     max_adds_unknown_hours: int
+    never_cut_for_time: list[str] = []
 
 
 class Service(_Strict):
@@ -85,8 +86,9 @@ class ScoringConfig(_Strict):
         for name, table in (("needs", self.needs), ("base_fit", self.base_fit)):
             if set(table) != set(CHANNELS):
                 raise ValueError(f"{name} must list every channel: {', '.join(CHANNELS)}")
-        if not set(self.social) | set(self.service_channels) <= set(CHANNELS):
-            raise ValueError("social and service_channels must name known channels")
+        named = set(self.social) | set(self.service_channels) | set(self.capacity.never_cut_for_time)
+        if not named <= set(CHANNELS):
+            raise ValueError("social, service_channels and never_cut_for_time must name known channels")
         if set(self.service.responder) != set(RESPONDERS):
             raise ValueError(f"service.responder must list: {', '.join(RESPONDERS)}")
         core = self.generic.core

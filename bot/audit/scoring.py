@@ -154,11 +154,15 @@ def _by_fit(drafts: list[_Draft]) -> list[_Draft]:
 def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> list[_Draft]:
     """Channels in use, best fit first, stay while the hours last; the rest are cut for lack of
     time, but never the best fit of all (doing one thing is the least an owner on social media
-    can do: with one hour a week, LinkedIn for a B2B firm stays, to be fixed, and is not cut).
-    Then channels that fit are added while hours remain (without stated hours: a few)."""
+    can do: with one hour a week, LinkedIn for a B2B firm stays, to be fixed, and is not cut); a
+    website (``never_cut_for_time``) is kept up, not run, and takes none of the hours. Then channels
+    that fit are added while hours remain (without stated hours: a few)."""
     hours = facts.hours()
     budget = None if hours is None else hours * config.capacity.portfolio_share
-    for i, d in enumerate(_by_fit([d for d in drafts if d.in_use and d.verdict != "cut"])):
+    kept = [d for d in drafts if d.in_use and d.verdict != "cut"]
+    for d in (d for d in kept if d.channel in config.capacity.never_cut_for_time):
+        d.verdict, d.reason = _keep_or_fix(d, config)  # a website is kept up, not run: no hours
+    for i, d in enumerate(_by_fit([d for d in kept if d.channel not in config.capacity.never_cut_for_time])):
         need = config.needs[d.channel]
         if budget is None or need <= budget + 1e-9 or i == 0:
             budget = None if budget is None else max(0.0, budget - need)
