@@ -596,9 +596,9 @@ def says_zero(text: str) -> bool:
     words = norm.split()
     if not words:
         return False
-    tail = re.split(r"[:\u2013\u2014-]\s*", norm)[-1].strip(" .!")
+    parts = re.split(r"[:\u2013\u2014-]", norm)
     return (words[0] in _zero_words() or " ".join(words[:2]) in _zero_words()
-            or len(re.split(r"[:\u2013\u2014-]", norm)) > 1 and tail in _zero_words())
+            or len(parts) > 1 and parts[-1].strip(" .!") in _zero_words())
 
 
 def parse_amount(text: str, lang: str | None = None) -> Amount | None:
@@ -680,8 +680,7 @@ def parse_frequency(text: str) -> float | None:
         found.add(round(per_week / max(float(m.group("n")), 1.0), 4))
     if not counted:  # "daily", "every week": one post per period named
         named = {label for *_, label in periods}
-        bare = "".join(" " if any(a <= i < b for a, b, _ in periods) else ch for i, ch in enumerate(norm))
-        if len(named) == 1 and not re.search(r"[0-9]", bare):  # "alle 2 wochen" is a period
+        if len(named) == 1 and not re.search(r"[0-9]", _mask(norm, periods)):  # "alle 2 wochen" is a period
             found.add(round(_POSTS_PER_WEEK[named.pop()], 4))
     return found.pop() if len(found) == 1 else None
 

@@ -93,11 +93,11 @@ def _no_ads(text: str, lang: str) -> bool:
     """Some clause about ads says no ("We don't pay for any online ads", "Annonser på nätet:
     noll"; not "don't know") and no clause gives ads an amount: then the money named elsewhere
     is for something else ("the printed catalog is our big spend, about $40k a year")."""
-    parts = [(cl, cues(cl, lang)) for s in sentences(text) for cl in clauses(s, lang)]
-    about = [(cl, c) for cl, c in parts if "ads" in c]
-    zero = any(parse.says_not(cl) and parse.parse_skip(cl) is None or parse.says_zero(cl)
-               or parse.parse_amount(cl, lang) == Amount(0.0) for cl, c in about)
-    return zero and not any((parse.parse_amount(cl, lang) or Amount(0.0)).value > 0 for cl, _ in about)
+    about = [cl for s in sentences(text) for cl in clauses(s, lang) if "ads" in cues(cl, lang)]
+    amounts = [parse.parse_amount(cl, lang) for cl in about]
+    zero = any(parse.says_not(cl) and parse.parse_skip(cl) is None or parse.says_zero(cl) or a == Amount(0.0)
+               for cl, a in zip(about, amounts, strict=True))
+    return zero and not any(a is not None and a.value > 0 for a in amounts)
 
 
 def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
@@ -137,6 +137,9 @@ def _bool_answer(key: str, keep: str | None = None) -> Callable[[str, str, Spans
     return read
 
 
+_DELETE_OR_KEEP = _bool_answer("delete", keep="keep")
+
+
 def _deletes(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
     """Whether critical comments are deleted, read past the clauses about removing abuse ("bots we
     block", "racistiske og truende kommentarer skjuler vi"): those say nothing of criticism."""
@@ -144,7 +147,7 @@ def _deletes(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
     if not kept:
         return None
     rest = " ; ".join(kept)
-    return _bool_answer("delete", keep="keep")(rest, lang, cues(rest, lang), primary)
+    return _DELETE_OR_KEEP(rest, lang, cues(rest, lang), primary)
 
 
 def _channels_answer(text: str, lang: str, c: Spans, primary: bool) -> frozenset[str] | None:
@@ -360,9 +363,9 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
             segments = [(channel, stretch.text) for channel in asked_channels]
         rates = {ch: r for ch, seg in segments if (r := _posts(seg, lang)) is not None}
         if len(spans) == 1 and not rates:  # the rate before the channel: "Three times a week on LinkedIn"
-            before = clauses(stretch.text[:spans[0][0]], lang) or [""]  # the channel's own clause only:
-            lead = _posts(before[-1], lang) if "ads" not in cues(stretch.text, lang) else None  # not "…each
-            # month, but I don't know what came from Instagram"
+            # the channel's own clause only: not "… each month, but I don't know what came from Instagram"
+            before = clauses(stretch.text[:spans[0][0]], lang) or [""]
+            lead = _posts(before[-1], lang) if "ads" not in cues(stretch.text, lang) else None
             rates = {spans[0][2]: lead} if lead is not None else rates
         shared = set(rates.values())
         for channel, segment in segments:
