@@ -295,3 +295,10 @@ def test_a_rate_in_another_clause_is_no_posting_rate_of_the_channel() -> None:
                    "en", "measurement")
     assert "channels.instagram.frequency" not in found
     assert _found("Three times a week on LinkedIn", "en", "channels")["channels.linkedin.frequency"] == 3
+
+
+def test_rates_said_before_their_channels_go_to_those_channels() -> None:
+    found = _found("Three times a week on LinkedIn, and every day on Instagram", "en", "channels")
+    assert found["channels.linkedin.frequency"] == 3 and found["channels.instagram.frequency"] == 7
+    after = _found("Facebook 3 times a week, Instagram daily", "en", "channels")
+    assert after["channels.facebook.frequency"] == 3 and after["channels.instagram.frequency"] == 7

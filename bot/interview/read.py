@@ -10,6 +10,7 @@ hours, not 2") is read for earlier answers instead of the question just asked.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -362,11 +363,16 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
         if not all_spans and asked_channels:
             segments = [(channel, stretch.text) for channel in asked_channels]
         rates = {ch: r for ch, seg in segments if (r := _posts(seg, lang)) is not None}
-        if len(spans) == 1 and not rates:  # the rate before the channel: "Three times a week on LinkedIn"
-            # the channel's own clause only: not "… each month, but I don't know what came from Instagram"
-            before = clauses(stretch.text[:spans[0][0]], lang) or [""]
-            lead = _posts(before[-1], lang) if "ads" not in cues(stretch.text, lang) else None
+        # the rate before the channel ("Three times a week on LinkedIn"), from the channel's own
+        # clause only: not "… each month, but I don't know what came from Instagram"
+        before = clauses(stretch.text[:spans[0][0]], lang) or [""] if spans else [""]
+        lead = _posts(before[-1], lang) if spans and "ads" not in cues(stretch.text, lang) else None
+        if len(spans) == 1 and not rates:
             rates = {spans[0][2]: lead} if lead is not None else rates
+        elif len(spans) > 1 and lead is not None:  # rates before their channels throughout:
+            # "3x a week on LinkedIn, daily on Instagram": each channel's rate is in the gap before it
+            gaps = [(b[2], _posts(stretch.text[a[1]:b[0]], lang)) for a, b in itertools.pairwise(spans)]
+            rates = {spans[0][2]: lead} | {channel: r for channel, r in gaps if r is not None}
         shared = set(rates.values())
         for channel, segment in segments:
             bare = not spans or _LIST_GLUE.fullmatch(_WORD_START.sub("", segment, 1)) is not None
