@@ -348,6 +348,15 @@ def _posts(text: str, lang: str) -> float | None:
     return None if "ads" in cues(text, lang) else parse.parse_frequency(text)
 
 
+def _lead_rate(text: str, start: int, lang: str) -> float | None:
+    """The rate said before the channel at ``start`` ("Three times a week on LinkedIn"), from the
+    channel's own clause only: not "… each month, but I don't know what came from Instagram"."""
+    if "ads" in cues(text, lang):
+        return None
+    before = clauses(text[:start], lang) or [""]
+    return _posts(before[-1], lang)
+
+
 def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -> list[Found]:
     """Per-channel posting frequency ("Facebook 3 times a week, Instagram daily") and purposes."""
     found: list[Found] = []
@@ -363,10 +372,8 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
         if not all_spans and asked_channels:
             segments = [(channel, stretch.text) for channel in asked_channels]
         rates = {ch: r for ch, seg in segments if (r := _posts(seg, lang)) is not None}
-        # the rate before the channel ("Three times a week on LinkedIn"), from the channel's own
-        # clause only: not "… each month, but I don't know what came from Instagram"
-        before = clauses(stretch.text[:spans[0][0]], lang) or [""] if spans else [""]
-        lead = _posts(before[-1], lang) if spans and "ads" not in cues(stretch.text, lang) else None
+        needed = len(spans) > 1 or len(spans) == 1 and not rates  # read only where it is used
+        lead = _lead_rate(stretch.text, spans[0][0], lang) if needed else None
         if len(spans) == 1 and not rates:
             rates = {spans[0][2]: lead} if lead is not None else rates
         elif len(spans) > 1 and lead is not None:  # rates before their channels throughout:
