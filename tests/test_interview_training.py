@@ -14,7 +14,7 @@ from bot.embed import get_embedder
 from bot.errors import ConfigError
 from bot.interview import training
 from bot.interview.meaning import label_names
-from evals.conversation_cases import load_conversations
+from evals.conversation_cases import RETIRED, SPLITS, load_conversations
 
 
 def _write(folder: Path, name: str, lines: list[str]) -> Path:
@@ -66,6 +66,9 @@ def _sentences(text: str) -> set[str]:
 
 
 def test_no_training_statement_is_a_sentence_of_the_conversations_eval() -> None:
-    eval_sentences = set().union(*(_sentences(a.text) for c in load_conversations() for a in c.answers))
+    """Except the retired held-out sets, which were read once and then became training statements."""
+    live = [s for s in SPLITS if s not in RETIRED]
+    answers = (a.text for c in load_conversations(splits=live) for a in c.answers)
+    eval_sentences = set().union(*(_sentences(text) for text in answers))
     shared = [s.text for s in training.load_statements() if _sentences(s.text) & eval_sentences]
     assert not shared, shared[:5]
