@@ -7,6 +7,7 @@ and reports ratios against floors measured moments apart in the same process.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import tempfile
 import time
@@ -261,6 +262,18 @@ def to_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def bench_meta(settings: Settings, chosen: list[str]) -> dict[str, Any]:
+    """When, at which commit, with which embedder and under what load the run started: the
+    machine is shared, so its figures mean little without the load beside them."""
+    from evals.runner import git_state
+
+    commit, dirty = git_state()
+    started = time.time()
+    return {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)), "started": started,
+            "commit": commit, "uncommitted_changes": dirty, "embedder": settings.embedder,
+            "benchmarks": chosen, "load_average": round(os.getloadavg()[0], 2)}
+
+
 @click.command("bench")
 @click.option("--only", type=click.Choice(["search", "ingest", "turn", "audit", "app"]), multiple=True,
               help="Run only these benchmarks (default: all).")
@@ -274,7 +287,8 @@ def bench_command(settings: Settings, only: tuple[str, ...], out: Path, sessions
     from evals.cases import load_retrieval_cases
 
     chosen = set(only or ("search", "ingest", "turn", "audit", "app"))
-    results: dict[str, Any] = {"machine": {"cpus": __import__("os").cpu_count()}}
+    results: dict[str, Any] = {"meta": bench_meta(settings, sorted(chosen)),
+                               "machine": {"cpus": os.cpu_count()}}
     if "search" in chosen:
         queries = [c.question for c in load_retrieval_cases()]
         results["search"] = bench_search(settings, queries)
@@ -290,6 +304,8 @@ def bench_command(settings: Settings, only: tuple[str, ...], out: Path, sessions
         from evals.bench_app import bench_app
 
         results["app"] = bench_app(settings, sessions)
+    results["meta"]["seconds"] = round(time.time() - results["meta"]["started"], 1)
+    results["meta"]["load_average_end"] = round(os.getloadavg()[0], 2)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     markdown = to_markdown(results)
