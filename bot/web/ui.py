@@ -16,6 +16,7 @@ from typing import Any
 import gradio as gr
 
 from bot.errors import ConfigError
+from bot.web import layout
 from bot.web.brand import UI_LANGS, Brand, localise
 from bot.web.handlers import Handlers, View
 from bot.web.render import attr, text
@@ -91,7 +92,7 @@ CSS = """
 .sa-header img { max-height: 48px; }
 #sa-chat button[aria-label="Clear"] { display: none; }
 .sa-cta { display: inline-block; padding: 10px 16px; border-radius: 6px; font-weight: 600; }
-"""
+""" + layout.CSS
 
 
 # Gradio labels each chat message with its raw content (``aria-label="bot's message: <details …"``):
@@ -162,7 +163,7 @@ class WebUI:
             self.sid = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=self.secret)
             self.head = gr.HTML(self.header(lang), visible=chrome, elem_id="sa-header")
             with gr.Row(equal_height=False):
-                with gr.Column(scale=3):
+                with gr.Column(scale=3, elem_id="sa-chat-column"):
                     self._chat_column(lang)
                 with gr.Column(scale=2, min_width=280):
                     self._side_column(lang)
@@ -171,23 +172,24 @@ class WebUI:
         return demo
 
     def _chat_column(self, lang: str) -> None:
-        self.chat = gr.Chatbot(label=t("chat", lang), elem_id="sa-chat", height=520,
-                               feedback_options=None, group_consecutive_messages=False,
-                               sanitize_html=True, render_markdown=True, buttons=["copy"])
+        """In the tab order the answer box, then the quick replies, then the conversation's history
+        (drawn on top by ``layout.CSS``)."""
         self.notice = gr.Markdown("", elem_id="sa-notice", container=False)
-        self.suggest = gr.Markdown(f"**{text(t('suggestions', lang))}**", elem_id="sa-suggest-label")
-        with gr.Row(elem_id="sa-quick"):
-            self.quick = [gr.Button("", visible=False, size="sm", elem_id=f"sa-quick-{i}")
-                          for i in range(QUICK_SLOTS)]
         with gr.Row():
             self.msg = gr.Textbox(label=t("message", lang), placeholder=t("placeholder", lang),
                                   elem_id="sa-msg", scale=5, lines=1, max_lines=6, autofocus=True)
             self.send = gr.Button(t("send", lang), variant="primary", elem_id="sa-send", scale=1)
-        with gr.Row():
+        self.suggest = gr.Markdown(f"**{text(t('suggestions', lang))}**", elem_id="sa-suggest-label")
+        with gr.Row(elem_id="sa-quick"):
+            self.quick = [gr.Button("", visible=False, size="sm", elem_id=f"sa-quick-{i}")
+                          for i in range(QUICK_SLOTS)]
             self.lang = gr.Dropdown(choices=[(LANG_NAMES[code], code) for code in UI_LANGS], value=lang,
                                     label=t("language", lang), elem_id="sa-lang", scale=2)
             self.new = gr.Button(t("new_session", lang), elem_id="sa-new", scale=1)
             self.forget = gr.Button(t("delete_session", lang), variant="stop", elem_id="sa-delete", scale=1)
+        self.chat = gr.Chatbot(label=t("chat", lang), elem_id="sa-chat", height=520, autoscroll=False,
+                               feedback_options=None, group_consecutive_messages=False,
+                               sanitize_html=True, render_markdown=True, buttons=["copy"])
 
     def _side_column(self, lang: str) -> None:
         self.checklist = gr.HTML("", elem_id="sa-checklist")
@@ -309,10 +311,13 @@ class WebUI:
         demo.load(load, [self.sid], outs, api_name="resume")
         demo.load(None, None, None, js=PLAIN_LABELS)  # messages' aria-labels as plain text
         self.chat.clear(load, [self.sid], outs, api_visibility="private")  # clearing only redraws
-        self.send.click(send, [self.msg, self.sid, self.lang], outs, api_name="send")
-        self.msg.submit(send, [self.msg, self.sid, self.lang], outs, api_visibility="private")
-        for button in self.quick:
-            button.click(quick, [button, self.sid, self.lang], outs, api_visibility="private")
+        demo.load(None, None, None, js=layout.CARDS)  # the audit's tables as cards when narrow
+        turns = [self.send.click(send, [self.msg, self.sid, self.lang], outs, api_name="send"),
+                 self.msg.submit(send, [self.msg, self.sid, self.lang], outs, api_visibility="private")]
+        turns += [button.click(quick, [button, self.sid, self.lang], outs, api_visibility="private")
+                  for button in self.quick]
+        for turn in turns:  # focus to the first quick reply, or the newest bot message
+            turn.then(None, None, None, js=layout.FOCUS)
         self.lang.input(switch, [self.lang, self.sid], outs, api_name="language")
         self.lang.input(None, [self.lang], None, js="(l) => { document.documentElement.lang = l; }")
         self.new.click(new, [self.lang], outs, api_name="new_session")

@@ -1,0 +1,81 @@
+"""The page's layout on narrow screens and from the keyboard: CSS and two small scripts, no logic in
+Python. ``ui.WebUI`` adds the CSS to its own and runs the scripts.
+
+- The audit's tables are cards when their box is narrower than ``CARDS_BELOW`` pixels or the table
+  does not fit it (a label per value from the table's header); a word in a table never breaks inside:
+  a column grows to its longest word, and a table too wide for that becomes cards.
+- The chat opens at its first message (Gradio's autoscroll is off); after each turn the newest bot
+  message is scrolled to its start and focus goes to the first quick reply, or to that message when
+  there is none.
+- The floating "Conversation" label takes its own line; the chat's scroll-down arrow hides while
+  focus is in the chat, so it never covers the focused element.
+- In the chat column the answer box and the quick replies come before the conversation in the tab
+  order, while the conversation is still drawn on top (flex ``order``).
+"""
+
+from __future__ import annotations
+
+CARDS_BELOW = 640
+
+CSS = """
+#sa-chat-column > #sa-chat { order: -2; }
+#sa-chat-column > #sa-notice { order: -1; }
+#sa-chat label[data-testid="block-label"] { position: static; margin-bottom: 4px; }
+#sa-chat:focus-within .scroll-down-button-container { display: none; }
+#sa-chat [data-testid="bot"], #sa-chat [data-testid="user"] { scroll-margin: 8px; }
+#sa-edit button.label-wrap { padding-right: 6px; }  /* its turned arrow stays inside */
+#sa-audit-text th, #sa-audit-text td { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+#sa-audit-text table.sa-cards { display: block; width: 100%; border: 0; }
+#sa-audit-text table.sa-cards thead { display: none; }
+#sa-audit-text table.sa-cards tbody { display: block; }
+#sa-audit-text table.sa-cards tr { display: flex; flex-wrap: wrap; gap: 8px 16px; margin: 0 0 12px 0;
+  padding: 10px 12px; border: 1px solid currentColor; border-radius: 8px; background: none; }
+#sa-audit-text table.sa-cards td { display: block; flex: 1 0 7em; padding: 0; border: 0; }
+#sa-audit-text table.sa-cards td:first-child { flex-basis: 100%; font-weight: 700; }
+#sa-audit-text table.sa-cards td:empty { display: none; }
+#sa-audit-text table.sa-cards td:last-child { flex-basis: 100%; }
+#sa-audit-text table.sa-cards td:not(:first-child)::before { content: attr(data-label); display: block;
+  font-size: 0.85em; font-weight: 600; overflow-wrap: normal; word-break: normal; }
+"""
+
+# Labels every cell of an audit table with its column's header and shows a table as cards when its
+# box is narrow or the table does not fit; again when the audit changes or the window is resized.
+CARDS = """() => {
+  const NARROW = __NARROW__;
+  const fit = () => document.querySelectorAll("#sa-audit-text table").forEach((table) => {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    table.querySelectorAll("tbody tr").forEach((row) => [...row.children].forEach((cell, i) => {
+      if (heads[i] && cell.dataset.label !== heads[i]) cell.dataset.label = heads[i];
+    }));
+    let holder = table.parentElement;  // the nearest block around the table (Gradio's is a span)
+    while (holder && getComputedStyle(holder).display === "inline") holder = holder.parentElement;
+    const box = holder ? holder.clientWidth : 0;
+    if (!box) return;  // hidden: decided when it shows
+    table.classList.remove("sa-cards");
+    const wide = table.getBoundingClientRect().width > box + 1;
+    table.classList.toggle("sa-cards", box < NARROW || wide);
+  });
+  let queued = false;
+  const later = () => {
+    if (!queued) { queued = true; setTimeout(() => { queued = false; fit(); }, 30); }
+  };
+  new MutationObserver(later).observe(document.body, {subtree: true, childList: true, characterData: true});
+  window.addEventListener("resize", later);
+  fit();
+}""".replace("__NARROW__", str(CARDS_BELOW))
+
+# After a turn: the newest bot message scrolled to its start inside the chat, focus on the first
+# quick reply (or, with none, on the message itself). Runs after Gradio has drawn the last update.
+FOCUS = """() => {
+  setTimeout(() => {
+    const log = document.querySelector("#sa-chat [role=log]");
+    const bots = document.querySelectorAll("#sa-chat [data-testid=bot]");
+    const newest = bots[bots.length - 1];
+    if (log && newest) {
+      log.scrollTop += newest.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+    }
+    const quick = document.querySelector("#sa-quick-0");
+    if (quick && quick.offsetParent !== null) { quick.focus(); return; }
+    if (newest) { newest.tabIndex = -1; newest.focus(); }
+  }, 60);
+}"""
