@@ -5,6 +5,10 @@ A ``Citation`` names the chunk it quotes and carries what a reader of another la
 checks every quote against the stored chunk text; a citation that does not resolve is an error,
 never shown.
 ``number`` gives citations their ``[n]`` markers in order of first appearance.
+
+The gloss a citation carries is the English of its quote: ``quote_gloss`` takes the curated
+glosses of exactly the sentences quoted, and the whole passage's gloss only when the quote is
+the whole passage or the passage has no sentence glosses (a consultant's or a machine gloss).
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ class Citation:
     lang: str
     title: str = ""
     author: str = ""
-    gloss: str = ""  # the English gloss of the whole passage, when there is one
+    gloss: str = ""  # the English of the quote (its sentences' glosses, else the passage's gloss)
     gloss_source: str = ""  # who wrote the gloss: "curated", "llm" (machine-written), "" none
 
     def to_json(self) -> dict[str, Any]:
@@ -74,11 +78,43 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def quoted_sentences(text: str, quote: str) -> list[int]:
+    """The indexes of the sentences of ``text`` (as ``sentences`` splits it) that the verbatim
+    ``quote`` overlaps, in order; [] when the quote is not in the text."""
+    start = text.find(quote.strip()) if quote.strip() else -1
+    if start < 0:
+        return []
+    end, at, out = start + len(quote.strip()), 0, []
+    for i, sentence in enumerate(sentences(text)):
+        first = text.index(sentence, at)
+        at = first + len(sentence)
+        if first < end and start < at:
+            out.append(i)
+    return out
+
+
+def quote_gloss(chunk: Chunk | Hit, quote: str) -> str:
+    """The English of ``quote``: the curated glosses of the sentences it spans, in order; the
+    passage's gloss when it spans them all, when the passage has no sentence glosses (or they no
+    longer line up with its sentences) or when the quote is not in the passage."""
+    glosses = chunk.sentence_glosses
+    if not chunk.gloss or not glosses or gloss_source(chunk) != "curated":
+        return chunk.gloss
+    if len(glosses) != len(sentences(chunk.text)):
+        return chunk.gloss
+    spanned = quoted_sentences(chunk.text, quote)
+    if not spanned or len(spanned) == len(glosses):
+        return chunk.gloss
+    return " ".join(glosses[i] for i in spanned)
+
+
 def cite(chunk: Chunk | Hit, quote: str | None = None) -> Citation:
-    """A citation of ``chunk``; the quote defaults to the whole passage text. It says who wrote
-    the gloss (``bot.index.gloss_source``): "llm" for a machine gloss, else "curated"."""
-    return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=(quote or chunk.text).strip(),
-                    lang=chunk.lang, title=chunk.title, author=chunk.author, gloss=chunk.gloss,
+    """A citation of ``chunk``; the quote defaults to the whole passage text, its gloss is the
+    English of the quote (``quote_gloss``). It says who wrote the gloss
+    (``bot.index.gloss_source``): "llm" for a machine gloss, else "curated"."""
+    quote = (quote or chunk.text).strip()
+    return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=quote, lang=chunk.lang,
+                    title=chunk.title, author=chunk.author, gloss=quote_gloss(chunk, quote),
                     gloss_source=gloss_source(chunk))
 
 

@@ -3,7 +3,8 @@
 A chunk is indexed as its original text (with title and heading as context) and, when it has them,
 as its English gloss with topic tags and as each question it answers (document expansion).
 Record ids hash what was embedded, so any change to a chunk, its context, gloss or questions
-makes a new id and ingest can diff the index by ids alone.
+makes a new id and ingest can diff the index by ids alone. The curated glosses of each sentence
+travel in the metadata, never embedded: a change to them refreshes the records, not the vectors.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ def records_for(chunk: Chunk, *, doc_key: str, root: str) -> list[IndexRecord]:
     }
     if chunk.gloss_source:  # only machine glosses are marked: curated records stay as they were
         base["gloss_source"] = chunk.gloss_source
+    if chunk.sentence_glosses:  # shown under quotes, never embedded: the vectors stay as they were
+        base["sentence_glosses"] = "\n".join(chunk.sentence_glosses)
     records = []
     for view, text in view_texts(chunk):
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
@@ -90,6 +93,7 @@ def chunk_from_metadata(meta: dict[str, Any]) -> Chunk:
         author=str(meta.get("author", "")), position=int(meta.get("position", 0)),
         gloss=str(meta.get("gloss", "")), gloss_source=str(meta.get("gloss_source", "")),
         tags=tags, questions=questions, doc_hash=str(meta.get("doc_hash", "")),
+        sentence_glosses=tuple(g for g in str(meta.get("sentence_glosses", "")).split("\n") if g),
     )
 
 
@@ -97,7 +101,7 @@ def hit_from_chunk(chunk: Chunk, score: float) -> Hit:
     return Hit(
         chunk_id=chunk.chunk_id, source=chunk.source, lang=chunk.lang, title=chunk.title,
         text=chunk.text, score=score, author=chunk.author, heading=chunk.heading,
-        gloss=chunk.gloss, gloss_source=gloss_source(chunk),
+        gloss=chunk.gloss, gloss_source=gloss_source(chunk), sentence_glosses=chunk.sentence_glosses,
     )
 
 

@@ -23,6 +23,8 @@ class Chunk:
     tags: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()  # questions the passage answers (document expansion)
     doc_hash: str = ""  # hash of the whole cleaned document; a change replaces its chunks
+    # curated English of each sentence, aligned with ``bot.citations.sentences(text)``; () none
+    sentence_glosses: tuple[str, ...] = ()
 
     def context(self) -> str:
         """Title and heading, the context a chunk carries into its embedding."""
@@ -43,6 +45,7 @@ class Hit:
     heading: str = ""
     gloss: str = ""
     gloss_source: str = ""  # "curated" or "llm" (machine-written) when there is a gloss
+    sentence_glosses: tuple[str, ...] = ()  # as ``Chunk.sentence_glosses`` (not in the public shape)
 
     def to_json(self) -> dict[str, Any]:
         """The public ``--batch`` / ``--json`` shape. Keep it stable."""

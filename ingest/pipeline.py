@@ -62,15 +62,17 @@ def bundled_plan() -> Plan:
 
 
 def _attach_curation(chunks: list[Chunk], root: Root) -> list[Chunk]:
-    """Glosses (when every paragraph of a chunk has one), tags and expansion questions."""
+    """Glosses (when every paragraph of a chunk has one), tags, sentence glosses (when every
+    paragraph has them) and expansion questions."""
     out = []
     for item in chunks:
         parts = [(item.source, part.strip()) for part in item.text.split("\n")]
         found = [root.glosses.get(key) for key in parts]
-        if found and all(found):
-            glosses = [g for g in found if g]
-            tags = tuple(dict.fromkeys(t for _, ts in glosses for t in ts))
-            item = replace(item, gloss=" ".join(g for g, _ in glosses), tags=tags)
+        glosses = [g for g in found if g is not None]
+        if glosses and len(glosses) == len(found):
+            tags = tuple(dict.fromkeys(t for g in glosses for t in g.tags))
+            each = tuple(s for g in glosses for s in g.sentences) if all(g.sentences for g in glosses) else ()
+            item = replace(item, gloss=" ".join(g.text for g in glosses), tags=tags, sentence_glosses=each)
         questions = tuple(q for key in parts for q in root.questions.get(key, ()))
         if questions:
             item = replace(item, questions=questions)

@@ -2,9 +2,11 @@
 
 A corpus folder holds documents (any depth) and, optionally, two metadata files at its top:
 ``manifest.csv`` (file, title, language, author, … per document), ``glosses.jsonl`` (an
-English gloss and topic tags per paragraph) and ``questions.jsonl`` (questions each paragraph
-answers, a document expansion). Those names, ``README.md`` and ``MANIFEST.md`` at the
-top, hidden files and ``lexicon.yaml`` are never ingested as documents.
+English gloss and topic tags per paragraph and, optionally, ``sentence_glosses``: the English of
+each of its sentences as ``bot.citations.sentences`` splits it, checked on load) and
+``questions.jsonl`` (questions each paragraph answers, a document expansion). Those names,
+``README.md`` and ``MANIFEST.md`` at the top, hidden files and ``lexicon.yaml`` are never
+ingested as documents.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.citations import sentences
 from bot.errors import SocialAuditError
 
 RESERVED = {"manifest.csv", "glosses.jsonl", "questions.jsonl", "lexicon.yaml", "readme.md", "manifest.md"}
@@ -37,6 +40,15 @@ class DocMeta:
     author: str = ""
 
 
+@dataclass(frozen=True)
+class Gloss:
+    """The curated English of one paragraph: the whole, its topic tags, and each sentence's."""
+
+    text: str
+    tags: tuple[str, ...] = ()
+    sentences: tuple[str, ...] = ()
+
+
 @dataclass
 class Root:
     """One corpus folder (or a single file) with its metadata."""
@@ -44,7 +56,7 @@ class Root:
     path: Path
     label: str
     manifest: dict[str, DocMeta] = field(default_factory=dict)
-    glosses: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    glosses: dict[tuple[str, str], Gloss] = field(default_factory=dict)
     questions: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def files(self) -> list[Path]:
@@ -92,6 +104,26 @@ def _read_jsonl(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
     return rows
 
 
+def _gloss(path: Path, key: tuple[str, str], row: dict[str, Any]) -> Gloss:
+    """One row of ``glosses.jsonl``; sentence glosses that do not line up with the paragraph's
+    sentences are an error naming the source and paragraph."""
+    given = row.get("sentence_glosses")
+    found: tuple[str, ...] = ()
+    if given is not None:
+        source, text = key
+        if not isinstance(given, list) or not all(isinstance(g, str) and g.strip() and "\n" not in g
+                                                  for g in given):
+            raise SocialAuditError(f"{path}: {source}, paragraph {text[:60]!r}: sentence_glosses must be "
+                                   "a list of one-line English sentences; fix the row")
+        found = tuple(" ".join(g.split()) for g in given)
+        count = len(sentences(text))
+        if len(found) != count:
+            raise SocialAuditError(
+                f"{path}: {source}, paragraph {text[:60]!r} has {count} sentence(s) but "
+                f"{len(found)} sentence gloss(es); give one English gloss per sentence")
+    return Gloss(str(row["gloss"]), tuple(row.get("tags") or ()), found)
+
+
 def open_root(path: Path, *, label: str | None = None) -> Root:
     path = path.expanduser().resolve()
     if not path.exists():
@@ -101,7 +133,7 @@ def open_root(path: Path, *, label: str | None = None) -> Root:
         path=path,
         label=label or str(path),
         manifest=_read_manifest(folder / "manifest.csv"),
-        glosses={key: (str(row["gloss"]), tuple(row.get("tags") or ()))
+        glosses={key: _gloss(folder / "glosses.jsonl", key, row)
                  for key, row in _read_jsonl(folder / "glosses.jsonl").items()},
         questions={key: tuple(str(q) for q in row["questions"])
                    for key, row in _read_jsonl(folder / "questions.jsonl").items()},

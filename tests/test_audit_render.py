@@ -158,3 +158,49 @@ def test_a_phase_with_no_new_task_says_so_instead_of_a_load(fmt: str, audits: di
     assert isinstance(text, str)
     assert text.count("No new tasks in this phase") == 1 + sum(not p.actions for p in phases[1:])
     assert text.count("Load in this phase") == sum(bool(p.actions) for p in phases[1:])
+
+
+def test_every_quote_of_the_bundled_corpus_shows_the_english_of_that_quote(
+        audits: dict[str, Audit], bundled_retriever: Any) -> None:
+    """The rules' quotes carry their own gloss (a part of a sentence needs one); every other
+    quote of a bundled passage shows its sentences' glosses, the passage's only when it is all of it."""
+    from bot.audit.rules import default_rules
+    from bot.citations import quote_gloss
+
+    anchors = {(a.source, a.quote): a.gloss for r in default_rules() for a in r.evidence.anchors}
+    shown = 0
+    for audit in audits.values():
+        for citation in audit.citations:
+            chunk = bundled_retriever.chunk(citation.chunk_id)
+            assert chunk.sentence_glosses
+            assert citation.gloss == anchors.get((citation.source, citation.quote)) or quote_gloss(
+                chunk, citation.quote), citation.quote[:40]
+            if citation.quote != chunk.text:
+                assert citation.gloss != chunk.gloss, citation.quote[:40]
+            shown += 1
+    assert shown >= 100
+
+
+def test_md_html_and_json_show_the_english_of_the_sentences_quoted(bundled_retriever: Any) -> None:
+    """Andel's paragraph has four sentences; one quoted shows its gloss, two show both in order."""
+    from bot.citations import cite
+
+    chunk = next(c for c in bundled_retriever.chunks() if c.text.startswith("Spørg bare Andel"))
+    one = cite(chunk, "Kundeservice er et konkurrenceparameter.")
+    two = cite(chunk, "Kundeservice er et konkurrenceparameter. Især på sociale medier.")
+    assert one.gloss == "Customer service is a competitive parameter."
+    assert two.gloss == "Customer service is a competitive parameter. Especially on social media."
+    real = build_audit(PERSONAS["deletes_criticism"].profile, bundled_retriever, "en")
+    cited = list(dict.fromkeys(c for claim in real.evidence for c in claim.citations))
+    audit = _swapped(_swapped(real, cited[0], one), cited[1], two)
+
+    data = json.loads(render(audit, "json"))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    glosses = {c["quote"]: c["gloss"] for c in data["citations"]}
+    assert glosses[one.quote] == one.gloss and glosses[two.quote] == two.gloss
+    md, html = render(audit, "md"), render(audit, "html")
+    assert f"_English gloss:_ {one.gloss}\n" in md and f"_English gloss:_ {two.gloss}\n" in md
+    assert f'<p class="gloss">English gloss: {one.gloss}</p>' in html
+    assert f'<p class="gloss">English gloss: {two.gloss}</p>' in html
+    for text in (json.dumps(data), md, html):
+        assert "Just ask Andel" not in text and chunk.gloss not in text

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from bot.citations import Citation, CitationError, cite, number, problem, sentences, verify
+from bot.citations import (
+    Citation,
+    CitationError,
+    cite,
+    number,
+    problem,
+    quote_gloss,
+    quoted_sentences,
+    sentences,
+    verify,
+)
 from bot.index import hit_from_chunk
 from bot.types import Chunk
 
@@ -78,3 +90,36 @@ def test_citations_of_the_bundled_index_resolve(bundled_retriever) -> None:
     citations = [cite(h, sentences(h.text)[0]) for h in hits]
     verify(citations, bundled_retriever)
     assert bundled_retriever.chunk("no-such-id") is None
+
+
+SENTENCED = Chunk(chunk_id="c2", source="000.txt", lang="sv", gloss="Yours. Not theirs! New line.",
+                  text=CHUNK.text, sentence_glosses=(
+                      "Your subscriber list belongs to you.", "Your followers on Facebook do not!",
+                      "A new line here."))
+
+
+def test_a_quote_of_one_sentence_carries_that_sentences_gloss_not_the_passages() -> None:
+    assert cite(SENTENCED, "Följarna på Facebook gör det inte!").gloss == "Your followers on Facebook do not!"
+    assert cite(SENTENCED, "Ny rad här.").gloss == "A new line here."  # the sentence after a line break
+    assert cite(SENTENCED, "på Facebook gör").gloss == "Your followers on Facebook do not!"  # part of one
+
+
+def test_a_quote_spanning_sentences_carries_their_glosses_in_order() -> None:
+    two = cite(SENTENCED, "Din prenumerantlista tillhör dig. Följarna på Facebook gör det inte!")
+    assert two.gloss == "Your subscriber list belongs to you. Your followers on Facebook do not!"
+    across = cite(SENTENCED, "gör det inte!\nNy rad")  # across a line break
+    assert across.gloss == "Your followers on Facebook do not! A new line here."
+    assert quoted_sentences(SENTENCED.text, "tillhör dig. Följarna") == [0, 1]
+    assert quoted_sentences(SENTENCED.text, "not in the text") == []
+
+
+def test_the_passages_gloss_stands_for_the_whole_passage_and_where_sentences_have_none() -> None:
+    assert cite(SENTENCED).gloss == SENTENCED.gloss  # the whole passage quoted
+    assert cite(CHUNK, "Ny rad här.").gloss == "G"  # no sentence glosses (a consultant's passage)
+    machine = replace(SENTENCED, gloss_source="llm")  # a machine gloss is never split
+    assert cite(machine, "Ny rad här.").gloss == SENTENCED.gloss
+    stale = replace(SENTENCED, sentence_glosses=SENTENCED.sentence_glosses[:2])  # no longer lines up
+    assert cite(stale, "Ny rad här.").gloss == SENTENCED.gloss
+    assert quote_gloss(replace(SENTENCED, gloss=""), "Ny rad här.") == ""  # no gloss, no sentence gloss
+    hit = hit_from_chunk(SENTENCED, 0.5)  # a search hit carries the sentence glosses too
+    assert cite(hit, "Ny rad här.") == cite(SENTENCED, "Ny rad här.")

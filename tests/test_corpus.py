@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import re
+from pathlib import Path
 
 import pytest
 
+from bot.audit.rules import default_rules
+from bot.citations import quote_gloss, quoted_sentences, sentences
+from bot.errors import SocialAuditError
 from ingest.pipeline import read_document
 from ingest.sources import BUNDLED_LABEL, bundled_corpus, open_root
 from tests.conftest import CORPUS, DOCUMENTS, SHARED
@@ -52,6 +56,59 @@ def test_glosses_add_no_numbers_the_source_line_lacks() -> None:
     for row in _glosses():
         missing = set(number.findall(str(row["gloss"]))) - set(number.findall(str(row["text"])))
         assert not missing, (row["text"][:50], missing)
+        sentence_glosses = row["sentence_glosses"]
+        assert isinstance(sentence_glosses, list)
+        for original, gloss in zip(sentences(str(row["text"])), sentence_glosses, strict=True):
+            missing = set(number.findall(gloss)) - set(number.findall(original))
+            assert not missing, (original[:50], missing)
+
+
+def test_every_sentence_of_every_bundled_passage_has_a_curated_gloss() -> None:
+    root = open_root(CORPUS, label=BUNDLED_LABEL)
+    total = 0
+    for path in root.files():
+        chunks, _ = read_document(path, root)
+        for item in chunks:
+            assert len(item.sentence_glosses) == len(sentences(item.text)), (path.name, item.text[:60])
+            assert all(g.strip() for g in item.sentence_glosses)
+            total += len(item.sentence_glosses)
+    # every paragraph and list item is a passage (titles and headings are their context): 212 sentences
+    assert total == sum(len(sentences(str(r["text"]))) for r in _glosses()
+                        if r["kind"] in ("paragraph", "list-item")) == 212
+    assert all(len(r["sentence_glosses"]) == len(sentences(str(r["text"]))) for r in _glosses())  # type: ignore[arg-type]
+
+
+def test_sentence_glosses_that_do_not_line_up_are_an_error_naming_source_and_paragraph(
+        tmp_path: Path) -> None:
+    row = {"source": "a.txt", "text": "Första meningen. Andra meningen.", "kind": "paragraph",
+           "gloss": "First sentence. Second sentence.", "tags": ["x"]}
+    (tmp_path / "a.txt").write_text(str(row["text"]) + "\n", encoding="utf-8")
+    for given in (["First sentence."], ["First.", "Second.", "Third."], ["First.", ""], "First."):
+        (tmp_path / "glosses.jsonl").write_text(json.dumps({**row, "sentence_glosses": given}) + "\n",
+                                                encoding="utf-8")
+        with pytest.raises(SocialAuditError, match=r"a\.txt, paragraph 'Första meningen\. Andra"):
+            open_root(tmp_path)
+    good = {**row, "sentence_glosses": ["First sentence.", "Second sentence."]}
+    (tmp_path / "glosses.jsonl").write_text(json.dumps(good) + "\n", encoding="utf-8")
+    gloss = open_root(tmp_path).glosses[("a.txt", str(row["text"]))]
+    assert gloss.sentences == ("First sentence.", "Second sentence.")
+
+
+def test_an_audit_rules_gloss_of_whole_sentences_is_their_curated_sentence_gloss() -> None:
+    """The rules keep their own gloss of each quote (a part of a sentence needs one); where the
+    quote is whole sentences it must say what the corpus's sentence glosses say."""
+    root = open_root(CORPUS, label=BUNDLED_LABEL)
+    chunks = [c for path in root.files() for c in read_document(path, root)[0]]
+    checked = 0
+    for rule in default_rules():
+        for anchor in rule.evidence.anchors:
+            chunk = next(c for c in chunks if c.source == anchor.source and anchor.quote in c.text)
+            parts = sentences(chunk.text)
+            spanned = " ".join(parts[i] for i in quoted_sentences(chunk.text, anchor.quote))
+            if anchor.gloss and spanned == anchor.quote:
+                assert anchor.gloss == quote_gloss(chunk, anchor.quote), (rule.id, anchor.quote[:50])
+                checked += 1
+    assert checked >= 50
 
 
 def test_every_chunk_of_the_bundled_corpus_carries_a_gloss() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.citations import cite, verify
+from dataclasses import replace
+
+from bot.citations import cite, sentences, verify
 from bot.interview.side import best_quote, side_answer
 from bot.interview.state import Context
 from bot.types import Hit
@@ -36,15 +38,42 @@ def test_the_answer_cites_the_bundled_index(bundled_retriever) -> None:  # type:
     assert citations[0].quote in parts[1] and "[1]" in parts[1] and "In English:" in parts[1]
 
 
-def test_the_english_lines_up_with_the_quote_when_the_gloss_does() -> None:
-    from bot.interview.side import _gloss
+def _english(part: str) -> str:
+    return part.split("\nIn English: ", 1)[1]
 
+
+def test_a_side_answer_quoting_one_sentence_shows_that_sentences_english(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    """The tip's paragraph has four sentences (its gloss five): the English shown is the quote's."""
+    ctx = Context(retriever=bundled_retriever)
+    parts, citations = side_answer("Should we delete critical comments?", "en", ctx)
+    chunk = bundled_retriever.chunk(citations[0].chunk_id)
+    assert citations[0].quote == ("Pahin virhe on poistaa kriittinen kommentti tai olla vastaamatta "
+                                  "kritiikkiin, somekansa kyllä huomaa sen.")
+    assert len(chunk.sentence_glosses) == 4 and chunk.gloss.startswith("2. Also plan")
+    assert _english(parts[1]) == chunk.sentence_glosses[3] == citations[0].gloss == (
+        "The worst mistake is to delete a critical comment or to leave criticism unanswered – the social "
+        "media crowd will definitely notice.")
+    assert "Also plan" not in "\n".join(parts)
+
+
+def test_a_side_answer_quoting_two_sentences_shows_both_in_order(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    ctx = Context(retriever=bundled_retriever)
+    parts, citations = side_answer("Should marketing alone run our social media?", "en", ctx)
+    chunk = bundled_retriever.chunk(citations[1].chunk_id)
+    assert len(sentences(chunk.text)) == 5 and sentences(citations[1].quote) == sentences(chunk.text)[:2]
+    assert _english(parts[2]) == " ".join(chunk.sentence_glosses[:2]) == (
+        "Companies often see social media mainly as a marketing channel. Social media is a communication "
+        "channel that can be used for marketing – but it is not only a marketing channel.")
+    assert chunk.sentence_glosses[2] not in parts[2]
+
+
+def test_a_passage_without_sentence_glosses_shows_its_whole_gloss() -> None:
     hit = _hit("Första meningen här. Andra meningen där.", "First sentence here. Second sentence there.")
     quote, first = best_quote(hit, "andra meningen")
-    assert _gloss(hit, quote, first) == "Second sentence there."
-    uneven = _hit("En mening. Två meningar.", "One sentence, two sentences.")
-    assert _gloss(uneven, "Två meningar.", 1) == "One sentence, two sentences."
-    assert cite(hit, quote).gloss == hit.gloss  # the citation keeps the whole passage's gloss
+    assert (quote, first) == ("Andra meningen där.", 1)
+    assert cite(hit, quote).gloss == hit.gloss  # a consultant's gloss is never cut by guesswork
+    glossed = replace(hit, sentence_glosses=("First sentence here.", "Second sentence there."))
+    assert cite(glossed, quote).gloss == "Second sentence there."
 
 
 def test_a_very_long_side_question_is_read_by_its_start(bundled_retriever) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from bot.audit.rules import Anchor, Rule
-from bot.citations import Citation, CitationError, cite, sentences, verify
+from bot.citations import Citation, CitationError, cite, quote_gloss, sentences, verify
 from bot.lexical import Lexicon, document_terms, query_terms
 from bot.types import Chunk
 
@@ -128,11 +128,12 @@ def retrieved(rules: Sequence[Rule], anchors: dict[str, tuple[Citation, ...]], s
 
 
 def verify_all(citations: Iterable[Citation], source: Source) -> None:
-    """``bot.citations.verify``, and each gloss must be the stored passage's gloss or part of it."""
+    """``bot.citations.verify``, and each gloss must be the stored passage's gloss or part of it,
+    or the curated glosses of the sentences quoted."""
     citations = list(citations)
     verify(citations, source)
     wrong = [c for c in citations if c.gloss and (chunk := source.chunk(c.chunk_id)) is not None
-             and chunk.gloss and c.gloss not in chunk.gloss]
+             and chunk.gloss and c.gloss not in chunk.gloss and c.gloss != quote_gloss(chunk, c.quote)]
     if wrong:
         raise CitationError("; ".join(f"citation of {c.chunk_id} ({c.source}): gloss is not the passage's"
                                       for c in wrong) + " — fix the rule's anchor gloss")

@@ -2,7 +2,7 @@
 
 A side question ("why shouldn't I delete angry comments?") is searched in the knowledge base;
 each passage found is quoted by its sentence(s) closest to the question (a verbatim slice of
-the stored text, so the citation verifies), shown with its English gloss.
+the stored text, so the citation verifies), shown with the English of the sentences quoted.
 """
 
 from __future__ import annotations
@@ -56,16 +56,6 @@ def best_quote(hit: Hit, question: str) -> tuple[str, int]:
     return hit.text[start:end], best
 
 
-def _gloss(hit: Hit, quote: str, first: int) -> str:
-    """The English of the quoted sentences when the gloss lines up sentence by sentence, else
-    the gloss of the whole passage."""
-    original, english = sentences(hit.text), sentences(hit.gloss)
-    if original and len(original) == len(english):
-        count = len(sentences(quote))
-        return " ".join(english[first:first + count])
-    return hit.gloss
-
-
 def side_answer(message: str, lang: str, ctx: Context,
                 intro: str = "side_intro") -> tuple[list[str], list[Citation]]:
     """Paragraphs answering a side question from the corpus, and their citations; ``intro`` is
@@ -79,14 +69,14 @@ def side_answer(message: str, lang: str, ctx: Context,
     parts = [render(intro, lang)]
     citations: list[Citation] = []
     for hit in hits[:MAX_PASSAGES]:
-        quote, first = best_quote(hit, message)
-        citation = cite(hit, quote)
+        quote, _ = best_quote(hit, message)
+        citation = cite(hit, quote)  # its gloss is the English of the quoted sentences
         if citation in citations:
             continue
         citations.append(citation)
         title = hit.title or hit.heading or hit.source
         text = render("side_quote", lang, quote=quote, n=number(citations)[citation], title=title)
-        gloss = _gloss(hit, quote, first) if hit.gloss and hit.lang != "en" else ""
+        gloss = citation.gloss if hit.lang != "en" else ""
         said = "side_gloss_llm" if citation.gloss_source == "llm" else "side_gloss"
         parts.append(text + ("\n" + render(said, lang, gloss=gloss) if gloss else ""))
     return parts, citations
