@@ -190,11 +190,12 @@ def test_the_page_and_the_embed_fit_a_phone_and_a_desktop_and_open_at_the_greeti
         page.context.close()
 
 
-@pytest.mark.parametrize("lang", ["en", "sv"])
+@pytest.mark.parametrize(("lang", "path"), [("en", "/"), ("sv", "/"), ("sv", "/embed/")])
 def test_a_finished_audit_is_cards_on_a_phone_a_table_on_a_desktop_with_no_word_broken(
-        browser: Any, app_url: str, folder: Path, lang: str) -> None:
+        browser: Any, app_url: str, folder: Path, lang: str, path: str) -> None:
+    tag = f"audit-{lang}" if path == "/" else f"embed-audit-{lang}"
     page = new_page(browser, PHONE)
-    open_app(page, app_url + "/")
+    open_app(page, app_url + path)
     if lang == "sv":
         page.locator("#sa-lang input").click()
         page.locator("[role=option][aria-label='Svenska']").click()
@@ -212,7 +213,7 @@ def test_a_finished_audit_is_cards_on_a_phone_a_table_on_a_desktop_with_no_word_
         page.wait_for_function(f"() => document.querySelector('#sa-audit-text table').classList"
                                f".contains('sa-cards') === {str(cards).lower()}")
         page.wait_for_timeout(300)
-        page.screenshot(path=folder / f"audit-{lang}-{size['width']}.png", full_page=True)
+        page.screenshot(path=folder / f"{tag}-{size['width']}.png", full_page=True)
         if cards:  # a card per channel: its name, then each value under its column's header
             first = summary.locator("tbody tr").first
             assert first.evaluate("(row) => getComputedStyle(row).display") == "flex"
@@ -223,8 +224,8 @@ def test_a_finished_audit_is_cards_on_a_phone_a_table_on_a_desktop_with_no_word_
         else:
             assert summary.locator("thead").is_visible()
         broken: list[str] = page.evaluate(BROKEN_WORDS)
-        assert broken == [], f"audit ({lang}) at {size['width']} px: {broken[:8]}"
-        fits(page, f"audit ({lang}) at {size['width']} px")
+        assert broken == [], f"{tag} at {size['width']} px: {broken[:8]}"
+        fits(page, f"{tag} at {size['width']} px")
     page.context.close()
 
 
@@ -276,7 +277,8 @@ def test_the_keyboard_reaches_quick_replies_first_and_focus_follows_each_turn(
         assert 0 <= newest["top"] <= newest["log"] - 40, newest
         assert newest["height"] + newest["top"] <= newest["log"] or newest["top"] < 40, newest
 
-    # A citation of the history, focused from the keyboard, is not under the scroll-down arrow.
+    # A citation of the history, focused from the keyboard; the chat is scrolled up, so Gradio shows
+    # its scroll-down arrow: it is over neither that citation nor any message.
     page.locator("#sa-send").focus()
     for _ in range(60):
         page.keyboard.press("Tab")
@@ -288,15 +290,16 @@ def test_the_keyboard_reaches_quick_replies_first_and_focus_follows_each_turn(
       const log = document.querySelector("#sa-chat [role=log]");
       return log.scrollTop + log.clientHeight < log.scrollHeight - 100;
     }"""), "the chat is at its bottom: the arrow would not show, the check would prove nothing"
+    page.wait_for_selector("#sa-chat .scroll-down-button-container button", state="visible")
     covered = page.evaluate("""() => {
       const el = document.activeElement, r = el.getBoundingClientRect();
       const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
-      const arrow = document.querySelector("#sa-chat .scroll-down-button-container");
-      const a = arrow && arrow.getClientRects().length ? arrow.getBoundingClientRect() : null;
-      const under = a && !(a.right <= r.left || a.left >= r.right || a.bottom <= r.top || a.top >= r.bottom);
-      return {hit: el.contains(hit), under: Boolean(under)};
-    }""")
-    assert covered == {"hit": True, "under": False}, covered
+      const a = document.querySelector("#sa-chat .scroll-down-button-container").getBoundingClientRect();
+      const log = document.querySelector("#sa-chat [role=log]").getBoundingClientRect();
+      const over = (b) => !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom);
+      return {hit: el.contains(hit), focused: over(r), messages: over(log)};
+    }""")  # the arrow lies over neither the focused citation nor any message
+    assert covered == {"hit": True, "focused": False, "messages": False}, covered
     page.screenshot(path=folder / "keyboard-citation.png")
     page.context.close()
 

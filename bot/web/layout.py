@@ -7,8 +7,8 @@ Python. ``ui.WebUI`` adds the CSS to its own and runs the scripts.
 - The chat opens at its first message (Gradio's autoscroll is off); after each turn the newest bot
   message is scrolled to its start and focus goes to the first quick reply, or to that message when
   there is none.
-- The floating "Conversation" label takes its own line; the chat's scroll-down arrow hides while
-  focus is in the chat, so it never covers the focused element.
+- The floating "Conversation" label takes its own line, and the chat's scroll-down arrow sits at
+  the right end of that line, above the messages: it never covers a message or the focused element.
 - In the chat column the answer box and the quick replies come before the conversation in the tab
   order, while the conversation is still drawn on top (flex ``order``).
 """
@@ -21,7 +21,8 @@ CSS = """
 #sa-chat-column > #sa-chat { order: -2; }
 #sa-chat-column > #sa-notice { order: -1; }
 #sa-chat label[data-testid="block-label"] { position: static; margin-bottom: 4px; }
-#sa-chat:focus-within .scroll-down-button-container { display: none; }
+#sa-chat .scroll-down-button-container { top: 0; bottom: auto; left: auto; right: 8px; transform: none; }
+#sa-chat .scroll-down-button-container button { box-shadow: none; }
 #sa-chat [data-testid="bot"], #sa-chat [data-testid="user"] { scroll-margin: 8px; }
 #sa-edit button.label-wrap { padding-right: 6px; }  /* its turned arrow stays inside */
 #sa-audit-text th, #sa-audit-text td { overflow-wrap: normal; word-break: normal; hyphens: manual; }
