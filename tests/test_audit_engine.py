@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from bot.audit import build_audit, render
 from bot.audit.texts import UnsupportedLanguageError
@@ -16,10 +17,10 @@ from bot.profile import Profile
 from bot.retrieve import Retriever
 from bot.store import open_store
 from bot.types import Chunk
-from evals.personas import load_personas
+from evals.personas import load_personas, profile_from_spec
 from ingest.pipeline import ingest
 from ingest.sources import open_root
-from tests.conftest import write
+from tests.conftest import REPO, write
 
 PERSONAS = {p.id: p for p in load_personas()}
 
@@ -181,3 +182,30 @@ def test_the_best_fitting_channel_in_use_is_never_cut_for_lack_of_hours(bundled_
     verdicts = {v.channel: v.verdict for v in audit.channels}
     assert verdicts["linkedin"] in ("keep", "fix"), verdicts  # one hour a week: fix it, don't drop it
     assert verdicts["website"] != "cut", verdicts  # a website is kept up, not cut for lack of hours
+
+
+@pytest.mark.parametrize("hours", [None, 0.5])
+def test_a_step_that_costs_no_hours_neither_displaces_a_costed_step_nor_waits_for_hours(
+        bundled_retriever: Any, monkeypatch: pytest.MonkeyPatch, hours: float | None) -> None:
+    import bot.audit.engine as engine
+    from bot.audit.rules import default_rules
+
+    path = REPO / "evals" / "personas" / "deletes_criticism.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = dict(spec["profile"]) | {"resources.hours_per_week": hours}
+    profile = profile_from_spec({k: v for k, v in raw.items() if v is not None})
+    free = {r.id for r in default_rules() if r.action.hours == 0 and r.action.weekly == 0}
+    with_free = build_audit(profile, bundled_retriever, "fi")
+    assert free & {f.rule_id for f in with_free.findings}  # the free steps are there to test
+
+    def placed(audit: Any) -> dict[str, Any]:
+        steps = {a.key: a.days for p in audit.plan.phases for a in p.actions}
+        return steps | {a.key: a.deferred for a in audit.plan.deferred}
+
+    kept = tuple(r for r in default_rules() if r.id not in free)
+    monkeypatch.setattr(engine, "default_rules", lambda: kept)
+    without = build_audit(profile, bundled_retriever, "fi")
+    costed = {k: v for k, v in placed(with_free).items() if k.removeprefix("rule:") not in free}
+    assert costed == placed(without)  # every costed step where it was, or deferred as it was
+    if hours is not None:  # a sized plan: a step of no hours is never deferred for hours
+        assert not [a for a in with_free.plan.deferred if a.key.removeprefix("rule:") in free]

@@ -1,5 +1,7 @@
 """The 30/60/90-day plan: the recommendations as steps, placed in the earliest phase that the
-stated hours a week can carry, never more. Paid steps need an ad budget; without one they wait."""
+stated hours a week can carry, never more. Paid steps need an ad budget; without one they wait.
+A step that costs no hours (a way of doing what is already done) never waits for hours, and
+claims a place only after every step that costs some (an unsized plan has few places a phase)."""
 
 from __future__ import annotations
 
@@ -57,7 +59,8 @@ def build_plan(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
     placed: dict[int, list[Action]] = {p: [] for p in phases}
     deferred: list[Action] = []
     has_list = facts.value("email_list.has_list") is True
-    for preferred, action in candidates(channels, findings, misconceptions, rules, config, ui, has_list):
+    steps = candidates(channels, findings, misconceptions, rules, config, ui, has_list)
+    for preferred, action in sorted(steps, key=lambda step: _free(step[1])):  # stable: costed first
         if action.paid and not _has_budget(budget):
             deferred.append(replace(action, deferred="budget"))
             continue
@@ -77,6 +80,10 @@ def build_plan(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
         budget_text=ui.amount(budget) if budget is not None else ui.strings["none"])
 
 
+def _free(action: Action) -> bool:
+    return action.hours <= 0 and action.weekly <= 0
+
+
 def _phase(action: Action, preferred: int, phases: list[int], load: dict[int, float],
            placed: dict[int, list[Action]], hours: float | None, config: ScoringConfig) -> int | None:
     """The earliest phase from ``preferred`` on whose hours (and those of every later phase, for a
@@ -86,6 +93,8 @@ def _phase(action: Action, preferred: int, phases: list[int], load: dict[int, fl
             if len(placed[phase]) < config.plan.unsized_max_per_phase:
                 return phase
             continue
+        if _free(action):
+            return phase
         once = action.hours / config.plan.weeks_per_phase
         fits_now = load[phase] + once + action.weekly <= hours + EPSILON
         fits_later = all(load[p] + action.weekly <= hours + EPSILON for p in phases if p > phase)
