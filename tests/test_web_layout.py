@@ -303,3 +303,25 @@ def test_the_keyboard_reaches_quick_replies_first_and_focus_follows_each_turn(
     page.screenshot(path=folder / "keyboard-citation.png")
     page.context.close()
 
+
+
+def test_on_a_phone_each_new_question_is_shown_from_its_start(
+        browser: Any, app_url: str, folder: Path) -> None:
+    page = new_page(browser, PHONE)
+    open_app(page, app_url + "/")
+    for turn in range(2):
+        before = users(page)
+        page.locator("#sa-quick-0").click()  # down the page, under the answer box
+        settle(page, before)
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'sa-quick-0'")
+        page.wait_for_timeout(300)
+        start = page.evaluate("""() => {
+          const log = document.querySelector("#sa-chat [role=log]").getBoundingClientRect();
+          const bots = document.querySelectorAll("#sa-chat [data-testid=bot]");
+          const top = bots[bots.length - 1].getBoundingClientRect().top;
+          return {top, log: [log.top, log.bottom], window: innerHeight};
+        }""")  # the new message's first line is in the chat's visible part and in the window
+        assert start["log"][0] <= start["top"] <= start["log"][1] - 40, start
+        assert 0 <= start["top"] <= start["window"] - 40, start
+        page.screenshot(path=folder / f"phone-turn-{turn + 1}.png")
+    page.context.close()

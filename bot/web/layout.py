@@ -5,8 +5,8 @@ Python. ``ui.WebUI`` adds the CSS to its own and runs the scripts.
   does not fit it (a label per value from the table's header); a word in a table never breaks inside:
   a column grows to its longest word, and a table too wide for that becomes cards.
 - The chat opens at its first message (Gradio's autoscroll is off); after each turn the newest bot
-  message is scrolled to its start and focus goes to the first quick reply, or to that message when
-  there is none.
+  message is scrolled to its start (in the chat, and in the window when that start is out of it, as
+  on a phone) and focus goes to the first quick reply, or to that message when there is none.
 - The floating "Conversation" label takes its own line, and the chat's scroll-down arrow sits at
   the right end of that line, above the messages: it never covers a message or the focused element.
 - In the chat column the answer box and the quick replies come before the conversation in the tab
@@ -65,8 +65,9 @@ CARDS = """() => {
   fit();
 }""".replace("__NARROW__", str(CARDS_BELOW))
 
-# After a turn: the newest bot message scrolled to its start inside the chat, focus on the first
-# quick reply (or, with none, on the message itself). Runs after Gradio has drawn the last update.
+# After a turn: the newest bot message scrolled to its start inside the chat (and the window), focus
+# on the first quick reply (or, with none, on the message itself) without scrolling away from it.
+# Runs after Gradio has drawn the last update.
 FOCUS = """() => {
   setTimeout(() => {
     const log = document.querySelector("#sa-chat [role=log]");
@@ -74,9 +75,11 @@ FOCUS = """() => {
     const newest = bots[bots.length - 1];
     if (log && newest) {
       log.scrollTop += newest.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+      const top = newest.getBoundingClientRect().top;  // on a phone the window too
+      if (top < 0 || top > innerHeight - 120) window.scrollBy(0, top - 8);
     }
     const quick = document.querySelector("#sa-quick-0");
-    if (quick && quick.offsetParent !== null) { quick.focus(); return; }
-    if (newest) { newest.tabIndex = -1; newest.focus(); }
+    if (quick && quick.offsetParent !== null) { quick.focus({preventScroll: true}); return; }
+    if (newest) { newest.tabIndex = -1; newest.focus({preventScroll: true}); }
   }, 60);
 }"""
