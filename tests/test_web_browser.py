@@ -1,6 +1,7 @@
 """The web app in a real browser: Debian's headless Chromium driven by Playwright, against the real
 app on loopback. It completes interviews by clicking quick replies (English and Swedish), opens a
-citation, downloads the PDF, resumes after a reload, proves that markup in a message runs nothing,
+citation, downloads the PDF, resumes after a reload, proves that markup in a message runs nothing
+and that an address typed in it is no link,
 and loads the embed snippet from another origin (allowed) and from a third one (refused by CSP).
 
 Screenshots go to ``reports/screenshots/`` (or ``$SOCIAL_AUDIT_SCREENSHOTS``); the path is printed.
@@ -186,6 +187,42 @@ def test_markup_in_a_message_is_shown_as_text_and_runs_nothing(page: Any, app_ur
     assert page.locator("#sa-chat img[src='x'], #sa-chat script").count() == 0
     assert dialogs == []
     page.screenshot(path=shots / "xss-as-text.png", full_page=True)
+
+
+def test_an_address_typed_in_a_message_is_shown_as_typed_and_is_no_link(
+        page: Any, app_url: str, shots: Path) -> None:
+    """Issue 15: no owner-typed text becomes a clickable link (the chat renders Markdown, which
+    would make links of bare addresses)."""
+    open_app(page, app_url + "/")
+    typed = ("Our shop is https://shop.example/sale?x=1 and www.shop.example, "
+             "mail owner@shop.example, not [this](javascript:alert(1))")
+    before = users(page)
+    box = page.locator("#sa-msg textarea")
+    box.fill(typed)
+    box.press("Enter")
+    settle(page, before)
+    page.wait_for_timeout(1500)
+    mine = page.locator(USER_MESSAGES).last
+    assert mine.inner_text().strip() == typed
+    assert mine.locator("a").count() == 0
+    assert page.locator("#sa-chat a[href*='shop.example'], #sa-chat a[href^='mailto:'], "
+                        "#sa-chat a[href^='javascript:']").count() == 0
+    page.screenshot(path=shots / "address-as-text.png", full_page=True)
+
+
+def test_an_address_in_an_answer_is_no_link_in_the_audit_on_the_page(
+        page: Any, app_url: str, shots: Path) -> None:
+    open_app(page, app_url + "/")
+    before = users(page)
+    box = page.locator("#sa-msg textarea")
+    box.fill("Mostly households, they order at https://shop.example/sale or www.shop.example")
+    box.press("Enter")
+    settle(page, before)
+    click_through(page)
+    audit = page.locator("#sa-audit-text")
+    assert "https://shop.example/sale" in audit.inner_text() and "www.shop.example" in audit.inner_text()
+    assert page.locator("#sa-audit a[href*='shop.example']").count() == 0
+    page.screenshot(path=shots / "address-in-audit.png", full_page=True)
 
 
 def test_the_embed_snippet_renders_on_an_allowed_site_and_is_refused_elsewhere(

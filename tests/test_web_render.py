@@ -21,7 +21,7 @@ def test_text_is_inert_in_a_markdown_and_html_view() -> None:
     assert render.text("<script>x</script>") == "&lt;script&gt;x&lt;/script&gt;"
     assert render.text("a & b's \"c\"") == "a &amp; b's \"c\""
     assert render.text("[x](javascript:1) ![i](http://t/p.png) *b* `c` # h") == (
-        "&#91;x&#93;(javascript:1) !&#91;i&#93;(http://t/p.png) &#42;b&#42; &#96;c&#96; &#35; h")
+        "&#91;x&#93;(javascript:1) !&#91;i&#93;(http&#58;//t/p.png) &#42;b&#42; &#96;c&#96; &#35; h")
     assert render.attr('"><img>') == "&quot;&gt;&lt;img&gt;"
 
 

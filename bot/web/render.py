@@ -1,7 +1,8 @@
 """Pure functions from interview state to what the page shows: chat messages, citations, checklist,
 profile. Every piece of text that came from a person or a document is escaped here, so a message
-holding ``<script>`` or ``<img onerror=…>`` is shown as text and never runs; the only markup on
-the page is the markup these functions write themselves.
+holding ``<script>`` or ``<img onerror=…>`` is shown as text and never runs, and a web address
+an owner typed is never a link; the only markup on the page is the markup these functions write
+themselves.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.citations import Citation, number
 from bot.interview.messages import field_name, show
 from bot.interview.policy import Policy
 from bot.interview.state import InterviewState, Turn
+from bot.links import reference, unlinked
 from bot.profile import SETTLED, Profile
 from bot.web.strings import LANG_NAMES, t
 
@@ -22,10 +24,11 @@ _MD = {c: f"&#{ord(c)};" for c in "[]*_`#~|\\"}
 
 
 def text(value: str) -> str:
-    """``value`` as inert text for a Markdown+HTML view: HTML-escaped, Markdown syntax neutralised."""
+    """``value`` as inert text for a Markdown+HTML view: HTML-escaped, Markdown syntax neutralised,
+    no web address or e-mail address made a link (``bot.links``)."""
     escaped = html.escape(value, quote=False)  # quotes are harmless in text (and the chat shows
     # hex character references literally)
-    return "".join(_MD.get(c, c) for c in escaped)
+    return unlinked("".join(_MD.get(c, c) for c in escaped), reference)
 
 
 def attr(value: str) -> str:

@@ -7,14 +7,16 @@ import re
 
 from bot.audit.model import Audit
 from bot.audit.render.common import LEVEL_KEYS, View
+from bot.links import backslashed, unlinked
 
 _SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 
 
 def esc(text: object) -> str:
-    """Markdown-inert text: markup characters backslashed, angle brackets as entities, one line."""
+    """Markdown-inert text: markup characters backslashed, angle brackets as entities, no web or
+    e-mail address a link (``bot.links``), one line."""
     out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    out = _SPECIAL.sub(r"\\\1", out)
+    out = unlinked(_SPECIAL.sub(r"\\\1", out), backslashed)
     return " ".join(out.split())
 
 
