@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
-NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[.,]\d+)*")
+NUMBER = re.compile(r"(?<![^\W\d_])(?<![\d.,])\d+(?:[\u00a0\u202f]\d{3}(?!\d))*(?:[.,]\d+)*")
+_SPACE_GROUP = re.compile(r"[\u00a0\u202f]")  # the no-break spaces bot/l10n.py groups thousands with
 
 
 def readings(token: str) -> set[float]:
     """The values a number as written may mean: 1,5 and 1.5 are 1.5; 5,000 may also be 5000."""
+    token = _SPACE_GROUP.sub("", token)
     out = set()
     if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", token):
         out.add(float(re.sub(r"[.,]", "", token)))

@@ -30,7 +30,7 @@ def test_chat_interviews_and_resumes(run) -> None:  # type: ignore[no-untyped-de
     again = run("chat", "--session", session_id, input="Cirka 50 000 kr, det tar två månader\n")
     assert again.exit_code == 0
     assert "Hur stor är en typisk affär" in again.output  # the open question, shown again
-    assert "typisk affär: 50\u202f000 SEK" in again.output
+    assert "typisk affär: 50\u00a0000\u00a0SEK" in again.output
 
 
 def test_an_unknown_session_is_a_one_line_error(run) -> None:  # type: ignore[no-untyped-def]

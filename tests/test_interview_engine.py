@@ -244,7 +244,7 @@ def test_corrections_update_the_field(ctx: Context) -> None:
     assert state.profile.get("resources.hours_per_week").value == 2.0
     state, reply = engine.step(state, "Actually we have 5 hours, not 2.", ctx)
     assert state.profile.get("resources.hours_per_week").value == 5.0
-    assert "Corrected: time for social media is now 5 h a week." in reply.text
+    assert "Corrected: time for social media is now 5\u00a0h a week." in reply.text
     assert reply.question == state.pending  # the open question is asked again
     state, reply = engine.step(state, "ändra: vi lägger 3 timmar i veckan", ctx)
     assert state.profile.get("resources.hours_per_week").value == 3.0 and reply.lang == "sv"
@@ -563,7 +563,7 @@ def test_a_long_paste_is_cut_read_and_said_to_be_cut(ctx: Context) -> None:
     state, _ = engine.start("en", ctx)
     message = "We sell to consumers in our shop. " + "Lorem ipsum dolor sit amet. " * 800  # 22 434 characters
     state, reply = engine.step(state, message, ctx)
-    assert reply.text.startswith(f"Your message had {len(message)} characters; I read the first ")
+    assert reply.text.startswith(f"Your message had {len(message):,} characters; I read the first ")
     assert state.profile.get("sales.model").value == "b2c"
     assert len(state.transcript[-2].text) <= engine.MAX_READ and state.transcript[-1].text == reply.text
 

@@ -64,11 +64,13 @@ def test_fields_and_options_are_named_in_every_required_language(lang: str) -> N
 def test_values_are_shown_as_a_user_would_say_them() -> None:
     from bot.profile import Amount, SalesCycle
 
-    assert msg.show("resources.hours_per_week", 5.0, "en") == "5 h a week"
-    assert msg.show("resources.hours_per_week", 2.5, "sv") == "2.5 tim i veckan"
+    assert msg.show("resources.hours_per_week", 5.0, "en") == "5\u00a0h a week"
+    assert msg.show("resources.hours_per_week", 2.5, "sv") == "2,5\u00a0h i veckan"  # as the audit writes it
+    assert msg.show("resources.response_time", 1.25, "de") == "1,25\u00a0Std."
     budget = Amount(1500, "SEK", monthly=True)
-    assert msg.show("resources.ad_budget", budget, "sv") == "1\u202f500 SEK i månaden"
-    assert msg.show("sales.deal_size", Amount(5000, "EUR", 8000), "en") == "5\u202f000–8\u202f000 EUR"
+    assert msg.show("resources.ad_budget", budget, "sv") == "1\u00a0500\u00a0SEK i månaden"
+    assert msg.show("resources.ad_budget", budget, "da") == "1.500\u00a0SEK om måneden"
+    assert msg.show("sales.deal_size", Amount(5000, "EUR", 8000), "en") == "5,000–8,000\u00a0EUR"
     assert msg.show("sales.sales_cycle", SalesCycle("weeks", 21), "da") == "uger (21 dage)"
     assert msg.show("channels.used", frozenset({"linkedin", "facebook"}), "fi") == "Facebook ja LinkedIn"
     assert msg.show("channels.used", frozenset(), "nb") == "ingen"

@@ -112,8 +112,8 @@ def test_an_edit_from_the_side_panel_updates_the_profile(handlers: Handlers) -> 
     start = handlers.load(None, None, IP)
     assert ("time for social media", "resources.hours_per_week") in start.edit_choices
     saved = handlers.edit(start.session_id, "resources.hours_per_week", "about 6 hours a week", IP)
-    assert saved.notice == "Saved: time for social media is now 6 h a week."
-    assert "6 h a week" in saved.profile and "(answered)" in saved.checklist
+    assert saved.notice == "Saved: time for social media is now 6\u00a0h a week."
+    assert "6\u00a0h a week" in saved.profile and "(answered)" in saved.checklist
     unreadable = handlers.edit(start.session_id, "resources.hours_per_week", "purple", IP)
     assert unreadable.notice == "“purple” could not be read as time for social media; try other words."
 

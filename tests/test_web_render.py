@@ -73,6 +73,6 @@ def test_checklist_and_profile_follow_the_interview_policy() -> None:
     html = render.checklist_html(render.checklist(policy, state, "fi"), "fi")
     assert "vastattu" in html and "puuttuu" in html
     rows = render.understood(policy, profile, "en")
-    assert ("resources.hours_per_week", "time for social media", "5 h a week") in rows
+    assert ("resources.hours_per_week", "time for social media", "5\u00a0h a week") in rows
     assert "<dt>customers</dt><dd>businesses (B2B)</dd>" in render.profile_html(rows, "en")
     assert ("time for social media", "resources.hours_per_week") in render.editable(policy, profile, "en")

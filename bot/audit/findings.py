@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from bot import l10n
 from bot.audit.facts import Facts
 from bot.audit.judge import Judgement, facts_of
 from bot.audit.model import Basis, Fact, Finding, Misconception
 from bot.audit.rules import Rule
-from bot.audit.texts import UI, fill, number
+from bot.audit.texts import UI, fill
 from bot.citations import Citation
 
 LEVELS = {"high": 3, "medium": 2, "low": 1}
@@ -22,9 +23,9 @@ def values(judgement: Judgement, facts: Facts, ui: UI) -> dict[str, Any]:
     if (hours := facts.value("resources.hours_per_week")) is not None:
         out["hours"] = ui.hours(hours)
     if (needed := facts.value("derived.hours_needed")) is not None:
-        out["hours_needed"] = number(needed, ui.lang)
+        out["hours_needed"] = l10n.decimal(needed, ui.lang)
     if (response := facts.value("resources.response_time")) is not None:
-        out["response_time"] = number(response, ui.lang)
+        out["response_time"] = l10n.decimal(response, ui.lang)
     if (budget := facts.value("resources.ad_budget")) is not None:
         out["budget"] = ui.amount(budget)
     return out

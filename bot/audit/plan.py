@@ -12,7 +12,7 @@ from bot.audit.config import ScoringConfig
 from bot.audit.facts import Facts
 from bot.audit.model import Action, ActionPlan, ChannelVerdict, Finding, Misconception, Phase
 from bot.audit.rules import Rule
-from bot.audit.texts import UI, number
+from bot.audit.texts import UI
 from bot.profile import Amount
 
 EPSILON = 1e-9
@@ -34,7 +34,7 @@ def candidates(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
         if v.verdict == "add":
             key = "action_add_list" if v.channel == "email" and has_list else "action_add"
             out.append((second, Action(f"add:{v.channel}", ui.t(key, channel=v.label,
-                                                                 hours=number(v.hours, ui.lang)),
+                                                                 hours=ui.hours(v.hours)),
                                        channel=v.channel, hours=config.plan.add_hours, weekly=v.hours)))
     items: list[Finding | Misconception] = [*findings, *misconceptions]
     for item in items:

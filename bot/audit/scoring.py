@@ -12,7 +12,7 @@ from bot.audit.facts import Facts
 from bot.audit.judge import Judgement
 from bot.audit.model import ChannelVerdict, Parts, Verdict
 from bot.audit.rules import Effect, Rule
-from bot.audit.texts import UI, number
+from bot.audit.texts import UI
 from bot.citations import Citation
 from bot.profile import CHANNELS
 
@@ -211,7 +211,7 @@ def _verdict(d: _Draft, config: ScoringConfig, ui: UI, titles: Mapping[str, str]
     reasons = [titles[r.id] for r in rules if r.id in titles]
     need = config.needs[d.channel]
     if d.reason:
-        reasons.append(ui.t(d.reason, hours=number(need, ui.lang)) if d.reason == "reason_capacity"
+        reasons.append(ui.t(d.reason, hours=ui.hours(need)) if d.reason == "reason_capacity"
                        else ui.t(d.reason))
     citations = tuple(dict.fromkeys(c for r in rules for c in cites.get(r.id, ())))
     return ChannelVerdict(d.channel, d.verdict, d.score, d.parts, tuple(reasons), citations, d.in_use,

@@ -10,11 +10,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from bot import l10n
 from bot.audit.config import load_yaml
 from bot.errors import SocialAuditError
 from bot.profile import Amount, SalesCycle
-
-DECIMAL_COMMA = frozenset({"sv", "da", "nb", "fi", "de", "af"})
 
 
 class UnsupportedLanguageError(SocialAuditError):
@@ -40,12 +39,6 @@ def ui_data() -> Mapping[str, Mapping[str, Any]]:
     text = (resources.files("bot") / "data" / "audit_ui.yaml").read_text(encoding="utf-8")
     data: dict[str, dict[str, Any]] = load_yaml(text)["ui"]
     return data
-
-
-def number(value: float, lang: str) -> str:
-    """1.5 -> "1.5" (en) or "1,5"; whole numbers without decimals; at most two decimals."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang in DECIMAL_COMMA else text
 
 
 @dataclass(frozen=True)
@@ -78,14 +71,10 @@ class UI:
         return str(self.strings["fields"].get(path, path))
 
     def hours(self, value: float) -> str:
-        return self.t("hours_unit", hours=number(value, self.lang))
+        return l10n.hours(value, self.lang)
 
     def amount(self, amount: Amount) -> str:
-        text = number(amount.value, self.lang)
-        if amount.high is not None:
-            text += "–" + number(amount.high, self.lang)
-        if amount.currency:
-            text += f" {amount.currency}"
+        text = l10n.money(amount.value, self.lang, amount.currency, amount.high)
         if amount.monthly:
             text += f" {self.strings['per_month']}"
         return text
@@ -100,14 +89,14 @@ class UI:
             return self.amount(value)
         if isinstance(value, SalesCycle):
             label = self.label("options", value.category)
-            return label if value.days is None else f"{label} ({number(value.days, self.lang)})"
+            return label if value.days is None else f"{label} ({l10n.decimal(value.days, self.lang)})"
         if isinstance(value, frozenset | set | tuple | list):
             names = sorted(value)
             if path == "channels.used" or path.startswith("derived.social"):
                 return self.channel_list(names) or self.strings["none"]
             return self.join(self.label("options", n) for n in names) or self.strings["none"]
         if isinstance(value, int | float):
-            return number(float(value), self.lang)
+            return l10n.decimal(float(value), self.lang)
         return self.label("options", str(value))
 
 

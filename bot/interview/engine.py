@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from bot import l10n
 from bot import lang as language
 from bot.citations import Citation, number
 from bot.interview import messages as msg
@@ -746,7 +747,8 @@ def step(state: InterviewState, message: str, ctx: Context,
     state, reply = _step(state, kept, ctx)
     if kept == message:
         return state, reply
-    note = msg.render("cut", reply.lang, size=len(message), kept=len(kept))
+    note = msg.render("cut", reply.lang, size=l10n.number(len(message), reply.lang),
+                      kept=l10n.number(len(kept), reply.lang))
     reply = replace(reply, text=f"{note}\n\n{reply.text}")
     return replace(state, transcript=(*state.transcript[:-1], reply.turn())), reply
 

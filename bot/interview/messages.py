@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot import l10n
 from bot.profile import Amount, SalesCycle, kind_of
 
 LANGS = ("en", "sv", "da", "nb", "fi", "de", "af")
@@ -88,14 +89,8 @@ def field_name(path: str, lang: str) -> str:
     return pick(fields[path], lang)
 
 
-def _number(value: float) -> str:
-    text = f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
-    return text.replace(",", "\u202f")
-
-
 def _amount(value: Amount, lang: str) -> str:
-    shown = _number(value.value) + (f"–{_number(value.high)}" if value.high is not None else "")
-    shown += f" {value.currency}" if value.currency else ""
+    shown = l10n.money(value.value, lang, value.currency, value.high)
     return fill(pick(data()["units"]["per_month"], lang), {"amount": shown}) if value.monthly else shown
 
 
@@ -108,7 +103,7 @@ def show(path: str, value: Any, lang: str) -> str:
         return _amount(value, lang)
     if isinstance(value, SalesCycle):
         name = option("cycles", value.category, lang)
-        days = fill(pick(units["days"], lang), {"n": _number(value.days)}) if value.days else ""
+        days = fill(pick(units["days"], lang), {"n": l10n.decimal(value.days, lang)}) if value.days else ""
         return f"{name} ({days})" if days else name
     if isinstance(value, bool):
         return word("yes" if value else "no", lang)
@@ -119,7 +114,9 @@ def show(path: str, value: Any, lang: str) -> str:
         return join(shown, lang) if shown else word("none", lang)
     if kind == "number":
         unit = {"hours_per_week": "hours_per_week", "response_time": "hours", "frequency": "per_week"}
+        written = l10n.decimal(float(value), lang)
         if leaf in unit:
-            return fill(pick(units[unit[leaf]], lang), {"n": _number(float(value))})
-        return _number(float(value))
-    return _number(value) if isinstance(value, int) else str(value)
+            hours = l10n.hours(float(value), lang)
+            return fill(pick(units[unit[leaf]], lang), {"n": written, "hours": hours})
+        return written
+    return l10n.number(value, lang) if isinstance(value, int) else str(value)

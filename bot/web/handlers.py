@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.errors import SocialAuditError, StoreError
 from bot.interview.policy import Policy
 from bot.interview.state import InterviewState
+from bot.l10n import number
 from bot.web import render
 from bot.web.brand import UI_LANGS, Brand, localise
 from bot.web.leads import LeadError, make_lead
@@ -136,7 +137,8 @@ class Handlers:
         try:
             reply = self.service.send(session_id, message, ip)
         except MessageTooLongError as err:
-            yield replace(before, notice=t("too_long", before.lang, size=err.size, limit=err.limit))
+            size, limit = (number(n, before.lang) for n in (err.size, err.limit))
+            yield replace(before, notice=t("too_long", before.lang, size=size, limit=limit))
             return
         except RateLimitedError as err:
             yield replace(before, notice=t("rate_limited", before.lang, seconds=err.retry_after))

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot import l10n
 from bot.audit.config import scoring_config
 from bot.audit.model import PART_NAMES, Audit
-from bot.audit.texts import UI, number, ui_for
+from bot.audit.texts import UI, ui_for
 from bot.citations import Citation
 
 LEVEL_KEYS = ("severity", "impact", "effort")
@@ -59,22 +60,23 @@ class View:
         plan = self.audit.plan
         if not plan.sized or plan.hours_per_week is None:
             return self.s("plan_unsized", n=scoring_config().plan.unsized_max_per_phase)
-        return self.s("plan_budget", hours=number(plan.hours_per_week, self.ui.lang), budget=plan.budget_text)
+        hours = l10n.decimal(plan.hours_per_week, self.ui.lang)
+        return self.s("plan_budget", hours=hours, budget=plan.budget_text)
 
     def action_cost(self, hours: float, weekly: float) -> str:
         parts = []
         if hours:
-            parts.append(self.s("one_off", hours=number(hours, self.ui.lang)))
+            parts.append(self.s("one_off", hours=self.hours(hours)))
         if weekly:
-            parts.append(self.s("weekly", hours=number(weekly, self.ui.lang)))
+            parts.append(self.s("weekly", hours=self.hours(weekly)))
         return " · ".join(parts)
 
     def load(self, load: float, empty: bool = False) -> str:
         """The hours a phase takes; a phase with no new task says so rather than showing a load
         as if it were work to plan (running the kept channels still takes its hours)."""
         plan = self.audit.plan
-        available = number(plan.hours_per_week or 0.0, self.ui.lang)
-        return self.s("plan_empty" if empty else "plan_load", hours=number(load, self.ui.lang),
+        available = l10n.decimal(plan.hours_per_week or 0.0, self.ui.lang)
+        return self.s("plan_empty" if empty else "plan_load", hours=l10n.decimal(load, self.ui.lang),
                       available=available)
 
     def deferred_reason(self, reason: str | None) -> str:
