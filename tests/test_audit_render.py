@@ -3,6 +3,7 @@ PDF renders Nordic letters (checked by rendering its first page to PNG)."""
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import fields, is_dataclass, replace
 from importlib import resources
@@ -147,6 +148,21 @@ def test_the_pdf_renders_nordic_letters(persona: str, words: list[str], audits: 
     assert png.stat().st_size > 10_000
     dark = sum(1 for value in image.getdata() if value < 128)
     assert dark / (image.width * image.height) > 0.01  # text was drawn, not a blank page
+
+
+def test_the_pdf_is_dated_when_it_was_made(audits: dict[str, Audit]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from pypdf import PdfReader
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    made = PdfReader(io.BytesIO(bytes(render(audits["web_shop"], "pdf")))).metadata  # type: ignore[arg-type]
+    assert made is not None and made.creation_date is not None
+    created = made.creation_date.astimezone(UTC)
+    assert before - timedelta(seconds=1) <= created <= datetime.now(UTC) + timedelta(seconds=1)
+    given = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)
+    again = PdfReader(io.BytesIO(bytes(render(audits["web_shop"], "pdf", given)))).metadata  # type: ignore[arg-type]
+    assert again is not None and again.creation_date == given
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

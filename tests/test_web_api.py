@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,11 @@ def test_a_whole_interview_then_the_audit_in_every_format_then_deletion(client: 
     assert audit.json()["schema"] == "social-audit/audit"
     pdf = client.get(f"/api/v1/sessions/{session_id}/audit?format=pdf", headers=AUTH)
     assert pdf.content.startswith(b"%PDF") and pdf.headers["content-type"] == "application/pdf"
-    assert 'filename="audit.pdf"' in pdf.headers["content-disposition"]
+    today = datetime.now(UTC).date().isoformat()
+    assert f'filename="audit-{today}.pdf"' in pdf.headers["content-disposition"]
+    named = client.get(f"/api/v1/sessions/{session_id}/audit",
+                       params={"format": "md", "business": "Bäck & Co"}, headers=AUTH)
+    assert f'filename="audit-back-co-{today}.md"' in named.headers["content-disposition"]
     md = client.get(f"/api/v1/sessions/{session_id}/audit", params={"format": "md"}, headers=AUTH)
     assert md.text.startswith("#") and md.headers["content-type"].startswith("text/markdown")
     page = client.get(f"/api/v1/sessions/{session_id}/audit?format=html", headers=AUTH)
@@ -147,7 +152,7 @@ def test_message_size_limit(client: TestClient) -> None:
     assert client.post(url, json={"text": "x" * 300}, headers=AUTH).status_code == 200
     res = client.post(url, json={"text": "We sell to consumers. " + "x" * 1000}, headers=AUTH)  # cut
     assert res.status_code == 200 and res.json()["text"].startswith(
-        "Your message had 1022 characters; I read the first 300.")
+        "Your message had 1,022 characters; I read the first 300.")
     huge = client.post(url, content=json.dumps({"text": "x" * 10_000}), headers={**AUTH,
                        "Content-Type": "application/json"})
     assert huge.status_code == 413

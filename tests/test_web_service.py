@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.web.app import Parts, build_service
 from bot.web.limits import MessageTooLongError
-from bot.web.service import AuditNotReadyError, BadLanguageError, SessionNotFoundError, WebService
+from bot.web.service import FORMATS, AuditNotReadyError, BadLanguageError, SessionNotFoundError, WebService
 from tests.web_kit import brand
 
 IP = "192.0.2.20"
@@ -48,7 +49,27 @@ def test_the_audit_is_built_once_per_profile_and_rendered_once_per_format(servic
     finally:
         service.build_audit = real  # type: ignore[method-assign]
     path = service.export(session_id, "json")
-    assert path == service.exports / session_id / "audit.json" and path.read_bytes().startswith(b"{")
+    today = datetime.now(UTC).date().isoformat()
+    assert path == service.exports / session_id / f"audit-{today}.json" and path.read_bytes().startswith(b"{")
+
+
+def test_the_files_are_named_by_the_business_and_the_day(service: WebService) -> None:
+    session_id = finished(service)
+    today = datetime.now(UTC).date().isoformat()
+    plain = {fmt: service.export(session_id, fmt) for fmt in FORMATS}
+    assert {p.name for p in plain.values()} == {f"audit-{today}.{ext}" for ext in FORMATS}
+    service.set_business(session_id, "  Café Ängen &  Bjørn AB ")
+    assert service.business(session_id) == "Café Ängen & Bjørn AB"
+    for fmt, old in plain.items():
+        path = service.export(session_id, fmt)
+        assert path.name == f"audit-cafe-angen-bjorn-ab-{today}.{fmt}" and not old.exists()
+        assert path.read_bytes() == service.rendered(session_id, fmt)
+    service.set_business(session_id, "../../etc/passwd")
+    assert service.export(session_id, "pdf").name == f"audit-etc-passwd-{today}.pdf"
+    assert sorted(p.name for p in service.export(session_id, "pdf").parent.glob("*.pdf")) == \
+        [f"audit-etc-passwd-{today}.pdf"]
+    service.set_business(session_id, "")
+    assert service.export(session_id, "md").name == f"audit-{today}.md"
 
 
 def test_errors_are_domain_errors(service: WebService) -> None:
@@ -92,11 +113,26 @@ def test_a_deletion_through_one_process_reaches_what_another_one_holds(
     for sid in (session_id, kept):
         b.export(sid, "pdf")
         b.add_lead(make_lead(sid, "Ann", "ann@example.com", True, "I agree", "da"), IP)
-    assert (b.exports / session_id / "audit.pdf").exists()
+    pdf = b.file_name(session_id, "pdf")
+    assert (b.exports / session_id / pdf).exists()
     a.delete(session_id)
     assert [lead.session_id for lead in b.leads.all()] == [kept]  # type: ignore[attr-defined]
     assert b.sweep() == [session_id]
-    assert not (b.exports / session_id).exists() and (b.exports / kept / "audit.pdf").exists()
+    assert not (b.exports / session_id).exists() and (b.exports / kept / pdf).exists()
     assert session_id not in b._audits and b.sweep() == []
     with pytest.raises(SessionNotFoundError):
         b.rendered(session_id, "md")
+
+
+def test_a_download_name_is_safe_ascii_and_short() -> None:
+    from datetime import date
+
+    from bot.web.filenames import SLUG_CHARS, download_name, slug
+
+    day = date(2026, 12, 6)
+    assert download_name("pdf", day, "Café Ängen & Co. AB") == "audit-cafe-angen-co-ab-2026-12-06.pdf"
+    assert download_name("pdf", day, "Bjørn Ærø Straße") == "audit-bjorn-aero-strasse-2026-12-06.pdf"
+    assert download_name("json", day, "東京") == download_name("json", day) == "audit-2026-12-06.json"
+    assert slug('x"; rm -rf / <b>') == "x-rm-rf-b"
+    long = slug("A very long business name that goes on and on and on forever AB")
+    assert len(long) <= SLUG_CHARS and not long.endswith("-") and long.startswith("a-very-long")

@@ -24,7 +24,7 @@ from bot.web.brand import UI_LANGS
 from bot.web.leads import EMAIL_PATTERN, MAX_FIELD, make_lead
 from bot.web.render import checklist
 from bot.web.security import authorise
-from bot.web.service import FORMATS, WebService
+from bot.web.service import BUSINESS_CHARS, FORMATS, WebService
 
 
 class _Body(BaseModel):
@@ -215,13 +215,16 @@ def router(service: WebService, keys: frozenset[str], open_local: bool) -> APIRo
         200: {"description": "The audit", "content": {v[0].split(";")[0]: {} for v in FORMATS.values()}},
         **errors(404, 409, 422, 503)})
     def fetch_audit(session_id: str,
-                    format: Literal["json", "md", "html", "pdf"] = Query("json")) -> Response:  # noqa: A002
+                    format: Literal["json", "md", "html", "pdf"] = Query("json"),  # noqa: A002
+                    business: str | None = Query(None, max_length=BUSINESS_CHARS, description=(
+                        "The business's name for the file name: audit-<business>-<date>.<ext>"))) -> Response:
         """The audit of a finished interview as JSON, Markdown, HTML or PDF."""
         data = service.rendered(session_id, format)
         media, ext = FORMATS[format]
         if format == "json":
             return Response(json.dumps(json.loads(data), ensure_ascii=False), media_type=media)
-        headers = {"Content-Disposition": f'attachment; filename="audit.{ext}"'}
+        name = service.file_name(session_id, format, business)
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         if format == "html":  # shown from our origin: let it run nothing
             headers["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'; " \
                                                  "img-src data:; frame-ancestors 'none'"

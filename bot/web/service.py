@@ -3,7 +3,8 @@ audit built once per profile, per-session deletion (transcript, exports and lead
 
 The interview's ``Sessions`` does the conversation; this adds the limits, a per-session lock (one
 turn at a time per session, so concurrent clicks never interleave), the audit cache and the
-export files. Exports live in ``<home>/exports/<session id>/`` and go with the session.
+export files. Exports live in ``<home>/exports/<session id>/`` (named ``audit-<business>-<date>.<ext>``,
+with the business name the owner gave, kept there as ``business.txt``) and go with the session.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ import shutil
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from bot.errors import SocialAuditError
 from bot.interview.state import InterviewState, Reply
 from bot.web.brand import UI_LANGS, Brand
+from bot.web.filenames import download_name
 from bot.web.leads import Lead, LeadStore
 from bot.web.limits import RateLimiter
 
+BUSINESS_CHARS = 200
 FORMATS = {"md": ("text/markdown; charset=utf-8", "md"), "html": ("text/html; charset=utf-8", "html"),
            "json": ("application/json", "json"), "pdf": ("application/pdf", "pdf")}
 
@@ -165,12 +169,36 @@ class WebService:
             formats[fmt] = out.encode("utf-8") if isinstance(out, str) else bytes(out)
         return formats[fmt]
 
+    def set_business(self, session_id: str, name: str) -> None:
+        """The business name for the audit's file names ("" forgets it)."""
+        self.state(session_id)
+        folder = self.exports / _safe(session_id)
+        name = " ".join(name.split())[:BUSINESS_CHARS]
+        if name:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "business.txt").write_text(name, encoding="utf-8")
+        else:
+            (folder / "business.txt").unlink(missing_ok=True)
+
+    def business(self, session_id: str) -> str:
+        path = self.exports / _safe(session_id) / "business.txt"
+        return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+    def file_name(self, session_id: str, fmt: str, business: str | None = None) -> str:
+        """``audit-<business>-<today>.<ext>``: ``business``, else the name the owner gave, else none."""
+        name = self.business(session_id) if business is None else business
+        return download_name(FORMATS[fmt][1], datetime.now(UTC).date(), name)
+
     def export(self, session_id: str, fmt: str) -> Path:
-        """The audit as a file under ``exports/<session id>/`` (for the page's download buttons)."""
+        """The audit as a file under ``exports/<session id>/`` (for the page's download buttons);
+        an earlier file of the format under another name (business or day changed) is removed."""
         data = self.rendered(session_id, fmt)
         folder = self.exports / _safe(session_id)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"audit.{FORMATS[fmt][1]}"
+        path = folder / self.file_name(session_id, fmt)
+        for old in folder.glob(f"audit*.{FORMATS[fmt][1]}"):
+            if old != path:
+                old.unlink(missing_ok=True)
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
         return path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from bot.audit.model import Audit
@@ -11,8 +12,8 @@ Format = Literal["md", "html", "json", "pdf"]
 FORMATS: tuple[str, ...] = ("md", "html", "json", "pdf")
 
 
-def render(audit: Audit, fmt: Format | str) -> bytes | str:
-    """``audit`` as Markdown, HTML or JSON text, or PDF bytes."""
+def render(audit: Audit, fmt: Format | str, created: datetime | None = None) -> bytes | str:
+    """``audit`` as Markdown, HTML or JSON text, or PDF bytes (created at ``created``, default now)."""
     if fmt == "md":
         from bot.audit.render.md import render_md
 
@@ -28,5 +29,5 @@ def render(audit: Audit, fmt: Format | str) -> bytes | str:
     if fmt == "pdf":
         from bot.audit.render.pdf import render_pdf
 
-        return render_pdf(audit)
+        return render_pdf(audit, created)
     raise UnknownNameError("report format", str(fmt), list(FORMATS))

@@ -1,6 +1,7 @@
 """The audit as PDF (fpdf2), set in Source Sans Pro from the ``font-source-sans-pro`` package: a
 Unicode TrueType font covering the Nordic and German letters (å ä ö æ ø ü ß) and Afrikaans (ê ë ô).
-The creation date is fixed, so the same audit gives the same bytes."""
+Its creation date is when it was made, unless the caller gives one (the same audit and date give the
+same bytes)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from bot.errors import ConfigError
 
 FONT = "SourceSans"
 STYLES = {"": "SourceSansPro-Regular.ttf", "B": "SourceSansPro-Bold.ttf", "I": "SourceSansPro-It.ttf"}
-FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def font_files() -> dict[str, Path]:
@@ -28,11 +28,11 @@ def font_files() -> dict[str, Path]:
 
 
 class _Doc:
-    def __init__(self, audit: Audit) -> None:
+    def __init__(self, audit: Audit, created: datetime | None = None) -> None:
         from fpdf import FPDF
 
         self.pdf: Any = FPDF(format="A4")
-        self.pdf.set_creation_date(FIXED_DATE)
+        self.pdf.set_creation_date(created or datetime.now(UTC))
         self.pdf.set_lang(audit.lang)
         self.pdf.set_margins(16, 16, 16)
         self.pdf.set_auto_page_break(True, margin=16)
@@ -123,9 +123,10 @@ def _appendix(doc: _Doc, v: View) -> None:
             doc.text(f"{v.gloss_label(citation)}: {citation.gloss}", size=9, style="I", gap=1.6)
 
 
-def render_pdf(audit: Audit) -> bytes:
+def render_pdf(audit: Audit, created: datetime | None = None) -> bytes:
+    """The audit as PDF bytes; ``created`` (default: now) is the document's creation date."""
     v = View.of(audit)
-    doc = _Doc(audit)
+    doc = _Doc(audit, created)
     doc.pdf.set_title(v.s("report_title"))
     doc.heading(v.s("report_title"), 1)
     if audit.generic:
