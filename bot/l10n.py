@@ -1,6 +1,7 @@
 """Numbers as each language writes them: one function per kind (a count, a decimal, hours, money),
-used by the chat, the page and the audit (its JSON keeps machine numbers). The marks per language are
-data (``bot/data/locale.yaml``); an unknown language is written the English way."""
+used by the chat, the page and the audit (its JSON keeps machine numbers); and the names of languages
+in each language. Both are data (``bot/data/locale.yaml``); an unknown language is written the
+English way."""
 
 from __future__ import annotations
 
@@ -23,11 +24,18 @@ class Marks:
 
 
 @lru_cache(maxsize=1)
-def _table() -> dict[str, Marks]:
+def _data() -> dict[str, dict[str, dict[str, str]]]:
     text = (resources.files("bot") / "data" / "locale.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    data: dict[str, dict[str, dict[str, str]]] = yaml.safe_load(text)
+    if set(data) != {"numbers", "languages"} or set(data["numbers"]) != set(data["languages"]):
+        raise ConfigError("bot/data/locale.yaml needs 'numbers' and 'languages', for the same languages")
+    return data
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, Marks]:
     out = {}
-    for lang, entry in raw.items():
+    for lang, entry in _data()["numbers"].items():
         if set(entry) != {"decimal", "group", "hours"} or entry["decimal"] == entry["group"]:
             raise ConfigError(f"bot/data/locale.yaml {lang}: needs a decimal mark, a different group "
                               "separator and an hours unit")
@@ -40,9 +48,15 @@ def marks(lang: str) -> Marks:
     return table.get(lang) or table["en"]
 
 
+def language_name(source: str, lang: str) -> str | None:
+    """The language ``source`` as ``lang`` names it in a gloss label ("svenska" in Swedish), or None
+    when the table has no name for it."""
+    names = _data()["languages"].get(lang) or _data()["languages"]["en"]
+    return names.get(source)
+
+
 def _grouped(digits: str, group: str) -> str:
-    """"12345" -> "12,345": thousands separated from four digits on (1000 stays 1000 only in
-    no language, so a four-digit number is grouped too)."""
+    """"12345" -> "12,345", "1234" -> "1,234": thousands separated."""
     head = len(digits) % 3 or 3
     return group.join([digits[:head], *(digits[i:i + 3] for i in range(head, len(digits), 3))])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import fields, is_dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+from bot import l10n
 from bot.audit import Audit, build_audit, render
 from bot.citations import Citation
 from bot.errors import UnknownNameError
@@ -61,8 +63,8 @@ def _swapped(value: Any, old: Citation, new: Citation) -> Any:
 
 
 @pytest.mark.parametrize(("lang", "curated", "machine"), [
-    ("en", "English gloss", "English gloss (machine translation)"),
-    ("sv", "Engelsk översättning", "Engelsk maskinöversättning"),
+    ("en", "English translation of the {} text", "English machine translation of the {} text"),
+    ("sv", "Engelsk översättning av texten på {}", "Engelsk maskinöversättning av texten på {}"),
 ])
 def test_a_machine_gloss_in_the_evidence_is_marked_in_every_format_and_follows_the_schema(
         bundled_retriever: Any, lang: str, curated: str, machine: str) -> None:
@@ -78,17 +80,21 @@ def test_a_machine_gloss_in_the_evidence_is_marked_in_every_format_and_follows_t
     jsonschema.Draft202012Validator(SCHEMA).validate(data)
     assert [c["n"] for c in data["citations"] if c["gloss_source"] == "llm"] == [n]
 
+    names = {l10n.language_name(c.lang, lang) for c in glossed}  # each label names its passage's language
+    assert None not in names and len(names) >= 2
     md = render(audit, "md")
     section = md[md.index(f"**[{n}]**"):]
     section = section[:section.index("**[", 1)] if "**[" in section[1:] else section
-    assert f"_{machine}:_" in section
-    assert md.count(f"_{machine}:_") == 1 and md.count(f"_{curated}:_") == len(glossed) - 1
+    mine = machine.format(l10n.language_name(old.lang, lang))
+    assert f"_{mine}:_" in section
+    assert sum(md.count(f"_{machine.format(name)}:_") for name in names) == 1
+    assert sum(md.count(f"_{curated.format(name)}:_") for name in names) == len(glossed) - 1
 
     html = render(audit, "html")
-    assert html.count(f'<p class="gloss machine">{machine}: ') == 1
-    assert html.count(f'<p class="gloss">{curated}: ') == len(glossed) - 1
+    assert sum(html.count(f'<p class="gloss machine">{machine.format(name)}: ') for name in names) == 1
+    assert sum(html.count(f'<p class="gloss">{curated.format(name)}: ') for name in names) == len(glossed) - 1
     item = html[html.index(f'<li id="c{n}"'):]
-    assert item[:item.index("</li>")].count(machine) == 1
+    assert item[:item.index("</li>")].count(mine) == 1
 
 
 def _evil_audit(bundled_retriever: Any) -> Audit:
@@ -119,7 +125,8 @@ def test_markdown_sections_in_the_report_language(audits: dict[str, Audit]) -> N
                     "## Handlingsplan för 30/60/90 dagar", "## Bilaga: belägg", "### Källor"):
         assert heading in md
     assert "**Lägg till**" in md  # Instagram is added
-    assert "> _Engelsk översättning:_ If you run a shop, Instagram is an opportunity" in md
+    shop = re.search(r"> _Engelsk översättning av texten på (\w+):_ If you run a shop, Instagram is an", md)
+    assert shop and shop.group(1) in ("svenska", "danska", "norska", "finska", "afrikaans")
 
 
 def test_unknown_format_is_refused(audits: dict[str, Audit]) -> None:
@@ -215,8 +222,9 @@ def test_md_html_and_json_show_the_english_of_the_sentences_quoted(bundled_retri
     glosses = {c["quote"]: c["gloss"] for c in data["citations"]}
     assert glosses[one.quote] == one.gloss and glosses[two.quote] == two.gloss
     md, html = render(audit, "md"), render(audit, "html")
-    assert f"_English gloss:_ {one.gloss}\n" in md and f"_English gloss:_ {two.gloss}\n" in md
-    assert f'<p class="gloss">English gloss: {one.gloss}</p>' in html
-    assert f'<p class="gloss">English gloss: {two.gloss}</p>' in html
+    label = "English translation of the Danish text"  # Andel's paragraph is Danish
+    assert f"_{label}:_ {one.gloss}\n" in md and f"_{label}:_ {two.gloss}\n" in md
+    assert f'<p class="gloss">{label}: {one.gloss}</p>' in html
+    assert f'<p class="gloss">{label}: {two.gloss}</p>' in html
     for text in (json.dumps(data), md, html):
         assert "Just ask Andel" not in text and chunk.gloss not in text

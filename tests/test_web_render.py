@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bot import l10n
 from bot.citations import Citation, cite, sentences
 from bot.interview.policy import load
 from bot.interview.state import InterviewState, Turn
@@ -29,15 +30,33 @@ def test_a_citation_opens_to_its_passage_in_the_original_with_gloss_title_and_au
     html = render.citation_html(2, CITE, "sv")
     assert html.startswith('<details class="sa-cite"><summary>[2] Sosialmediastrategi — av Ola &lt;b&gt;')
     assert '<blockquote lang="nb">Det &lt;viktigste&gt; steget</blockquote>' in html
-    assert "Original (Norsk bokmål)" in html and "På engelska:</strong> The most important step" in html
+    assert "Original (Norsk bokmål)" in html
+    assert "Engelsk översättning av texten på norska:</strong> The most important step" in html
     assert "003&#95;x.txt" in html  # shown as 003_x.txt
     untitled = render.citation_html(1, Citation("c", "s.txt", "q", "fi"), "en")
     assert "[1] (untitled)</summary>" in untitled and "In English" not in untitled
 
 
+@pytest.mark.parametrize(("lang", "source", "label"), [
+    ("en", "sv", "English translation of the Swedish text"),
+    ("en", "da", "English translation of the Danish text"),
+    ("sv", "fi", "Engelsk översättning av texten på finska"),
+    ("da", "af", "Engelsk oversættelse af teksten på afrikaans"),
+    ("nb", "sv", "Engelsk oversettelse av teksten på svensk"),
+    ("fi", "sv", "Englanninkielinen käännös ruotsinkielisestä tekstistä"),
+    ("de", "nb", "Englische Übersetzung des Textes auf Norwegisch"),
+    ("af", "da", "Engelse vertaling van die teks in Deens"),
+    ("sv", "xx", "På engelska"),  # a language the table does not name: the label names none
+])
+def test_the_gloss_label_says_which_language_it_translates_from(lang: str, source: str, label: str) -> None:
+    html = render.citation_html(1, replace(CITE, lang=source), lang)
+    assert f"<strong>{label}:</strong> The most important step" in html
+
+
 @pytest.mark.parametrize(("lang", "curated", "machine"), [
-    ("en", "In English:", "In English (machine translation):"),
-    ("de", "Auf Englisch:", "Auf Englisch (maschinelle Übersetzung):"),
+    ("en", "English translation of the {} text:", "English machine translation of the {} text:"),
+    ("de", "Englische Übersetzung des Textes auf {}:",
+     "Englische maschinelle Übersetzung des Textes auf {}:"),
 ])
 def test_a_machine_gloss_is_labelled_machine_translation_and_a_curated_one_is_not(
         bundled_retriever: Any, lang: str, curated: str, machine: str) -> None:
@@ -46,6 +65,8 @@ def test_a_machine_gloss_is_labelled_machine_translation_and_a_curated_one_is_no
     by_person = cite(hit, sentences(hit.text)[0])
     by_llm = cite(replace(chunk, gloss_source="llm"), sentences(hit.text)[0])
     assert (by_person.gloss_source, by_llm.gloss_source) == ("curated", "llm")
+    source = l10n.language_name(hit.lang, lang)
+    curated, machine = curated.format(source), machine.format(source)
     shown_person, shown_llm = render.citation_html(1, by_person, lang), render.citation_html(1, by_llm, lang)
     assert f"<strong>{curated}</strong>" in shown_person and "sa-gloss-llm" not in shown_person
     assert f"<strong>{machine}</strong>" in shown_llm and 'class="sa-gloss sa-gloss-llm"' in shown_llm

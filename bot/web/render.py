@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from bot import l10n
 from bot.citations import Citation, number
 from bot.interview.messages import field_name, show
 from bot.interview.policy import Policy
@@ -41,7 +42,9 @@ def citation_html(n: int, citation: Citation, lang: str) -> str:
     ``<details>``: keyboard-operable, no script)."""
     title = citation.title or t("untitled", lang)
     who = f" — {t('by', lang)} {text(citation.author)}" if citation.author else ""
-    label = t("gloss_llm" if citation.machine_gloss else "gloss", lang)
+    key = "gloss_llm" if citation.machine_gloss else "gloss"
+    source = l10n.language_name(citation.lang, lang)  # "English translation of the Swedish text"
+    label = t(f"{key}_from", lang, language=source) if source else t(key, lang)
     kind = " sa-gloss-llm" if citation.machine_gloss else ""
     gloss = (f'<p class="sa-gloss{kind}" lang="en"><strong>{text(label)}:</strong> '
              f"{text(citation.gloss)}</p>") if citation.gloss else ""

@@ -83,8 +83,11 @@ class View:
         return self.s("deferred_budget" if reason == "budget" else "deferred_hours")
 
     def gloss_label(self, citation: Citation) -> str:
-        """The label before a gloss: a machine-written one says it is a machine translation."""
-        return self.s("gloss_llm" if citation.machine_gloss else "gloss")
+        """The label before a gloss: "English translation of the Swedish text", in the report's
+        language; a machine-written one says it is a machine translation."""
+        key = "gloss_llm" if citation.machine_gloss else "gloss"
+        language = l10n.language_name(citation.lang, self.ui.lang)
+        return self.s(f"{key}_from", language=language) if language else self.s(key)
 
     def source_line(self, citation: Citation) -> str:
         title = citation.title or self.s("untitled")
