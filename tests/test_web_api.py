@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.citations import cite
+from bot.citations import cite, quote_gloss
 from bot.web.api import CitationOut
 from tests.web_kit import KEY, brand, make_app
 
@@ -278,8 +278,11 @@ def test_api_citations_say_who_wrote_the_gloss_and_follow_the_schema(
         validator.validate(c)
         assert c["gloss_source"] == ("curated" if c["gloss"] else "")  # the bundled corpus is curated
     glossed = next(c for c in cited if c["gloss"])
-    machine = replace(bundled_retriever.chunk(glossed["chunk_id"]), gloss_source="llm")
+    chunk = bundled_retriever.chunk(glossed["chunk_id"])
+    assert glossed["quote"] != chunk.text and glossed["gloss"] != chunk.gloss  # one sentence of four:
+    assert glossed["gloss"] == quote_gloss(chunk, glossed["quote"])  # the English of that sentence
+    machine = replace(chunk, gloss_source="llm")
     out = CitationOut.of(cite(machine, glossed["quote"])).model_dump(mode="json")
     validator.validate(out)
-    assert out["gloss_source"] == "llm" and out["gloss"] == glossed["gloss"]
+    assert out["gloss_source"] == "llm" and out["gloss"] == chunk.gloss  # a machine gloss is never cut
     client.delete(f"/api/v1/sessions/{session}", headers=AUTH)
