@@ -232,7 +232,8 @@ def test_the_embed_snippet_renders_on_an_allowed_site_and_is_refused_elsewhere(
     page.goto(sites["allowed"] + "/host.html")
     frame = page.frame_locator("iframe.audit-embed")
     frame.locator("#sa-quick-0").wait_for(state="visible")
-    assert frame.locator("#sa-header").count() == 0 or not frame.locator("#sa-header").is_visible()
+    assert frame.locator("#sa-header .sa-header").count() == 0  # no header shown: a heading for readers only
+    assert frame.locator("#sa-header h1.sa-sr").count() == 1
     page.screenshot(path=shots / "embed-allowed.png", full_page=True)
     assert refusals == []
 
@@ -344,14 +345,43 @@ def test_every_aria_label_is_plain_text(page: Any, app_url: str) -> None:
     settle(page, before)
     page.locator("#sa-chat details.sa-cite summary").last.click()  # an open passage changes nothing
     page.wait_for_timeout(500)
-    bots = [label for label in labels(page) if label.startswith("bot's message: ")]
+    bots = [label for label in labels(page) if label.startswith("Assistant's message: ")]
     assert len(bots) == page.locator(BOT_MESSAGES).count() >= 3
     articles = page.locator(f"{BOT_MESSAGES}[role=article], {USER_MESSAGES}[role=article]")
     assert articles.count() == len(bots) + 1  # a label on a bare div is not allowed by ARIA
     assert [label for label in labels(page) if "<" in label or ">" in label] == []
     last = page.locator(BOT_MESSAGES).last.inner_text().split("\n")[0]
-    assert bots[-1].startswith("bot's message: " + last[:40]) and "&#" not in bots[-1]
-    assert all(len(label) <= len("bot's message: ") + ui.LABEL_CHARS + 1 for label in bots)
+    assert bots[-1].startswith("Assistant's message: " + last[:40]) and "&#" not in bots[-1]
+    assert all(len(label) <= len("Assistant's message: ") + ui.LABEL_CHARS + 1 for label in bots)
+
+
+def test_the_footer_and_what_a_screen_reader_says_before_a_message_follow_the_language(
+        page: Any, app_url: str, shots: Path) -> None:
+    open_app(page, app_url + "/")
+    assert page.locator("footer", has_text="Use via API").count() == 1  # the page's own footer only
+    choose_language(page, "Svenska", "Skicka")
+    page.wait_for_function("() => document.querySelector('#sa-footer').innerText.includes('Använd via API')")
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => document.documentElement.lang") == "sv"
+    body = page.locator("body").inner_text()
+    assert "Use via API" not in body and "Built with Gradio" not in body
+    link = page.locator("#sa-footer a")
+    assert link.evaluate("(a) => new URL(a.href).pathname") == "/api/v1/docs"
+    said = labels(page)
+    bots = [label for label in said if label.startswith("Assistentens meddelande: ")]
+    assert len(bots) == page.locator(BOT_MESSAGES).count() >= 2
+    assert not [label for label in said if label.startswith(("bot's message", "user's message"))]
+    before = users(page)
+    page.locator("#sa-quick-0").click()
+    settle(page, before)
+    page.wait_for_timeout(500)
+    assert [label for label in labels(page) if label.startswith("Ditt meddelande: ")]
+    page.screenshot(path=shots / "sv-footer-and-labels.png", full_page=True)
+    open_app(page, app_url + "/embed/")
+    heading = page.locator("h1")
+    assert heading.count() == 1 and heading.inner_text().endswith("Intervju om era sociala medier")  # resumed
+    assert heading.bounding_box()["width"] <= 1  # for screen readers only: the embed shows no header
+    assert page.locator("footer").count() == 0
 
 
 def axe(page: Any, folder: Path, name: str) -> list[str]:

@@ -130,6 +130,19 @@ def test_a_lead_is_stored_only_with_consent(handlers: Handlers) -> None:
     assert "Thank you" in stored.lead_status and start.session_id in leads.read_text(encoding="utf-8")
 
 
+def test_the_business_name_given_names_every_download(handlers: Handlers) -> None:
+    from datetime import UTC, datetime
+
+    done = finish(handlers, handlers.load(None, None, IP))
+    today = datetime.now(UTC).date().isoformat()
+    assert {p.name for p in done.downloads.values()} == {f"audit-{today}.{ext}" for ext in done.downloads}
+    named = handlers.business(done.session_id, "Café Ängen AB", IP)
+    assert named.business == "Café Ängen AB"
+    assert {fmt: p.name for fmt, p in named.downloads.items()} == {
+        fmt: f"audit-cafe-angen-ab-{today}.{fmt}" for fmt in ("pdf", "md", "html", "json")}
+    assert handlers.load(done.session_id, None, IP).downloads == named.downloads  # kept for a reload
+
+
 def test_delete_forgets_everything_and_starts_afresh(handlers: Handlers) -> None:
     done = finish(handlers, handlers.load(None, None, IP))
     handlers.lead(done.session_id, "Ann", "ann@example.com", "", True, IP)

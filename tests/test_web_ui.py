@@ -44,6 +44,28 @@ def test_a_view_becomes_updates(page: WebUI) -> None:
     assert "Boka &lt;tid&gt;" in out[page.cta_html]["value"]
 
 
+@pytest.mark.parametrize(("lang", "api", "bot", "user", "business"), [
+    ("sv", "Använd via API", "Assistentens meddelande", "Ditt meddelande", "Företagets namn"),
+    ("de", "Über die API nutzen", "Nachricht des Assistenten", "Ihre Nachricht", "Name Ihres Unternehmens"),
+    ("af", "Gebruik via API", "Assistent se boodskap", "Jou boodskap", "Julle besigheid se naam"),
+])
+def test_the_footer_the_message_prefixes_and_the_business_box_are_in_the_page_language(
+        page: WebUI, lang: str, api: str, bot: str, user: str, business: str) -> None:
+    out = page.apply(View(session_id="abc", lang=lang, messages=[], done=True, business="Bäck & Co"))
+    assert out[page.foot]["value"] == f'<footer class="sa-footer"><a href="api/v1/docs">{api}</a></footer>'
+    roles = out[page.head]["value"]
+    assert f'<span id="sa-roles" hidden lang="{lang}" data-bot="{bot}" data-user="{user}">' in roles
+    assert out[page.business]["label"].startswith(business) and out[page.business]["value"] == "Bäck & Co"
+
+
+def test_the_embed_has_a_heading_in_its_language_and_no_footer() -> None:
+    embed = WebUI(handlers=None, brand=brand(), secret="s" * 20)  # type: ignore[arg-type]
+    embed.build(chrome=False)
+    head = embed.apply(View(session_id="abc", lang="fi", messages=[]))[embed.head]["value"]
+    assert head.startswith('<h1 class="sa-sr">') and "Haastattelu somekanavistanne</h1>" in head
+    assert 'data-bot="Avustajan viesti"' in head and embed.foot.visible is False
+
+
 def test_a_streaming_step_touches_only_the_chat(page: WebUI) -> None:
     out = page.apply(View(session_id="abc", lang="en", messages=[], partial=True, clear_input=True))
     assert set(out) == {page.sid, page.chat, page.msg, *page.quick}

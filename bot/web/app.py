@@ -190,7 +190,8 @@ def create_app(settings: Settings, brand: Brand | None = None, parts: Parts | No
     gr.mount_gradio_app(app, embed, path="/embed", footer_links=[], run_history=False,
                         allowed_paths=[str(service.exports)], **look)
     page = WebUI(handlers, brand, secret).build(chrome=True)
-    gr.mount_gradio_app(app, page, path="/", footer_links=["api"], run_history=False,
+    # Gradio's footer ("Use via API") is English only: the page shows its own (WebUI.footer)
+    gr.mount_gradio_app(app, page, path="/", footer_links=[], run_history=False,
                         allowed_paths=[str(service.exports)], **look)
     # Outermost: CORS for the allowed origins only, then the security headers and body-size guard.
     app.add_middleware(SecurityHeaders, allowed_origins=brand.allowed_origins,

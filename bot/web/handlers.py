@@ -37,6 +37,7 @@ class View:
     done: bool = False
     audit: str = ""
     downloads: dict[str, Path] = field(default_factory=dict)
+    business: str = ""  # the name the download files are named with, as the owner gave it
     notice: str = ""
     clear_input: bool = False
     lead_status: str = ""
@@ -100,7 +101,8 @@ class Handlers:
         if state.done:
             try:
                 base = replace(base, audit=self.service.rendered(session_id, "md").decode("utf-8"),
-                               downloads={fmt: self.service.export(session_id, fmt) for fmt in FORMATS})
+                               downloads={fmt: self.service.export(session_id, fmt) for fmt in FORMATS},
+                               business=self.service.business(session_id))
             except SocialAuditError as err:  # e.g. a citation that no longer resolves: say so
                 base = replace(base, audit=render.text(t("error", lang, error=str(err))))
         return replace(base, **extra)  # type: ignore[arg-type]
@@ -191,6 +193,18 @@ class Handlers:
         leaf = state.profile.get(path)
         value = show(path, leaf.value, lang) if leaf.value is not None else t("skipped", lang)
         return self.view(session_id, notice=t("edit_saved", lang, field=name, value=value))
+
+    def business(self, session_id: str | None, name: str, ip: str) -> View:
+        """The business name the download files are named with (``audit-<business>-<date>.pdf``)."""
+        if not session_id or not self.service.exists(session_id):
+            return self._fresh(None, ip)
+        try:
+            self.service.limiter.request(ip)
+        except RateLimitedError as err:
+            lang = self.service.state(session_id).lang
+            return self.view(session_id, notice=t("rate_limited", lang, seconds=err.retry_after))
+        self.service.set_business(session_id, name or "")
+        return self.view(session_id)
 
     def lead(self, session_id: str | None, name: str, email: str, phone: str, consent: bool,
              ip: str) -> View:

@@ -1,7 +1,10 @@
 """The Gradio page: layout and wiring only. Every event calls a ``Handlers`` method and copies the
 ``View`` it returns into the components (``WebUI.apply``); there is no logic here.
 
-``chrome=False`` gives the ``/embed`` variant: no header, no footer, same conversation.
+``chrome=False`` gives the ``/embed`` variant: no header (a heading for screen readers only), no
+footer, same conversation. Every word on it is in the page's language: Gradio's footer (English only)
+is off and the page has its own, and the English prefix Gradio reads before each chat message is
+replaced (``PLAIN_LABELS``, from the ``#sa-roles`` element the header carries).
 """
 
 from __future__ import annotations
@@ -92,6 +95,8 @@ CSS = """
 .sa-header img { max-height: 48px; }
 #sa-chat button[aria-label="Clear"] { display: none; }
 .sa-cta { display: inline-block; padding: 10px 16px; border-radius: 6px; font-weight: 600; }
+.sa-sr { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }  /* for readers */
+.sa-footer { text-align: center; padding: 12px 0; font-size: 0.9em; }
 """ + layout.CSS
 
 
@@ -111,10 +116,13 @@ PLAIN_LABELS = """() => {
     return words.slice(0, cut > MAX / 2 ? cut : MAX) + "…";
   };
   const relabel = () => {
+    const roles = document.querySelector("#sa-roles");  // the prefixes in the page's language
+    if (roles && document.documentElement.lang !== roles.lang) document.documentElement.lang = roles.lang;
     document.querySelectorAll("[data-testid=bot][aria-label], [data-testid=user][aria-label]")
       .forEach((message) => {
         const label = message.getAttribute("aria-label");
-        const role = label.slice(0, label.indexOf(": ") + 2);
+        const kind = message.getAttribute("data-testid");
+        const role = roles ? roles.dataset[kind] + ": " : label.slice(0, label.indexOf(": ") + 2);
         const wanted = role + plain(message);
         if (label !== wanted) message.setAttribute("aria-label", wanted);
         if (!message.hasAttribute("role")) message.setAttribute("role", "article");
@@ -134,8 +142,18 @@ class WebUI:
 
     def __init__(self, handlers: Handlers, brand: Brand, secret: str) -> None:
         self.h, self.brand, self.secret = handlers, brand, secret
+        self.chrome = True
+
+    def roles(self, lang: str) -> str:
+        """A hidden element naming the page's language and what a screen reader says before a bot's
+        and a user's message in it (read by ``PLAIN_LABELS``)."""
+        return (f'<span id="sa-roles" hidden lang="{attr(lang)}" data-bot="{attr(t("bot_message", lang))}" '
+                f'data-user="{attr(t("user_message", lang))}"></span>')
 
     def header(self, lang: str) -> str:
+        if not self.chrome:  # the embed: a heading for screen readers only
+            title = f"{self.brand.product_name}: {t('embed_title', lang)}"
+            return f'<h1 class="sa-sr">{text(title)}</h1>{self.roles(lang)}'
         logo = ""
         if self.brand.logo:
             src = "/brand/logo" if self.brand.logo_path() else self.brand.logo
@@ -144,7 +162,11 @@ class WebUI:
         sub = f"<p>{text(tagline)}</p>" if tagline else ""
         name = text(self.brand.product_name)
         return (f'<a class="sa-skip" href="#sa-msg">{text(t("skip_to_chat", lang))}</a>'
-                f'<div class="sa-header">{logo}<div><h1>{name}</h1>{sub}</div></div>')
+                f'<div class="sa-header">{logo}<div><h1>{name}</h1>{sub}</div></div>{self.roles(lang)}')
+
+    def footer(self, lang: str) -> str:
+        """The page's footer: the API's docs (relative, so it works behind a path prefix too)."""
+        return f'<footer class="sa-footer"><a href="api/v1/docs">{text(t("use_api", lang))}</a></footer>'
 
     def cta(self, lang: str) -> str:
         cta = self.brand.call_to_action
@@ -157,17 +179,19 @@ class WebUI:
         return out
 
     def build(self, chrome: bool = True) -> gr.Blocks:
+        self.chrome = chrome
         lang = self.brand.default_lang
         with gr.Blocks(title=self.brand.product_name, analytics_enabled=False,
                        delete_cache=(900, 3600)) as demo:
             self.sid = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=self.secret)
-            self.head = gr.HTML(self.header(lang), visible=chrome, elem_id="sa-header")
+            self.head = gr.HTML(self.header(lang), elem_id="sa-header")
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3, elem_id="sa-chat-column"):
                     self._chat_column(lang)
                 with gr.Column(scale=2, min_width=280):
                     self._side_column(lang)
             self._audit_section(lang)
+            self.foot = gr.HTML(self.footer(lang), visible=chrome, elem_id="sa-footer")
             self._wire(demo)
         return demo
 
@@ -202,6 +226,7 @@ class WebUI:
     def _audit_section(self, lang: str) -> None:
         with gr.Column(visible=False, elem_id="sa-audit") as self.audit_box:
             self.dl_label = gr.Markdown(f"**{text(t('downloads', lang))}**")
+            self.business = gr.Textbox(label=t("business_name", lang), elem_id="sa-business", max_lines=1)
             with gr.Row():
                 self.downloads = {fmt: gr.DownloadButton(t(key, lang), elem_id=f"sa-dl-{fmt}")
                                   for fmt, key in DOWNLOADS}
@@ -226,21 +251,23 @@ class WebUI:
                 *self.labelled()]
 
     def labelled(self) -> list[Any]:
-        return [self.head, self.suggest, self.send, self.lang, self.new, self.forget, self.edit_box,
-                self.edit_value, self.edit_save, self.dl_label, self.cta_html, self.lead_title,
-                self.lead_name, self.lead_email, self.lead_phone, self.lead_consent, self.lead_send]
+        return [self.head, self.foot, self.suggest, self.send, self.lang, self.new, self.forget,
+                self.edit_box, self.edit_value, self.edit_save, self.dl_label, self.business, self.cta_html,
+                self.lead_title, self.lead_name, self.lead_email, self.lead_phone, self.lead_consent,
+                self.lead_send]
 
     def labels(self, lang: str) -> dict[Any, Any]:
         """Every label in ``lang`` (the language selector switches the page, not only the chat)."""
         u = gr.update
         return {
-            self.head: u(value=self.header(lang)),
+            self.head: u(value=self.header(lang)), self.foot: u(value=self.footer(lang)),
             self.suggest: u(value=f"**{text(t('suggestions', lang))}**"),
             self.send: u(value=t("send", lang)), self.lang: u(value=lang, label=t("language", lang)),
             self.new: u(value=t("new_session", lang)), self.forget: u(value=t("delete_session", lang)),
             self.edit_box: u(label=t("edit", lang)), self.edit_value: u(label=t("edit_value", lang)),
             self.edit_save: u(value=t("edit_save", lang)),
             self.dl_label: u(value=f"**{text(t('downloads', lang))}**"),
+            self.business: u(label=t("business_name", lang)),
             self.cta_html: u(value=self.cta(lang)),
             self.lead_title: u(value=f"### {text(t('lead_title', lang))}"),
             self.lead_name: u(label=t("lead_name", lang)), self.lead_email: u(label=t("lead_email", lang)),
@@ -276,6 +303,7 @@ class WebUI:
             out[download] = u(value=str(path) if path else None, label=t(dict(DOWNLOADS)[fmt], view.lang))
         out[self.lead_status] = u(value=text(view.lead_status))
         out.update(self.labels(view.lang))
+        out[self.business] = u(value=view.business, label=t("business_name", view.lang))
         out[self.suggest] = u(value=f"**{text(t('suggestions', view.lang))}**", visible=bool(view.quick))
         return out
 
@@ -304,6 +332,9 @@ class WebUI:
         def edit(sid: str | None, path: str | None, answer: str, request: gr.Request) -> dict[Any, Any]:
             return {**self.apply(self.h.edit(sid, path, answer, _ip(request))), self.edit_value: ""}
 
+        def business(sid: str | None, name: str, request: gr.Request) -> dict[Any, Any]:
+            return self.apply(self.h.business(sid, name, _ip(request)))
+
         def lead(sid: str | None, name: str, email: str, phone: str, consent: bool,
                  request: gr.Request) -> dict[Any, Any]:
             return self.apply(self.h.lead(sid, name, email, phone, consent, _ip(request)))
@@ -324,6 +355,8 @@ class WebUI:
         self.forget.click(forget, [self.sid, self.lang], outs, api_name="delete_session")
         self.edit_save.click(edit, [self.sid, self.edit_field, self.edit_value], [*outs, self.edit_value],
                              api_name="edit")
+        for done in (self.business.submit, self.business.blur):  # the files renamed with it
+            done(business, [self.sid, self.business], outs, api_visibility="private")
         self.lead_send.click(lead, [self.sid, self.lead_name, self.lead_email, self.lead_phone,
                                     self.lead_consent], outs, api_name="lead")
 
