@@ -36,9 +36,10 @@ def load_json(path: Path, what: str) -> dict[str, Any]:
 
 
 def load_snapshots(root: Path) -> Snapshots:
+    """The committed snapshots; one not taken yet is empty (a page quoting it fails by name)."""
     folder = root / SNAPSHOT_DIR
-    return Snapshots(load_json(folder / "bench.json", "bench.json"),
-                     load_json(folder / "results.json", "results.json"))
+    return Snapshots(*(load_json(folder / name, name) if (folder / name).exists() else {}
+                       for name in ("bench.json", "results.json")))
 
 
 def stale_documents(root: Path, snaps: Snapshots) -> dict[Path, str]:

@@ -17,11 +17,12 @@ from evals.docfigures import (
     FigureError,
     Snapshots,
     hand_figures,
+    load_config,
     parse_config,
     render,
     sections,
 )
-from evals.docfigures_cli import docs_figures_command
+from evals.docfigures_cli import docs_figures_command, documents, load_snapshots, stale_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPS = Snapshots(
@@ -30,6 +31,45 @@ SNAPS = Snapshots(
     results={"meta": {"commit": "abcdef123456"},
              "suites": {"retrieval": {"cases_passed": 81, "metrics": {"test.recall@3": 0.9571},
                                       "details": {"test": {"positives_rejected": 0}}}}})
+
+
+# -- the repository's own documents ------------------------------------------------------------
+
+def test_the_docs_agree_with_the_snapshots() -> None:
+    stale = stale_documents(ROOT, load_snapshots(ROOT))
+    assert not stale, (f"{', '.join(str(p.relative_to(ROOT)) for p in stale)}: figures disagree "
+                       "with docs/figures/; run `social-audit docs-figures` and commit the result")
+
+
+def test_the_results_snapshot_is_a_run_of_every_suite_on_a_clean_tree() -> None:
+    results = load_snapshots(ROOT).results
+    assert set(results["suites"]) >= {"retrieval", "interview", "audit", "adversarial",
+                                      "conversations", "kinds"}
+    assert results["meta"]["commit"] and results["meta"]["uncommitted_changes"] is False
+
+
+def test_the_docs_quote_figures_from_the_snapshots() -> None:
+    quoted = sum(p.read_text(encoding="utf-8").count("<!-- fig") for p in documents(ROOT))
+    assert quoted >= 20  # the current figures of retrieval, evals, reading and message kinds
+
+
+@pytest.mark.parametrize("name", sorted(load_config().measured))
+def test_no_figure_is_written_by_hand_in_a_measured_section(name: str) -> None:
+    config = load_config()
+    text = (ROOT / name).read_text(encoding="utf-8")
+    allowed = [a.text for a in config.allowed if a.file == name]
+    assert hand_figures(text, config.measured[name], allowed) == [], (
+        f"{name}: a figure written by hand in a section that reports measurements: put it between "
+        "markers (evals/docfigures.py) or, if it is no measurement, allow it in "
+        "evals/docfigures.yaml with the reason")
+
+
+def test_every_allowed_text_is_still_in_its_file() -> None:
+    config = load_config()
+    for allow in config.allowed:
+        assert allow.file in config.measured, f"{allow.file}: allowed but not a measured document"
+        assert allow.text in (ROOT / allow.file).read_text(encoding="utf-8"), (
+            f"{allow.file}: no longer holds {allow.text!r}: drop it from evals/docfigures.yaml")
 
 
 # -- the renderer ------------------------------------------------------------------------------
@@ -150,6 +190,15 @@ def test_the_command_writes_checks_and_updates(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "-->0.500<!--" in (root / "docs" / "a.md").read_text()
     assert json.loads((root / "docs/figures/results.json").read_text()) == newer
+
+
+def test_a_snapshot_not_taken_yet_fails_only_the_figures_quoting_it(tmp_path: Path) -> None:
+    root = _repo(tmp_path)
+    (root / "docs" / "figures" / "bench.json").unlink()
+    out = CliRunner().invoke(docs_figures_command, ["--root", str(root), "--check"])
+    assert out.exit_code == 1 and "bench:ingest/vectors: not in the snapshot" in str(out.exception)
+    (root / "README.md").write_text("no figures\n", encoding="utf-8")
+    assert CliRunner().invoke(docs_figures_command, ["--root", str(root)]).exit_code == 0
 
 
 def test_an_update_missing_a_figure_writes_nothing(tmp_path: Path) -> None:
