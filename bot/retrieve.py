@@ -228,6 +228,19 @@ class Retriever:
         vectors = self.embedder.encode(queries, query=True)
         return [self._score(q, v) for q, v in zip(queries, vectors, strict=True)]
 
+    def score_guarded(self, queries: Sequence[str]) -> list[list[Scored]]:
+        """``score_many``, with no passages for a query the guard finds out of scope (as ``search``)."""
+        if not queries:
+            return []
+        queries = [capped(q) for q in queries]
+        vectors = self.embedder.encode(queries, query=True)
+        out: list[list[Scored]] = []
+        for query, vector in zip(queries, vectors, strict=True):
+            ranked = self._score(query, vector)
+            inside = not self.guard_active() or relevant(self.scope_evidence(ranked, vector), self.config)
+            out.append(ranked if inside else [])
+        return out
+
     def _score(self, query: str, vector: np.ndarray) -> list[Scored]:
         return self.rank(self.evidence(query, vector), vector, self.config)
 

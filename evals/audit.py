@@ -61,21 +61,65 @@ def cited_sources(made: dict[str, Any], rule_id: str) -> list[str]:
     return sorted({c.source for c in made[rule_id].citations}) if rule_id in made else []
 
 
-def finding_status(made: dict[str, Any], rule_id: str, source: str) -> str:
-    """"ok" (made, citing ``source``), "wrong document" or "missing"."""
+def finding_status(made: dict[str, Any], rule_id: str, source: str,
+                   answered: frozenset[str] = frozenset()) -> str:
+    """"ok" (made, citing ``source``; or a situation finding quotes this rule's anchor, see
+    ``situation_rules``: ``answered`` are those rules), "wrong document" or "missing"."""
+    if rule_id in answered:
+        return "ok"
     if rule_id not in made:
         return "missing"
     return "ok" if source in cited_sources(made, rule_id) else "wrong document"
 
 
+def _span(text: str, quote: str) -> tuple[int, int]:
+    start = text.find(quote)
+    return (start, start + len(quote)) if start >= 0 else (-1, -1)
+
+
+def situation_rules(audit: Audit, passages: Any) -> dict[str, frozenset[str]]:
+    """Per situation finding (``bot.audit.situations``), the rules whose anchor it quotes: its quote
+    and the anchor's overlap in the same stored passage. Such a finding counts as that rule's
+    finding: it covers the rule's expected finding, and is wrong advice where the rule is."""
+    from bot.audit.evidence import anchor_citations, by_source
+    from bot.audit.rules import default_rules
+    from bot.audit.situations import PREFIX
+
+    found = [f for f in audit.findings if f.rule_id.startswith(PREFIX)]
+    if not found:
+        return {}
+    index = by_source(passages)
+    anchors = [(r.id, c) for r in default_rules() for c in anchor_citations(r, index)]
+    out: dict[str, frozenset[str]] = {}
+    for f in found:
+        rules: set[str] = set()
+        for cited in f.citations:
+            chunk = passages.chunk(cited.chunk_id)
+            text = chunk.text if chunk is not None else ""
+            start, end = _span(text, cited.quote)
+            rules |= {rule for rule, a in anchors if a.chunk_id == cited.chunk_id
+                      and (span := _span(text, a.quote))[0] < end and start < span[1]}
+        out[f.rule_id] = frozenset(rules)
+    return out
+
+
+def situation_wrong(answers: dict[str, frozenset[str]], forbidden: Sequence[str]) -> list[str]:
+    """Situation findings that quote the anchor of a rule the owner's gold forbids."""
+    return [f"{finding} quotes {rule}" for finding, rules in answers.items() for rule in forbidden
+            if rule in rules]
+
+
 def assess(persona: Persona, audit: Audit, again: Audit, passages: Any, ms: Sequence[float]) -> Outcome:
     """Pure apart from reading the stored passages: the audit against the persona's expectations."""
     made = fired(audit)
-    found = {r: finding_status(made, r, source) for r, source in persona.expect_findings.items()}
+    answers = situation_rules(audit, passages)
+    answered = frozenset(r for rules in answers.values() for r in rules)
+    found = {r: finding_status(made, r, source, answered) for r, source in persona.expect_findings.items()}
     cited = {r: cited_sources(made, r) for r in persona.expect_findings}
     given: dict[str, str] = {v.channel: v.verdict for v in audit.channels}
     verdicts = {c: (v, given.get(c)) for c, v in persona.expect_verdicts.items()}
     wrong = [f"rule {r}" for r in persona.forbid_rules if r in made]
+    wrong += situation_wrong(answers, persona.forbid_rules)
     wrong += [f"{c}: {given[c]}" for c, bad in persona.forbid_verdicts.items() if given.get(c) in bad]
     invalid = tuple(p for c in audit.citations if (p := problem(c, passages)) is not None)
     same = json.dumps(audit.to_json(), sort_keys=True) == json.dumps(again.to_json(), sort_keys=True)

@@ -71,9 +71,14 @@ class Conversation:
         return out
 
     def gold_profile(self) -> Profile:
+        """The profile all the answers state, each value with the owner's message that stated it
+        (the last one, for a value several state), as the interview would record it."""
+        words: dict[str, str] = {}
+        for answer in self.answers:
+            words |= {path: answer.text for path, _ in answer.says}
         profile = Profile()
         for path, value in self.gold().items():
-            profile = profile.with_answer(path, value, "answered", "gold")
+            profile = profile.with_answer(path, value, "answered", words[path])
         return profile
 
 

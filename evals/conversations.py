@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.interview import engine
 from bot.interview.state import Context
 from bot.profile import PATHS, SETTLED, Profile
-from evals.audit import finding_status, fired
+from evals.audit import finding_status, fired, situation_rules, situation_wrong
 from evals.conversation_cases import UNSCORED, Conversation, load_conversations
 from evals.metrics import percentile, share
 from evals.owner import Owner, matches
@@ -139,9 +139,14 @@ def _findings(conversation: Conversation, profile: Profile,
     from bot.audit.engine import languages
 
     lang = conversation.lang if conversation.lang in languages() else "en"  # no Afrikaans report yet
-    made = fired(build_audit(profile, passages, lang))
-    status = {r: finding_status(made, r, source) for r, source in conversation.expect_findings.items()}
-    return status, tuple(r for r in conversation.forbid_rules if r in made)
+    audit = build_audit(profile, passages, lang)
+    made = fired(audit)
+    answers = situation_rules(audit, passages)
+    answered = frozenset(r for rules in answers.values() for r in rules)
+    status = {r: finding_status(made, r, source, answered)
+              for r, source in conversation.expect_findings.items()}
+    wrong = [r for r in conversation.forbid_rules if r in made]
+    return status, tuple(wrong + situation_wrong(answers, conversation.forbid_rules))
 
 
 def assess(t: Talk, passages: Any) -> Outcome:

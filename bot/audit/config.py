@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.errors import ConfigError
 from bot.profile import CHANNELS, PATHS, RESPONDERS
@@ -66,6 +66,20 @@ class Generic(_Strict):
     min_answered: int
 
 
+class Situations(_Strict):
+    """Findings from the owner's own words (bot/audit/situations.py): off unless ``enabled``."""
+
+    enabled: bool = False
+    signal: Literal["fused", "text", "question", "gloss"] = "question"  # what "strongly" reads
+    min_strength: float = 1.0  # a passage matching a message less than this is not shown
+    per_message: int = Field(default=1, ge=1, le=5)  # the retriever's first passages looked at
+    max_findings: int = Field(default=3, ge=0, le=10)
+    respect_rules: bool = True  # no passage of a rule judged not to apply
+    severity: Literal["high", "medium", "low"] = "low"
+    impact: Literal["high", "medium", "low"] = "medium"
+    effort: Literal["high", "medium", "low"] = "low"
+
+
 class ScoringConfig(_Strict):
     version: int
     social: list[str]
@@ -80,6 +94,7 @@ class ScoringConfig(_Strict):
     measurement: Measurement
     plan: PlanConfig
     generic: Generic
+    situations: Situations = Situations()
 
     @model_validator(mode="after")
     def _complete(self) -> ScoringConfig:

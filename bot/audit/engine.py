@@ -10,22 +10,23 @@ adds a narrative, and only what survives its post-check.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.audit import appendix, findings, narrative
+from bot.audit import appendix, findings, narrative, situations
 from bot.audit.config import ScoringConfig, scoring_config
 from bot.audit.evidence import Source, anchor_citations, by_source, curated, retrieved, verify_all
 from bot.audit.facts import Facts
 from bot.audit.gaps import gaps
-from bot.audit.judge import judge_all
-from bot.audit.model import Audit
+from bot.audit.judge import Judgement, judge_all
+from bot.audit.model import Audit, Finding
 from bot.audit.plan import build_plan
 from bot.audit.rules import default_rules, rule_languages
 from bot.audit.scoring import verdicts
 from bot.audit.texts import UI, ui_data, ui_for
 from bot.citations import Citation
 from bot.profile import Profile
+from bot.types import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any =
     extra = retrieved([j.rule for j in fired], anchors, passages, index, curated(rules))
     cites = {rule_id: quoted + extra.get(rule_id, ()) for rule_id, quoted in anchors.items()}
     found, beliefs = findings.build(fired, cites, facts, ui)
+    found += _situations(profile, passages, judgements, index, cites, facts, config, ui)
     titles = {f.rule_id: f.title for f in found} | {m.rule_id: m.title for m in beliefs}
     channels = verdicts(fired, facts, config, ui, titles, cites)
     plan = build_plan(channels, found, beliefs, {r.id: r for r in rules}, facts, config, ui)
@@ -72,6 +74,24 @@ def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any =
     evidence = appendix.claims(channels, found, beliefs, plan, story, citations, facts, ui)
     return Audit(profile, lang, channels, found, beliefs, plan, gaps(judgements, facts, ui), citations,
                  story, evidence, _generic(facts, config, ui))
+
+
+def _situations(profile: Profile, passages: Source, judgements: Sequence[Judgement],
+                index: dict[str, list[Chunk]], cites: dict[str, tuple[Citation, ...]], facts: Facts,
+                config: ScoringConfig, ui: UI) -> tuple[Finding, ...]:
+    """Findings from the owner's own words (``bot.audit.situations``), after the rules' own; none
+    when switched off or the passages cannot be searched."""
+    chosen = config.situations
+    score = getattr(passages, "score_guarded", None)
+    if not chosen.enabled or not callable(score) or not (said := situations.said(profile)):
+        return ()
+    anchored = {r.id: [c.chunk_id for c in anchor_citations(r, index)] for r in default_rules()}
+    allowed = situations.advice_chunks(judgements, anchored, chosen.respect_rules)
+    cited = frozenset(c.chunk_id for group in cites.values() for c in group)
+    lexicon = getattr(passages, "lexicon", None) or situations.lexicon()
+    found = situations.matches(profile, score([words for words, _ in said]), allowed, cited, chosen,
+                               lexicon)
+    return tuple(situations.finding(m, facts, ui, chosen) for m in found)
 
 
 def _generic(facts: Facts, config: ScoringConfig, ui: UI) -> tuple[str, ...]:

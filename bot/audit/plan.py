@@ -37,7 +37,7 @@ def candidates(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
                                                                  hours=ui.hours(v.hours)),
                                        channel=v.channel, hours=config.plan.add_hours, weekly=v.hours)))
     items: list[Finding | Misconception] = [*findings, *misconceptions]
-    for item in items:
+    for item in (i for i in items if i.rule_id in rules):  # a situation finding has no step
         step = rules[item.rule_id].action
         out.append((step.phase, Action(f"rule:{item.rule_id}", item.recommendation, rule_id=item.rule_id,
                                        hours=step.hours, weekly=step.weekly, paid=step.paid)))
