@@ -95,8 +95,9 @@ def _profile() -> Profile:
 
 def test_switched_on_an_audit_adds_the_passage_that_answers_the_owners_words(
         bundled_retriever: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    _enabled(monkeypatch, enabled=False)
     off = build_audit(_profile(), bundled_retriever, "en")
-    assert not any(f.rule_id.startswith(situations.PREFIX) for f in off.findings)  # off by default
+    assert not any(f.rule_id.startswith(situations.PREFIX) for f in off.findings)
     _enabled(monkeypatch, min_strength=0.0, respect_rules=False)
     audit = build_audit(_profile(), bundled_retriever, "en")
     rule_findings = [f for f in audit.findings if not f.rule_id.startswith(situations.PREFIX)]
