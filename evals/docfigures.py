@@ -17,8 +17,8 @@ where the name is a template of ``evals/docfigures.yaml`` or ``bench.md`` (the b
 Markdown). A source is ``bench:KEY/KEY/…`` (keys of bench.json) or ``results:SUITE/NAME``
 (a metric of that suite, such as ``test.recall@3``, else ``SUITE/KEY/…`` in the suite's entry:
 ``cases_passed``, ``seconds``, ``details/…``), or ``results:meta/KEY``. The format is a Python
-format spec, or ``date`` (the first 10 characters), ``commit`` (the first 7) or ``int``
-(an integer with a space between thousands, as the docs write 2 588).
+format spec, or ``date`` (the first 10 characters), ``commit`` (the first 7), ``list`` (items joined by
+commas) or ``int`` (an integer with a space between thousands, as the docs write 2 588).
 
 Everything here is pure: :func:`render` maps a document's text and the two snapshots to the
 new text. The command in ``evals/docfigures_cli.py`` reads and writes the files.
@@ -98,6 +98,8 @@ def fmt(value: Any, spec: str | None, source: str) -> str:
             return str(value)[:10]
         if spec == "commit":
             return str(value)[:7]
+        if spec == "list":
+            return ", ".join(str(v) for v in value)
         if spec == "int":
             return f"{int(round(value)):,}".replace(",", " ")
         return format(value, spec or "")
@@ -111,11 +113,12 @@ def fill(template: str, snaps: Snapshots) -> str:
 
 
 def bench_markdown(snaps: Snapshots) -> str:
-    """The benchmark's own report of the snapshot, under the document's level-2 headings."""
+    """The benchmark's own report of the snapshot, its sections one level down (under a heading
+    of the document), without its title."""
     from evals.bench import to_markdown
 
     lines = to_markdown(dict(snaps.bench)).splitlines()
-    body = [line for line in lines if not line.startswith("# ")]
+    body = ["#" + line if line.startswith("## ") else line for line in lines if not line.startswith("# ")]
     return "\n".join(body).strip("\n")
 
 

@@ -27,7 +27,8 @@ from evals.docfigures_cli import docs_figures_command, documents, load_snapshots
 ROOT = Path(__file__).resolve().parent.parent
 SNAPS = Snapshots(
     bench={"search": {"search_ms": {"p95": 98.24}, "p95_ratio": 0.81}, "ingest": {"vectors": 2588},
-           "meta": {"time": "2026-12-06T11:02:03Z", "commit": "025adc1f00"}},
+           "meta": {"time": "2026-12-06T11:02:03Z", "commit": "025adc1f00",
+                                       "only": ["ingest", "turn"]}},
     results={"meta": {"commit": "abcdef123456"},
              "suites": {"retrieval": {"cases_passed": 81, "metrics": {"test.recall@3": 0.9571},
                                       "details": {"test": {"positives_rejected": 0}}}}})
@@ -78,14 +79,16 @@ def test_inline_figures_are_written_from_the_snapshots() -> None:
     text = ("p95 <!-- fig bench:search/search_ms/p95 .1f -->12<!-- /fig --> ms, "
             "<!-- fig bench:search/p95_ratio .2f -->9<!-- /fig -->× the floor, "
             "<!-- fig bench:ingest/vectors int -->1<!-- /fig --> vectors on "
-            "<!-- fig bench:meta/time date -->?<!-- /fig -->; R@3 "
+            "<!-- fig bench:meta/time date -->?<!-- /fig --> (<!-- fig bench:meta/only list -->"
+            "<!-- /fig -->); R@3 "
             "<!-- fig results:retrieval/test.recall@3 .3f --><!-- /fig --> at "
             "<!-- fig results:meta/commit commit -->x<!-- /fig -->")
     out = render(text, SNAPS, {})
     assert out == ("p95 <!-- fig bench:search/search_ms/p95 .1f -->98.2<!-- /fig --> ms, "
                    "<!-- fig bench:search/p95_ratio .2f -->0.81<!-- /fig -->× the floor, "
                    "<!-- fig bench:ingest/vectors int -->2 588<!-- /fig --> vectors on "
-                   "<!-- fig bench:meta/time date -->2026-12-06<!-- /fig -->; R@3 "
+                   "<!-- fig bench:meta/time date -->2026-12-06<!-- /fig --> (<!-- fig bench:meta/only "
+                   "list -->ingest, turn<!-- /fig -->); R@3 "
                    "<!-- fig results:retrieval/test.recall@3 .3f -->0.957<!-- /fig --> at "
                    "<!-- fig results:meta/commit commit -->abcdef1<!-- /fig -->")
     assert render(out, SNAPS, {}) == out  # regenerating changes nothing
@@ -104,7 +107,7 @@ def test_the_bench_report_block_is_the_benchmarks_own_markdown() -> None:
     search = {"floor_ms": {"p50": 1.0, "p95": 2.0, "n": 4}, "search_ms": {"p50": 3.0, "p95": 4.5, "n": 4},
               "p95_ratio": 2.25, "p50_ratio": 3.0}
     out = render("<!-- figures bench.md -->\n<!-- /figures -->", Snapshots({"search": search}, {}), {})
-    assert "## Search (warm)" in out and "# social-audit bench" not in out
+    assert "\n### Search (warm)" in out and "# social-audit bench" not in out
     assert "| 3.0 | 4.5 | 4 |" in out and out.endswith("<!-- /figures -->")
 
 
