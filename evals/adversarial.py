@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.errors import ConfigError
 from bot.interview import engine
 from bot.interview.state import Context, InterviewState
+from evals import consistency
 from evals.adversarial_checks import (
     ALWAYS,
     CHECKS,
@@ -35,6 +36,9 @@ from evals.adversarial_checks import (
 )
 from evals.metrics import percentile
 from evals.suite import BarPlot, CaseRecord, Metrics, Plot, Suite, SuiteResult, warm_engine_context
+
+if TYPE_CHECKING:
+    from bot.audit import Audit
 
 PATH = Path(__file__).resolve().parent / "adversarial.yaml"
 Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
@@ -123,17 +127,23 @@ def observe(case: AdversarialCase, ctx: Context) -> Observation:
     hits = None
     if NEEDS_SEARCH & set(case.expect):
         hits = len(retriever.search(" ".join(message.split()), k=5))
-    rendered = _render(after, retriever) if NEEDS_REPORT & set(case.expect) else {}
+    audit = _audit(after, retriever)
+    rendered = _render(audit) if NEEDS_REPORT & set(case.expect) else {}
     return Observation(**common, after=after, reply=reply, ms=ms, passages=passages, hits=hits,
-                       rendered=rendered)
+                       rendered=rendered, caught=consistency.caught(audit), shown=consistency.shown(audit))
 
 
-def _render(state: InterviewState, retriever: Any) -> dict[str, str]:
-    """The audit of the profile after the step, as HTML and Markdown (the user's words in it)."""
-    from bot.audit import build_audit, languages, render
+def _audit(state: InterviewState, retriever: Any) -> Audit:
+    """The audit of the profile after the step (every case's: the consistency checks run on it)."""
+    from bot.audit import build_audit, languages
 
-    lang = state.lang if state.lang in languages() else "en"
-    audit = build_audit(state.profile, retriever, lang)
+    return build_audit(state.profile, retriever, state.lang if state.lang in languages() else "en")
+
+
+def _render(audit: Audit) -> dict[str, str]:
+    """The audit as HTML and Markdown (the user's words in it)."""
+    from bot.audit import render
+
     return {fmt: str(render(audit, fmt)) for fmt in ("html", "md")}
 
 
@@ -166,17 +176,18 @@ def record(case: AdversarialCase, obs: Observation, checks: dict[str, str | None
         "reply": None if reply is None else {"text": reply.text[:2000], "lang": reply.lang,
                                              "question": reply.question, "done": reply.done,
                                              "citations": [c.chunk_id for c in reply.citations]},
-        "hits": obs.hits}))
+        "hits": obs.hits, "consistency": {"caught": list(obs.caught), "shown": list(obs.shown)}}))
 
 
 def metrics(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | None]],
-            latencies: Sequence[float]) -> Metrics:
+            latencies: Sequence[float], observations: Sequence[Observation] = ()) -> Metrics:
     passed = [all(v is None for v in r.values()) for r in results]
     checks = [v for r in results for v in r.values()]
     out: Metrics = {
         "passed": sum(passed) / len(passed) if passed else None,
         "checks_passed": sum(v is None for v in checks) / len(checks) if checks else None,
         "exceptions": float(sum(r["no_exception"] is not None for r in results)),
+        **consistency.figures((o.caught, o.shown) for o in observations),
     }
     by_check: dict[str, list[bool]] = defaultdict(list)
     for r in results:
@@ -208,7 +219,9 @@ def table(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | No
                     lines.append(_safe(f"   FAIL {case_id}: {check}: {why}"))
     shown = {k: ("n/a" if v is None else f"{v:.3f}") for k, v in figures.items()}
     lines.append(f"cases passed {shown['passed']}  checks passed {shown['checks_passed']}  "
-                 f"exceptions {shown['exceptions']}  step p95 {shown['latency.step_p95_ms']} ms")
+                 f"exceptions {shown['exceptions']}  step p95 {shown['latency.step_p95_ms']} ms  "
+                 f"consistency violations {shown.get('consistency.violations', 'n/a')} (left shown "
+                 f"{shown.get('consistency.shown', 'n/a')})")
     return "\n".join(lines)
 
 
@@ -224,7 +237,7 @@ def evaluate(ctx: Context, cases: Sequence[AdversarialCase], fast: bool) -> Suit
     chosen = [c for c in cases if c.fast or not fast]
     observations = [observe(c, ctx) for c in chosen]
     results = [run_checks(o, c.expect) for c, o in zip(chosen, observations, strict=True)]
-    figures = metrics(chosen, results, [o.ms for o in observations])
+    figures = metrics(chosen, results, [o.ms for o in observations], observations)
     return SuiteResult(
         metrics=figures,
         cases=tuple(record(c, o, r) for c, o, r in zip(chosen, observations, results, strict=True)),
@@ -244,5 +257,5 @@ SUITE = Suite(
                 "expected behaviour",
     fast_subset="the cases marked fast (at least one per category)",
     run=run,
-    lower_is_better=("exceptions", "latency.*"),
+    lower_is_better=("exceptions", "latency.*", "consistency.*"),
 )

@@ -41,6 +41,8 @@ class Observation:
     hits: int | None = None  # passages the retriever returns for the message (None: not searched)
     bot_numbers: frozenset[float] = frozenset()  # numbers in the bot's own texts and vocabularies
     rendered: Mapping[str, str] = field(default_factory=dict)  # report format -> text
+    caught: tuple[str, ...] = ()  # consistency violations corrected while building the audit after it
+    shown: tuple[str, ...] = ()  # and left in that audit as shown
 
 
 Check = Callable[[Observation, Any], str | None]

@@ -20,6 +20,7 @@ from typing import Any
 from bot.audit import Audit, build_audit
 from bot.citations import CitationError, problem, verify
 from bot.config import Settings
+from evals import consistency
 from evals.judge import Judged, judge
 from evals.metrics import percentile, share
 from evals.personas import Persona, load_personas
@@ -43,13 +44,16 @@ class Outcome:
     error: str | None = None
     judged: Judged | None = None
     cited_sources: dict[str, list[str]] = field(default_factory=dict)
+    caught: tuple[str, ...] = ()  # consistency violations corrected while building the audit
+    shown: tuple[str, ...] = ()  # consistency violations left in the audit as shown
 
     @property
     def passed(self) -> bool:
         judged_ok = self.judged is None or self.judged.passed
         return (self.error is None and all(v == "ok" for v in self.found.values())
                 and all(e == g for e, g in self.verdicts.values()) and not self.wrong
-                and not self.invalid and self.deterministic and judged_ok)
+                and not self.invalid and self.deterministic and judged_ok
+                and not self.caught and not self.shown)
 
 
 def fired(audit: Audit) -> dict[str, Any]:
@@ -124,7 +128,8 @@ def assess(persona: Persona, audit: Audit, again: Audit, passages: Any, ms: Sequ
     invalid = tuple(p for c in audit.citations if (p := problem(c, passages)) is not None)
     same = json.dumps(audit.to_json(), sort_keys=True) == json.dumps(again.to_json(), sort_keys=True)
     return Outcome(persona, found, verdicts, tuple(wrong), len(audit.citations), invalid, same,
-                   tuple(ms), cited_sources=cited)
+                   tuple(ms), cited_sources=cited, caught=consistency.caught(audit),
+                   shown=consistency.shown(audit))
 
 
 def _timed_build(persona: Persona, passages: Any, llm: Any = None) -> tuple[Audit, float]:
@@ -153,7 +158,8 @@ def run_persona(persona: Persona, passages: Any, llm: Any = None) -> Outcome:
 
 PASS_RULE = ("every expected finding is there citing the expected document, expected verdicts are "
              "given, no wrong advice, every citation verbatim in its stored chunk, two builds give "
-             "the same JSON (and, with an LLM, the judge scores the narrative)")
+             "the same JSON, no consistency violation (and, with an LLM, the judge scores the "
+             "narrative)")
 
 
 def metrics(outcomes: Sequence[Outcome], judging: bool) -> Metrics:
@@ -170,6 +176,7 @@ def metrics(outcomes: Sequence[Outcome], judging: bool) -> Metrics:
         "determinism": share(sum(o.deterministic for o in outcomes), len(outcomes)),
         "errors": float(sum(o.error is not None for o in outcomes)),
         "personas_passed": share(sum(o.passed for o in outcomes), len(outcomes)),
+        **consistency.figures((o.caught, o.shown) for o in outcomes),
     }
     for q in (0.5, 0.95):
         value = percentile(builds, q)
@@ -189,6 +196,7 @@ def record(o: Outcome) -> CaseRecord:
         "verdicts": {c: {"expected": e, "given": g} for c, (e, g) in o.verdicts.items()},
         "wrong_advice": list(o.wrong), "citations": o.citations, "invalid_citations": list(o.invalid),
         "deterministic": o.deterministic, "build_ms": [round(ms, 3) for ms in o.ms],
+        "consistency": {"caught": list(o.caught), "shown": list(o.shown)},
         "judge": o.judged.to_json() if o.judged else None})
 
 
@@ -211,7 +219,8 @@ def table(outcomes: Sequence[Outcome], figures: Metrics) -> str:
     line = (f"findings with the right document {shown('findings.coverage')}  verdicts "
             f"{shown('verdicts.coverage')}  wrong advice {shown('wrong_advice')}  citations valid "
             f"{shown('citations.valid')}  deterministic {shown('determinism')}  build p50/p95 "
-            f"{shown('build_ms.p50')}/{shown('build_ms.p95')} ms")
+            f"{shown('build_ms.p50')}/{shown('build_ms.p95')} ms  consistency violations "
+            f"{shown('consistency.violations')} (left shown {shown('consistency.shown')})")
     if "judge.faithfulness" in figures:
         line += f"  judge faithfulness {shown('judge.faithfulness')} (unscored {shown('judge.unscored')})"
     lines.append(line)
@@ -266,5 +275,5 @@ SUITE = Suite(
                 "of the narrative to its cited passages",
     fast_subset=f"one persona per report language ({', '.join(FAST)})",
     run=run,
-    lower_is_better=("wrong_advice", "errors", "build_ms.*", "judge.unscored"),
+    lower_is_better=("wrong_advice", "errors", "build_ms.*", "judge.unscored", "consistency.*"),
 )

@@ -26,6 +26,7 @@ from bot.config import Settings
 from bot.interview import engine
 from bot.interview.state import Context
 from bot.profile import PATHS, SETTLED, Profile
+from evals import consistency
 from evals.audit import finding_status, fired, situation_rules, situation_wrong
 from evals.conversation_cases import UNSCORED, Conversation, load_conversations
 from evals.metrics import percentile, share
@@ -122,6 +123,10 @@ class Outcome:
     gold_findings: dict[str, str] = field(default_factory=dict)
     gold_wrong_advice: tuple[str, ...] = ()
     true: tuple = ()  # facts true of the business that the messages given did not state (see compare)
+    caught: tuple[str, ...] = ()  # consistency violations corrected while building its audit
+    shown: tuple[str, ...] = ()  # and left in the audit as shown
+    gold_caught: tuple[str, ...] = ()  # the same for the audit of the gold profile
+    gold_shown: tuple[str, ...] = ()
 
     @property
     def ended(self) -> bool:
@@ -133,8 +138,15 @@ class Outcome:
                 and all(v == "ok" for v in self.findings.values()))
 
 
-def _findings(conversation: Conversation, profile: Profile,
-              passages: Any) -> tuple[dict[str, str], tuple[str, ...]]:
+@dataclass(frozen=True)
+class _Made:
+    findings: dict[str, str]
+    wrong_advice: tuple[str, ...]
+    caught: tuple[str, ...]
+    shown: tuple[str, ...]
+
+
+def _findings(conversation: Conversation, profile: Profile, passages: Any) -> _Made:
     from bot.audit import build_audit
     from bot.audit.engine import languages
 
@@ -146,15 +158,17 @@ def _findings(conversation: Conversation, profile: Profile,
     status = {r: finding_status(made, r, source, answered)
               for r, source in conversation.expect_findings.items()}
     wrong = [r for r in conversation.forbid_rules if r in made]
-    return status, tuple(wrong + situation_wrong(answers, conversation.forbid_rules))
+    return _Made(status, tuple(wrong + situation_wrong(answers, conversation.forbid_rules)),
+                 consistency.caught(audit), consistency.shown(audit))
 
 
 def assess(t: Talk, passages: Any) -> Outcome:
     right, wrong, missed, true = compare(recorded(t.profile), t.gold, t.conversation.gold())
-    found, bad = _findings(t.conversation, t.profile, passages)
-    gold_found, gold_bad = _findings(t.conversation, t.conversation.gold_profile(), passages)
-    return Outcome(t, tuple(right), tuple(wrong), tuple(missed), found, bad, gold_found, gold_bad,
-                   tuple(true))
+    talked = _findings(t.conversation, t.profile, passages)
+    gold = _findings(t.conversation, t.conversation.gold_profile(), passages)
+    return Outcome(t, tuple(right), tuple(wrong), tuple(missed), talked.findings, talked.wrong_advice,
+                   gold.findings, gold.wrong_advice, tuple(true), talked.caught, talked.shown,
+                   gold.caught, gold.shown)
 
 
 def figures(outcomes: Sequence[Outcome], prefix: str = "") -> Metrics:
@@ -179,6 +193,8 @@ def figures(outcomes: Sequence[Outcome], prefix: str = "") -> Metrics:
         f"{prefix}turns.max": float(max(turns)) if turns else None,
         f"{prefix}ended_within_12": share(sum(o.ended for o in outcomes), n),
         f"{prefix}never_ended": float(sum(not o.talk.done for o in outcomes)),
+        **consistency.figures(((o.caught, o.shown) for o in outcomes), prefix),
+        **consistency.figures(((o.gold_caught, o.gold_shown) for o in outcomes), f"{prefix}gold."),
     }
 
 
@@ -209,6 +225,8 @@ def record(o: Outcome) -> CaseRecord:
         "right": _shown(o.right), "true": _shown(o.true), "findings": o.findings,
         "wrong_advice": list(o.wrong_advice),
         "gold_findings": o.gold_findings, "gold_wrong_advice": list(o.gold_wrong_advice),
+        "consistency": {"caught": list(o.caught), "shown": list(o.shown),
+                        "gold_caught": list(o.gold_caught), "gold_shown": list(o.gold_shown)},
         "turns": [{"user": u, "bot": b} for u, b in o.talk.turns]})
 
 
@@ -226,7 +244,9 @@ def table(outcomes: Sequence[Outcome], m: Metrics) -> str:
                      f"{shown(prefix + 'wrong_facts.mean'):>10} {shown(prefix + 'findings.coverage'):>8} "
                      f"{shown(prefix + 'wrong_advice'):>9} {shown(prefix + 'gold.findings.coverage'):>9} "
                      f"{shown(prefix + 'turns.mean'):>6} {shown(prefix + 'ended_within_12'):>6}")
-    lines.append(f"turn p50/p95 {shown('turn_ms.p50')}/{shown('turn_ms.p95')} ms")
+    lines.append(f"turn p50/p95 {shown('turn_ms.p50')}/{shown('turn_ms.p95')} ms  consistency violations "
+                 f"{shown('consistency.violations')} (gold profiles {shown('gold.consistency.violations')}; "
+                 f"left shown {shown('consistency.shown')}/{shown('gold.consistency.shown')})")
     return "\n".join(lines)
 
 
@@ -264,6 +284,7 @@ SUITE = Suite(
                 "wrong advice, user turns to the audit",
     fast_subset="the dev split (the test split is read only by --split test)",
     run=run,
-    lower_is_better=("wrong_facts.*", "*wrong_advice", "turns.*", "never_ended", "turn_ms.*",
+    lower_is_better=("wrong_facts.*", "*wrong_advice", "*consistency.*", "turns.*", "never_ended",
+                     "turn_ms.*",
                      "*.wrong_facts.*", "*.turns.*", "*.never_ended"),
 )

@@ -154,8 +154,10 @@ def test_email_added_for_an_owner_with_a_list_is_sending_to_it_not_setting_one_u
             "resources__hours_per_week": 3.0}
     with_list = build_audit(_answers(**base, email_list__has_list=True, email_list__size=500),
                             bundled_retriever, "en")
+    email = next(v for v in with_list.channels if v.channel == "email")
+    assert (email.verdict, email.in_use) == ("fix", False)  # theirs, not sent to: never "add"
     steps = [a.text for p in with_list.plan.phases for a in p.actions]
-    assert any("email list you already have" in s for s in steps), steps
+    assert any(s.startswith("Send your list") for s in steps), steps
     assert not any(s.startswith("Start Email: set it up") for s in steps)
     without = build_audit(_answers(**base, email_list__has_list=False), bundled_retriever, "en")
     assert not any("already have" in a.text for p in without.plan.phases for a in p.actions)

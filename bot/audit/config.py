@@ -78,6 +78,13 @@ class Situations(_Strict):
     severity: Literal["high", "medium", "low"] = "low"
     impact: Literal["high", "medium", "low"] = "medium"
     effort: Literal["high", "medium", "low"] = "low"
+class Inference(_Strict):
+    path: str
+    implied_by: dict[str, Any]  # a condition (bot/audit/conditions.py) over stated answers
+
+
+class Consistency(_Strict):
+    inferences: list[Inference] = []
 
 
 class ScoringConfig(_Strict):
@@ -95,6 +102,7 @@ class ScoringConfig(_Strict):
     plan: PlanConfig
     generic: Generic
     situations: Situations = Situations()
+    consistency: Consistency = Consistency()
 
     @model_validator(mode="after")
     def _complete(self) -> ScoringConfig:
@@ -109,6 +117,8 @@ class ScoringConfig(_Strict):
         core = self.generic.core
         if not set(core) <= set(PATHS) or not 0 < self.generic.min_answered <= len(core):
             raise ValueError("generic.core must name profile paths, and min_answered be 1 to their number")
+        if not {i.path for i in self.consistency.inferences} <= set(PATHS):
+            raise ValueError("consistency.inferences must name profile paths")
         return self
 
 

@@ -3,7 +3,9 @@
 Stages, each a pure function of the one before: judge the rules against the answers; gather the
 evidence of those that fired (curated anchors, plus what the retriever returns for their queries);
 write findings and misconceptions; decide per channel; size the plan to the stated hours; list
-what could not be judged; verify every citation against the stored text. The optional LLM only
+what could not be judged; verify every citation against the stored text. Before anything is
+shown, the consistency checks (``consistency.py``) drop or correct what contradicts the owner's
+answers or the audit itself, and log it. The optional LLM only
 adds a narrative, and only what survives its post-check.
 """
 
@@ -13,7 +15,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.audit import appendix, findings, narrative, situations
+from bot.audit import appendix, consistency, findings, narrative, situations
 from bot.audit.config import ScoringConfig, scoring_config
 from bot.audit.evidence import Source, anchor_citations, by_source, curated, retrieved, verify_all
 from bot.audit.facts import Facts
@@ -61,7 +63,17 @@ def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any =
     found += _situations(profile, passages, judgements, index, cites, facts, config, ui)
     titles = {f.rule_id: f.title for f in found} | {m.rule_id: m.title for m in beliefs}
     channels = verdicts(fired, facts, config, ui, titles, cites)
-    plan = build_plan(channels, found, beliefs, {r.id: r for r in rules}, facts, config, ui)
+    by_id = {r.id: r for r in rules}
+    kept = {i.rule_id for i in consistency.within_hours(channels, [*found, *beliefs], by_id)}
+    found = tuple(f for f in found if f.rule_id in kept)
+    beliefs = tuple(m for m in beliefs if m.rule_id in kept)
+    channels, found, beliefs, caught = consistency.settle(channels, found, beliefs, by_id, facts, config, ui)
+    plan, caught_plan = consistency.settle_plan(
+        build_plan(channels, found, beliefs, by_id, facts, config, ui), channels)
+    holes, caught_gaps = consistency.settle_gaps(gaps(judgements, facts, ui), facts, ui)
+    corrected = (*caught, *caught_plan, *caught_gaps)
+    for v in corrected:
+        log.warning("audit consistency: %s %s: %s; corrected before it is shown", v.check, v.ref, v.detail)
     citations = _in_order([*(v.citations for v in channels), *(f.citations for f in found),
                            *(m.citations for m in beliefs)])
     verify_all(citations, passages)
@@ -72,8 +84,8 @@ def build_audit(profile: Profile, passages: Source, lang: str = "en", llm: Any =
         except Exception as err:  # the narrative is optional: the audit stands without it
             log.warning("audit narrative skipped, the LLM failed: %s", " ".join(str(err).split())[:200])
     evidence = appendix.claims(channels, found, beliefs, plan, story, citations, facts, ui)
-    return Audit(profile, lang, channels, found, beliefs, plan, gaps(judgements, facts, ui), citations,
-                 story, evidence, _generic(facts, config, ui))
+    return Audit(profile, lang, channels, found, beliefs, plan, holes, citations,
+                 story, evidence, _generic(facts, config, ui), corrected)
 
 
 def _situations(profile: Profile, passages: Source, judgements: Sequence[Judgement],

@@ -146,6 +146,20 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Violation:
+    """What a consistency check (``bot/audit/consistency.py``) found in an audit before it was
+    shown: the check's name, what it is about (a channel, a rule id, a phase or a profile path)
+    and why. The offending part is dropped or corrected; the violation is logged, never shown."""
+
+    check: str
+    ref: str
+    detail: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"check": self.check, "ref": self.ref, "detail": self.detail}
+
+
+@dataclass(frozen=True)
 class Claim:
     """One line of the evidence appendix: a claim of the report and what it rests on."""
 
@@ -177,6 +191,9 @@ class Audit:
     narrative: str | None = None
     evidence: tuple[Claim, ...] = ()
     generic: tuple[str, ...] = ()  # a general audit: the key facts not known (named), else empty
+    # What the consistency checks caught and corrected while the audit was built (not shown, not
+    # in the JSON; the eval suites count them).
+    corrected: tuple[Violation, ...] = ()
 
     def numbers(self) -> dict[Citation, int]:
         return {c: n for n, c in enumerate(self.citations, 1)}

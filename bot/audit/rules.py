@@ -78,6 +78,7 @@ class _RawRule(_Strict):
     belief_basis: Literal["stated", "inferred"] = "inferred"
     for_each: Literal["social", "used"] | None = None
     when: dict[str, Any]
+    asserts: dict[str, Any] | None = None
     severity: Level
     impact: Level
     effort: Level
@@ -102,6 +103,7 @@ class Rule:
     action: Step
     texts: Mapping[str, RuleText]
     order: int
+    asserts: Cond | None = None  # what its texts say about the owner (checked before it is shown)
 
     def text(self, lang: str) -> RuleText:
         return self.texts[lang]
@@ -152,12 +154,20 @@ def _build(raw: _RawRule, order: int) -> Rule:
         raise RulesError(str(err)) from err
     _check_condition(raw, cond, where)
     _check_texts(raw, cond, where)
+    asserts = None
+    if raw.asserts is not None:
+        try:
+            asserts = parse(raw.asserts, f"{where}.asserts")
+        except ConditionError as err:
+            raise RulesError(str(err)) from err
+        _check_condition(raw, asserts, f"{where}.asserts")
     for target in raw.effects:
         if target not in TARGETS or (target == "each" and raw.for_each is None):
             raise RulesError(f"{where}: unknown effect target {target!r}; choose a channel, "
                              "'used_social', or 'each' (with for_each)")
     return Rule(raw.id, raw.kind, raw.belief_basis, raw.for_each, cond, raw.severity, raw.impact,
-                raw.effort, raw.evidence, tuple(raw.effects.items()), raw.action, dict(raw.text), order)
+                raw.effort, raw.evidence, tuple(raw.effects.items()), raw.action, dict(raw.text), order,
+                asserts)
 
 
 def load_rules(text: str) -> tuple[Rule, ...]:

@@ -129,6 +129,7 @@ class _Draft:
     pulls: list[Pull]
     forced: Verdict | None
     reason: str = ""  # the UI key of the verdict's own reason, if any
+    owned: bool = False  # in use, or an email list the owner has but does not send to: kept, fixed or cut
 
 
 def _draft(channel: str, in_use: bool, channel_pulls: list[Pull], facts: Facts,
@@ -136,15 +137,23 @@ def _draft(channel: str, in_use: bool, channel_pulls: list[Pull], facts: Facts,
     fit = _clamp(config.base_fit[channel] + sum(p.effect.fit for p in channel_pulls))
     parts = parts_for(channel, fit, facts, config)
     forced, v = _forced(fit, channel_pulls), config.verdicts
-    draft = _Draft(channel, "keep" if in_use else "add", total(parts, config), parts, in_use,
-                   channel_pulls, forced)
-    if not in_use:
+    listed = channel == "email" and not in_use and _has_list(facts)
+    forced = "fix" if listed and forced is None else forced  # a list not sent to is to be fixed
+    draft = _Draft(channel, "keep" if in_use else "fix" if listed else "add", total(parts, config), parts,
+                   in_use, channel_pulls, forced, owned=in_use or listed)
+    if not draft.owned:
         return None if channel == "other" or forced == "cut" or fit < v.add_fit else draft
     if forced == "cut":
         draft.verdict = "cut"
     elif fit < v.cut_fit:
         draft.verdict, draft.reason = "cut", "reason_fit_low"
     return draft
+
+
+def _has_list(facts: Facts) -> bool:
+    """The owner has an email list (yes, or a number of addresses): email is theirs, never added."""
+    size = facts.value("email_list.size")
+    return facts.value("email_list.has_list") is True or (size is not None and size > 0)
 
 
 def _by_fit(drafts: list[_Draft]) -> list[_Draft]:
@@ -154,22 +163,27 @@ def _by_fit(drafts: list[_Draft]) -> list[_Draft]:
 def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> list[_Draft]:
     """Channels in use, best fit first, stay while the hours last; the rest are cut for lack of
     time, but never the best fit of all (doing one thing is the least an owner on social media
-    can do: with one hour a week, LinkedIn for a B2B firm stays, to be fixed, and is not cut); a
+    can do: with one hour a week, LinkedIn for a B2B firm stays, to be fixed, and is not cut), nor
+    one a finding of the audit recommends (a rule that fired raises its fit) while the whole of
+    the stated hours, not only the channels' share, can still run it; a
     website (``never_cut_for_time``) is kept up, not run, and takes none of the hours. Then channels
     that fit are added while hours remain (without stated hours: a few)."""
     hours = facts.hours()
     budget = None if hours is None else hours * config.capacity.portfolio_share
-    kept = [d for d in drafts if d.in_use and d.verdict != "cut"]
+    kept = [d for d in drafts if d.owned and d.verdict != "cut"]
     for d in (d for d in kept if d.channel in config.capacity.never_cut_for_time):
         d.verdict, d.reason = _keep_or_fix(d, config)  # a website is kept up, not run: no hours
+    whole = hours
     for i, d in enumerate(_by_fit([d for d in kept if d.channel not in config.capacity.never_cut_for_time])):
         need = config.needs[d.channel]
-        if budget is None or need <= budget + 1e-9 or i == 0:
+        if budget is None or whole is None or need <= budget + 1e-9 or i == 0 or \
+                (_recommended(d) and need <= whole + 1e-9):
             budget = None if budget is None else max(0.0, budget - need)
+            whole = None if whole is None else whole - need
             d.verdict, d.reason = _keep_or_fix(d, config)
         else:
             d.verdict, d.reason = "cut", "reason_capacity"
-    adds = _by_fit([d for d in drafts if not d.in_use])
+    adds = _by_fit([d for d in drafts if not d.owned])
     chosen: list[_Draft] = []
     for d in adds:
         need = config.needs[d.channel]
@@ -180,7 +194,12 @@ def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> lis
             chosen.append(d)
     for d in adds:
         d.reason = "reason_fit"
-    return [d for d in drafts if d.in_use or d in chosen]
+    return [d for d in drafts if d.owned or d in chosen]
+
+
+def _recommended(d: _Draft) -> bool:
+    """A rule that fired raises the channel's fit: its finding recommends the channel."""
+    return any(p.effect.fit > 0 for p in d.pulls)
 
 
 def _keep_or_fix(d: _Draft, config: ScoringConfig) -> tuple[Verdict, str]:
