@@ -37,6 +37,7 @@ BOOL_FIELDS = ("email_list.has_list", "measurement.measures_results", "measureme
 TOPIC_FIELDS = ("sales.deal_size", "sales.sales_cycle", "resources.hours_per_week", "resources.response_time",
                 "resources.ad_budget", "email_list.size", "channels.used")
 SETS = frozenset({"sales.close_channels", "goals", "ownership.owners", PURPOSE})
+NOT_NEGATED = frozenset({"sales.close_channels"})  # read by the heads only from clauses with no negation
 UNUSED = "channels.unused"  # the clause names a channel the business does not use (dormant, planned, private)
 UNUSED_PRECISION = 0.9  # this head only takes channels away, so its errors cost recall, never precision
 if TYPE_CHECKING:
@@ -242,6 +243,8 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
             path = label.split("=", 1)[0]
             if path == UNUSED and not says_more(clause):
                 continue
+            if path in NOT_NEGATED and parse.says_not(clause):
+                continue  # "online verkaufen tun wir nix" is no web shop: the heads miss the "not"
             if path in SETS or path == UNUSED:
                 found = _value(label, clause, lang)
                 if found:
@@ -291,10 +294,12 @@ def dormant(sentences: Sequence[str], heads: Heads, embed: Embed) -> frozenset[s
 def for_channels(found: Sequence[Meant], clauses: Sequence[str], social: Sequence[str],
                  asked: Sequence[str] = ()) -> list[Meant]:
     """``found`` with each purpose put on the channels of its clause ("Instagram mostly for
-    photos of finished kitchens"): the social channels the clause names, else the one channel
-    the question asked about or the whole message names; a purpose with no such channel is
-    dropped (it is nobody's)."""
-    in_message = {c for clause in clauses for c in parse.parse_channels(clause) if c in social}
+    photos of finished kitchens"): the social channels the clause names, else those of the
+    nearest clause before it that names any ("Instagram is our main one. Mostly pictures of the
+    cakes"), else the one channel the question asked about or the whole message names; a
+    purpose with no such channel is dropped (it is nobody's)."""
+    named_in = [{c for c in parse.parse_channels(clause) if c in social} for clause in clauses]
+    in_message = set().union(*named_in)
     asked_channels = {p.split(".")[1] for p in asked if p.endswith(f".{PURPOSE}")}
     fallback = asked_channels if len(asked_channels) == 1 else in_message if len(in_message) == 1 else set()
     out: list[Meant] = []
@@ -302,8 +307,8 @@ def for_channels(found: Sequence[Meant], clauses: Sequence[str], social: Sequenc
         if m.path != PURPOSE:
             out.append(m)
             continue
-        named = {c for c in parse.parse_channels(clauses[m.clause]) if c in social} or fallback
-        out += [Meant(f"channels.{c}.{PURPOSE}", m.value, m.clause, m.score) for c in sorted(named)]
+        before = next((n for n in reversed(named_in[:m.clause + 1]) if n), set()) or fallback
+        out += [Meant(f"channels.{c}.{PURPOSE}", m.value, m.clause, m.score) for c in sorted(before)]
     return out
 
 

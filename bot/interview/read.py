@@ -30,6 +30,7 @@ _LIST_GLUE = re.compile(
     r"[\s,&/+]*(?:and|och|og|ja|und|en|sekä|plus|both|båda|begge|molemmat|beide|albei)?[\s,&/+]*")
 _WORD_START = re.compile(r"^\S+")
 _NUMERIC = frozenset({"number", "count", "amount", "cycle"})
+_ONE_OF = frozenset({"bool", "choice"})  # fields that hold one value: two readings of it in a message clash
 _SHORT_REPLY = 6  # words: a bare yes or no this short answers the yes/no question just asked
 MIN_CLAUSE_WORDS = 3  # the reader's heads read a shorter piece of a sentence with the one before it
 MAX_CLAUSES = 12  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
@@ -621,9 +622,14 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         the negation comes after the cue word): the heads' reading stands."""
         return kind_of(f.path).name in (*_NUMERIC, "bool") and contradicted(f)
 
-    kept_answer = [f for f in answer if not misplaced(f)]
-    kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
-    disputed = {f.path for f in passing if contradicted(f)}  # two readings disagree: neither
+    torn = {path for path, ms in by_path.items()  # the heads read two values in one message:
+            if kind_of(path).name in _ONE_OF and path != "sales.model"  # neither ("replied,
+            and len({m.value for m in ms}) > 1}  # apologised … wouldn't delete stuff")
+    meant = tuple(m for m in meant if m.path not in torn)
+    kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]
+    kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)
+                    and f.path not in torn]
+    disputed = {f.path for f in passing if contradicted(f)} | torn  # two readings disagree: neither
     have = {f.path for f in kept_answer + kept_passing} | disputed
     said_yes_no = {(f.words, f.path) for f in kept_passing if f.words and kind_of(f.path).name == "bool"}
 
