@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,8 +45,9 @@ def test_the_same_answers_give_the_same_report(persona: str, bundled_retriever: 
     first = build_audit(p.profile, bundled_retriever, p.lang)
     second = build_audit(p.profile, bundled_retriever, p.lang)
     assert first == second
+    made = datetime(2026, 12, 6, 9, 30, tzinfo=UTC)  # a PDF records when it was made: the same moment
     for fmt in ("json", "md", "html", "pdf"):
-        assert render(first, fmt) == render(second, fmt), fmt
+        assert render(first, fmt, made) == render(second, fmt, made), fmt
 
 
 def test_findings_are_ranked_by_impact_then_effort(bundled_retriever: Any) -> None:
