@@ -622,9 +622,11 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         the negation comes after the cue word): the heads' reading stands."""
         return kind_of(f.path).name in (*_NUMERIC, "bool") and contradicted(f)
 
-    torn = {path for path, ms in by_path.items()  # the heads read two values in one message:
-            if kind_of(path).name in _ONE_OF and path != "sales.model"  # neither ("replied,
-            and len({m.value for m in ms}) > 1}  # apologised … wouldn't delete stuff")
+    cue_said = {(f.path, f.value) for f in answer + passing}
+    torn = {path for path, ms in by_path.items()  # the heads read two values of a one-value field
+            if kind_of(path).name in _ONE_OF and path != "sales.model"  # and the cue words back
+            and len({m.value for m in ms}) > 1  # neither: left open ("replied, apologised …
+            and not any((path, m.value) in cue_said for m in ms)}  # wouldn't delete stuff")
     meant = tuple(m for m in meant if m.path not in torn)
     kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)
