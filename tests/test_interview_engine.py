@@ -586,3 +586,24 @@ def test_a_contradiction_in_the_last_turn_is_not_asked_the_audit_still_comes_in_
     if not state.done:
         state, reply = engine.step(state, "yes", ctx)
     assert state.done and sum(1 for t in state.transcript if t.role == "user") <= 12
+
+
+def test_an_unclear_reply_to_are_you_sure_is_read_as_an_answer_and_the_interview_ends(ctx: Context) -> None:
+    """"Write the audit now?" answered with neither yes nor no is not put again: the reply is read
+    where the interview was. A holdout owner's "vet inte, får kolla med Sara" (don't know, must
+    check with Sara), which the kind heads take for a request for the audit, brought the question
+    back 25 times and the interview never ended."""
+    unclear = "vet inte, får kolla med Sara"
+    state, reply = engine.start("sv", ctx)
+    state, reply = engine.step(state, unclear, ctx)
+    assert state.confirm == "audit"
+    asked = reply.text
+    for _ in range(20):
+        if state.done:
+            break
+        before = reply.text
+        state, reply = engine.step(state, unclear, ctx)
+        assert not (reply.text == asked == before)  # never the same "are you sure?" twice in a row
+        if reply.question == "summary":
+            state, reply = engine.step(state, render("summary_yes", state.lang), ctx)
+    assert state.done

@@ -530,6 +530,9 @@ def _wind_up(state: InterviewState, parts: list[str], ctx: Context,
     return _advance(state, parts, ctx, citations)
 
 
+_REQUESTS = frozenset({"request_audit", "request_restart"})  # confirmed before they are done
+
+
 def _on_confirm(state: InterviewState, text: str, ctx: Context,
                 raw: str = "") -> tuple[InterviewState, Reply]:
     """The owner's answer to "are you sure?": a yes starts over or writes the audit now; anything
@@ -545,7 +548,7 @@ def _on_confirm(state: InterviewState, text: str, ctx: Context,
         return _audit_now(state, text, ctx)
     if parse_yes_no(text) is False and len(norm.split()) <= _SHORT_YES:
         return _resume(state, [], ctx)
-    return step_reading(state, text, ctx, raw)
+    return step_reading(state, text, ctx, raw, asked_already=_REQUESTS)  # not "are you sure?" again
 
 
 def _audit_now(state: InterviewState, text: str, ctx: Context) -> tuple[InterviewState, Reply]:
@@ -580,7 +583,9 @@ def _on_kind(state: InterviewState, kind: str, text: str, ctx: Context) -> tuple
         return _resume(state, parts, ctx, citations)
     if kind == "question_bot":  # what the bot is, then the corpus on the question, as a side question
         return _side(state, text, ctx, (about(state.lang, ctx),))
-    if kind in ("request_audit", "request_restart"):  # asked first: "are you sure?"
+    if kind in _REQUESTS:  # asked first: "are you sure?", unless the interview's turns are used up
+        if _out_of_turns(state) and not state.done:
+            return _wind_up(state, [], ctx)
         action = "audit" if kind == "request_audit" else "restart"
         if state.done and action == "audit":
             return _reply(state, [msg.render("kind_audit", state.lang)], ctx)
@@ -771,15 +776,18 @@ def _step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewS
     return step_reading(state, text, ctx, raw)
 
 
-def step_reading(state: InterviewState, text: str, ctx: Context,
-                 raw: str = "") -> tuple[InterviewState, Reply]:
+def step_reading(state: InterviewState, text: str, ctx: Context, raw: str = "",
+                 asked_already: frozenset[str] = frozenset()) -> tuple[InterviewState, Reply]:
     """A non-empty message, its turn recorded: by its kind, or read where the interview is.
-    ``raw``: the message as sent, with its lines (pasted material is long or has several)."""
+    ``raw``: the message as sent, with its lines (pasted material is long or has several);
+    ``asked_already``: kinds of request just confirmed and not confirmed, read as answers now
+    ("vet inte, får kolla med Sara" after "write the audit now?" was put once)."""
     raw = raw or text
     at_summary = state.summary and not state.done and state.pending is None
     if at_summary and parse_yes_no(text) is True and len(text.split()) <= _SHORT_YES:
         return _on_summary(state, text, ctx)  # "Ja, stimmt alles" confirms, whatever else it resembles
     kind = _kind(state, raw, ctx)
+    kind = None if kind in asked_already else kind
     long = len(raw) >= _PASTED_CHARS or "\n" in raw
     if kind in _OVERRIDING or (kind == "pasted" and long):
         return _on_kind(state, kind, text, ctx)
