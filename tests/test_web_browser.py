@@ -21,11 +21,8 @@ import pytest
 
 from bot.web import ui
 from tests.conftest import REPO
-from tests.web_kit import brand, free_port, live, make_app, static_site
+from tests.web_kit import CHROMIUM, brand, chromium, free_port, live, make_app, static_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 USER_MESSAGES = "#sa-chat [data-testid='user']"
 
 pytestmark = [pytest.mark.browser,
@@ -67,12 +64,8 @@ def app_url(sites: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture

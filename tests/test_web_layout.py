@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
-from tests.test_web_browser import ARGS, CHROMIUM, click_through, open_app, settle, users
-from tests.web_kit import brand, live, make_app
+from tests.test_web_browser import click_through, open_app, settle, users
+from tests.web_kit import CHROMIUM, brand, chromium, live, make_app
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
@@ -148,12 +148,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, bundled_retriever: Any) ->
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as play:
-        chromium = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def new_page(browser: Any, size: dict[str, int]) -> Any:

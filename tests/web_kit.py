@@ -17,6 +17,21 @@ import httpx
 from bot.config import Settings
 from bot.web.brand import Brand
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: .ci/run installs it; browser tests skip without
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
 KEY = "test-key-0123456789abcdef"
 
 
