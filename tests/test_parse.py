@@ -310,6 +310,10 @@ def test_sales_model(text: str, expected: str | None) -> None:
     ("mond tot mond en 'n winkel", {"referrals", "physical_shop"}),
     ("et par af de store mejerier", set()),  # Danish "store" is "big", not a shop
     ("book in the app or buy a card at the front desk", {"physical_shop"}),
+    # a website is no web shop; ordering or booking on it is
+    ("the rest ring up or email a quote request off the website", set()), ("Vi har en hemsida.", set()),
+    ("customers order on our website", {"web_shop"}),
+    ("Patienterna bokar via hemsidan eller kommer via rekommendationer.", {"web_shop", "referrals"}),
     ("we have no idea", set()), ("", set()),
 ])
 def test_close_channels(text: str, expected: set[str]) -> None:
