@@ -307,8 +307,8 @@ def for_channels(found: Sequence[Meant], clauses: Sequence[str], social: Sequenc
         if m.path != PURPOSE:
             out.append(m)
             continue
-        before = next((n for n in reversed(named_in[:m.clause + 1]) if n), set()) or fallback
-        out += [Meant(f"channels.{c}.{PURPOSE}", m.value, m.clause, m.score) for c in sorted(before)]
+        named = next((n for n in reversed(named_in[:m.clause + 1]) if n), set()) or fallback  # its own first
+        out += [Meant(f"channels.{c}.{PURPOSE}", m.value, m.clause, m.score) for c in sorted(named)]
     return out
 
 

@@ -627,9 +627,8 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
             if kind_of(path).name in _ONE_OF and path != "sales.model"  # and the cue words back
             and len({m.value for m in ms}) > 1  # neither: left open ("replied, apologised …
             and not any((path, m.value) in cue_said for m in ms)}  # wouldn't delete stuff")
-    kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]
-    kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)
-                    and f.path not in torn]
+    kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]  # torn: asked, yet open
+    kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
     disputed = {f.path for f in passing if contradicted(f)} | torn  # two readings disagree: neither
     have = {f.path for f in kept_answer + kept_passing} | disputed
     said_yes_no = {(f.words, f.path) for f in kept_passing if f.words and kind_of(f.path).name == "bool"}
@@ -640,7 +639,7 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         return kind_of(m.path).name == "bool" and any(
             w == m.words and p != m.path for w, p in said_yes_no)
 
-    extra = [m for m in meant if m.path not in settled and m.path not in torn and not taken(m)
+    extra = [m for m in meant if m.path not in settled and not taken(m)
              and (m.path not in have or isinstance(m.value, frozenset))]
     return kept_answer, kept_passing + extra
 
