@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.errors import SocialAuditError
-from bot.index import gloss_source
+from bot.retrieval.index import gloss_source
 from bot.types import Chunk, Hit
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"'«»“”(\[]?[A-ZÅÄÖÆØÜÉ0-9])")
@@ -111,7 +111,7 @@ def quote_gloss(chunk: Chunk | Hit, quote: str) -> str:
 def cite(chunk: Chunk | Hit, quote: str | None = None) -> Citation:
     """A citation of ``chunk``; the quote defaults to the whole passage text, its gloss is the
     English of the quote (``quote_gloss``). It says who wrote the gloss
-    (``bot.index.gloss_source``): "llm" for a machine gloss, else "curated"."""
+    (``bot.retrieval.index.gloss_source``): "llm" for a machine gloss, else "curated"."""
     quote = (quote or chunk.text).strip()
     return Citation(chunk_id=chunk.chunk_id, source=chunk.source, quote=quote, lang=chunk.lang,
                     title=chunk.title, author=chunk.author, gloss=quote_gloss(chunk, quote),

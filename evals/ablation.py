@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.retrieve import RetrievalConfig, Retriever
+from bot.retrieval.retrieve import RetrievalConfig, Retriever
 from evals.cases import RetrievalCase
 from evals.retrieval import run_cases, summary
 

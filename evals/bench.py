@@ -55,8 +55,8 @@ def bench_search(settings: Settings, queries: Sequence[str], rounds: int = 2) ->
 def bench_ingest(embedder_spec: str) -> dict[str, Any]:
     """A full ingest of the bundled corpus into a fresh index embedding every text, against raw
     embedding throughput; then the first run as users get it, loading the shipped vectors."""
-    from bot.embed import get_embedder
-    from bot.store import open_store
+    from bot.retrieval.embed import get_embedder
+    from bot.retrieval.store import open_store
     from ingest.pipeline import default_roots, ingest, plan
 
     embedder = get_embedder(embedder_spec)

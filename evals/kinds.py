@@ -51,8 +51,8 @@ def _shown(value: float | None) -> str:
 
 
 def evaluate(messages: Sequence[Message]) -> SuiteResult:
-    from bot.embed import get_embedder
     from bot.interview.policy import load as load_policy
+    from bot.retrieval.embed import get_embedder
 
     heads = load_kind_heads()
     if heads is None:

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from bot.index import hit_from_chunk
-from bot.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, clears, relevant
+from bot.retrieval.index import hit_from_chunk
+from bot.retrieval.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, clears, relevant
 from evals.cases import RetrievalCase
 from evals.metrics import first_relevant_rank, mrr_at, recall_at
 

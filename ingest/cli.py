@@ -74,9 +74,9 @@ def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, v
     if write_vectors:
         write_bundled_vectors(paths, rebuild)
         return
-    from bot.embed import get_embedder
     from bot.llm import get_chat_model
-    from bot.store import open_store
+    from bot.retrieval.embed import get_embedder
+    from bot.retrieval.store import open_store
     from ingest.pipeline import ingest
     from ingest.sources import open_root
 
@@ -93,8 +93,8 @@ def write_bundled_vectors(paths: tuple[Path, ...], rebuild: bool) -> None:
     """Embed exactly the records ingest builds for the bundled corpus (with the default
     embedder, whatever is configured) and write them beside their manifest (ingest/shipped.py)."""
     from bot.config import DEFAULT_EMBEDDER
-    from bot.embed import get_embedder
     from bot.errors import SocialAuditError
+    from bot.retrieval.embed import get_embedder
     from ingest import shipped
     from ingest.pipeline import bundled_plan
 

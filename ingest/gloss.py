@@ -23,9 +23,9 @@ from pydantic import BaseModel, Field
 
 from bot import lang as langid
 from bot.citations import sentences
-from bot.embed import ProjectEmbeddings
 from bot.interview.messages import fill
 from bot.numbers import numbers_in
+from bot.retrieval.embed import ProjectEmbeddings
 from bot.types import Chunk
 
 LLM = "llm"

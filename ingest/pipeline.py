@@ -22,10 +22,10 @@ import numpy as np
 
 from bot import lang as langid
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
 from bot.errors import LoadError
-from bot.index import SCOPE_VIEW, IndexRecord, load_scope_questions, records_for, scope_records
-from bot.store import ChromaStore
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.index import SCOPE_VIEW, IndexRecord, load_scope_questions, records_for, scope_records
+from bot.retrieval.store import ChromaStore
 from bot.types import Chunk, IngestReport
 from ingest import shipped
 from ingest.chunk import DocumentInfo, chunk

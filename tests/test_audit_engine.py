@@ -15,8 +15,8 @@ from bot.audit.texts import UnsupportedLanguageError
 from bot.citations import CitationError
 from bot.config import Settings
 from bot.profile import Profile
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from bot.types import Chunk
 from evals.personas import load_personas, profile_from_spec
 from ingest.pipeline import ingest

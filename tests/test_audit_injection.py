@@ -30,11 +30,11 @@ from bot.audit.render.md import esc
 from bot.audit.texts import ui_for
 from bot.citations import Citation, sentences
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
 from bot.llm import get_chat_model
 from bot.profile import Profile
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from evals.personas import load_personas
 from ingest.pipeline import ingest
 from ingest.sources import open_root

@@ -14,8 +14,8 @@ from bot.audit.engine import languages
 from bot.audit.evidence import anchor_citations, by_source
 from bot.audit.rules import default_rules
 from bot.citations import verify
-from bot.lexical import Lexicon
 from bot.profile import Profile
+from bot.retrieval.lexical import Lexicon
 from bot.types import Chunk
 from evals.audit import finding_status, fired, situation_rules, situation_wrong
 

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.config import Settings
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from ingest.pipeline import ingest
 from ingest.sources import open_root
 from tests.conftest import write

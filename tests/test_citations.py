@@ -17,7 +17,7 @@ from bot.citations import (
     sentences,
     verify,
 )
-from bot.index import hit_from_chunk
+from bot.retrieval.index import hit_from_chunk
 from bot.types import Chunk
 
 CHUNK = Chunk(chunk_id="c1", source="000.txt", lang="sv", title="T", author="A", gloss="G",

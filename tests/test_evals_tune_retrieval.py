@@ -3,7 +3,7 @@ search under that setting would, pseudo-relevance feedback included."""
 
 from __future__ import annotations
 
-from bot.retrieve import Retriever
+from bot.retrieval.retrieve import Retriever
 from evals.cases import load_retrieval_cases
 from evals.tune_retrieval import collect, ranked
 

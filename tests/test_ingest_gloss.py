@@ -19,10 +19,10 @@ from click.testing import CliRunner
 
 from bot.citations import sentences
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
 from bot.llm import get_chat_model
-from bot.retrieve import Retriever
-from bot.store import ChromaStore, open_store
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import ChromaStore, open_store
 from bot.types import IngestReport
 from ingest.gloss import MAX_FAILURES_IN_A_ROW, Glosser, check, load_prompts, messages
 from ingest.pipeline import default_roots, ingest, plan, read_document

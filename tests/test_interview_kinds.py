@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.embed import get_embedder
 from bot.errors import ConfigError
 from bot.interview import kinds, kinds_training
 from bot.interview.cues import instructs, named_language
 from bot.interview.meaning import embedder_for
 from bot.interview.state import Context
+from bot.retrieval.embed import get_embedder
 
 EVAL = Path(__file__).resolve().parent.parent / "evals" / "datasets" / "message_kinds"
 

@@ -77,7 +77,7 @@ def test_a_passage_without_sentence_glosses_shows_its_whole_gloss() -> None:
 
 
 def test_a_very_long_side_question_is_read_by_its_start(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
-    from bot.retrieve import MAX_QUERY_CHARS
+    from bot.retrieval.retrieve import MAX_QUERY_CHARS
 
     ctx = Context(retriever=bundled_retriever)
     start = "Why shouldn't we delete angry comments on Facebook? " * 25

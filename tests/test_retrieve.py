@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import retrieve as retrieve_module
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval import retrieve as retrieve_module
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from ingest.pipeline import ingest
 from ingest.sources import open_root
 from tests.conftest import write
@@ -126,7 +126,7 @@ def test_bm25_reads_a_compound_query_as_the_words_a_passage_writes_apart(setting
 
 
 def test_the_guard_judges_unexpanded_passages_by_their_gloss_with_its_own_pair() -> None:
-    from bot.retrieve import RetrievalConfig, ScopeEvidence, relevant
+    from bot.retrieval.retrieve import RetrievalConfig, ScopeEvidence, relevant
 
     config = RetrievalConfig.load()
     floor, margin = config.guard_gloss_floor, config.guard_gloss_margin
@@ -146,7 +146,7 @@ def test_the_guard_judges_unexpanded_passages_by_their_gloss_with_its_own_pair()
 def test_feedback_moves_the_query_towards_the_feedback_passages() -> None:
     import numpy as np
 
-    from bot.retrieve import refine
+    from bot.retrieval.retrieve import refine
 
     query = np.array([1.0, 0.0, 0.0], dtype=np.float32)
     passages = [np.array([0.0, 1.0, 0.0], dtype=np.float32), None]  # a passage with no vector lends nothing
@@ -195,7 +195,7 @@ def test_the_question_guard_compares_means_of_the_best_few_similarities(retrieve
 
 
 def test_guard_evidence_built_by_hand_compares_with_the_best_outside_example() -> None:
-    from bot.retrieve import RetrievalConfig, ScopeEvidence, relevant
+    from bot.retrieval.retrieve import RetrievalConfig, ScopeEvidence, relevant
 
     config = RetrievalConfig.load().model_copy(update={"guard_floor": 0.5, "guard_margin": 0.01})
     assert relevant(ScopeEvidence(0.9, -1.0, -1.0, 0.85), config)

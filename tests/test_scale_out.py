@@ -18,11 +18,11 @@ import httpx
 import pytest
 
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
 from bot.interview import engine
 from bot.interview.state import Context
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from tests.servers import EXE, Served, chroma_server, launch, page_secret
 from tests.test_interview_sessions import SCRIPT
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings, get_embedder
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.embed import ProjectEmbeddings, get_embedder
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from bot.types import IngestReport
 from ingest import shipped
 from ingest.cli import print_report

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import EmbedderMismatchError, IndexMissingError, StoreError
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from ingest.pipeline import ingest
 from ingest.sources import open_root
 from tests.conftest import DefaultEmbeddingUsed, write

@@ -266,8 +266,8 @@ def test_the_web_component_works_offline_on_an_allowed_site_only(
 def test_a_damaged_index_shows_one_line_naming_the_repair_not_a_traceback(
         page: Any, bundled_store: Any, bundled_settings: Any, embedder: Any, tmp_path: Path,
         shots: Path) -> None:
-    from bot.retrieve import Retriever
-    from bot.store import open_store
+    from bot.retrieval.retrieve import Retriever
+    from bot.retrieval.store import open_store
     from tests.test_web_store_down import copy_index, lose_vectors
 
     settings = copy_index(bundled_settings, tmp_path / "damaged")

@@ -17,10 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.config import Settings
-from bot.embed import ProjectEmbeddings
 from bot.interview.policy import load as load_policy
-from bot.retrieve import Retriever
-from bot.store import open_store
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.retrieve import Retriever
+from bot.retrieval.store import open_store
 from bot.web.app import Parts, build_service
 from bot.web.handlers import Handlers, View
 from bot.web.strings import t

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from bot.audit.rules import Anchor, Rule
 from bot.citations import Citation, CitationError, cite, quote_gloss, sentences, verify
-from bot.lexical import Lexicon, document_terms, query_terms
+from bot.retrieval.lexical import Lexicon, document_terms, query_terms
 from bot.types import Chunk
 
 

@@ -23,9 +23,9 @@ from bot.audit.config import load_yaml
 from bot.audit.model import ChannelVerdict, Finding, Misconception
 from bot.audit.texts import UI, fill
 from bot.citations import Citation, sentences
-from bot.lexical import tokens
 from bot.numbers import numbers_in as _numbers_as_written
 from bot.profile import PATHS, SETTLED, Amount, Profile, SalesCycle
+from bot.retrieval.lexical import tokens
 
 MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Links and e-mail addresses: with a scheme, www., user@host, or a bare host.tld[/path].

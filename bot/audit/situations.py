@@ -23,8 +23,8 @@ from bot.audit.judge import Judgement, fact
 from bot.audit.model import Basis, Fact, Finding
 from bot.audit.texts import UI
 from bot.citations import Citation, cite
-from bot.lexical import Lexicon
 from bot.profile import PATHS, Profile
+from bot.retrieval.lexical import Lexicon
 from bot.types import Chunk
 
 PREFIX = "situation:"  # a situation finding's id: the prefix and the chunk it cites

@@ -160,7 +160,7 @@ def embedder_for(ctx: Any, embedder_id: str) -> Embed:
     own: Any = getattr(getattr(ctx, "retriever", None), "embedder", None)
     if getattr(own, "id", None) != embedder_id:
         if embedder_id not in _EMBEDDERS:
-            from bot.embed import get_embedder
+            from bot.retrieval.embed import get_embedder
 
             _EMBEDDERS[embedder_id] = get_embedder(embedder_id)
         own = _EMBEDDERS[embedder_id]

@@ -13,7 +13,7 @@ from bot.citations import Citation, cite, number, sentences
 from bot.interview.messages import render
 from bot.interview.policy import Anchor
 from bot.interview.state import Context
-from bot.lexical import Lexicon, capped, document_terms, query_terms
+from bot.retrieval.lexical import Lexicon, capped, document_terms, query_terms
 from bot.types import Hit
 
 MIN_QUOTE = 80  # a shorter best sentence takes the next one along

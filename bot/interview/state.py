@@ -17,7 +17,7 @@ STATE_VERSION = 1
 
 
 class Searcher(Protocol):
-    """What the interview needs of a retriever (``bot.retrieve.Retriever`` is one)."""
+    """What the interview needs of a retriever (``bot.retrieval.retrieve.Retriever`` is one)."""
 
     def search(self, query: str, k: int = 5) -> list[Hit]: ...
 

@@ -39,7 +39,7 @@ STORE_DOWN = ("the knowledge base cannot be read; the operator should run "
 class Parts:
     """What the app is made of; tests and a scaled-out deployment may pass their own."""
 
-    retriever: Any = None  # bot.retrieve.Retriever; None: open the index from settings
+    retriever: Any = None  # bot.retrieval.retrieve.Retriever; None: open the index from settings
     llm: Any = None  # a chat model; None: from SOCIAL_AUDIT_LLM (usually none)
     sessions: Any = None  # the interview's Sessions; None: Sessions(settings, context)
     rate_store: RateStore | None = None
@@ -113,9 +113,9 @@ def build_service(settings: Settings, brand: Brand, parts: Parts) -> WebService:
 
     retriever = parts.retriever
     if retriever is None:
-        from bot.embed import get_embedder
-        from bot.retrieve import Retriever
-        from bot.store import open_store
+        from bot.retrieval.embed import get_embedder
+        from bot.retrieval.retrieve import Retriever
+        from bot.retrieval.store import open_store
 
         retriever = Retriever(open_store(settings), get_embedder(settings.embedder))
     llm = parts.llm if parts.llm is not None else get_chat_model()

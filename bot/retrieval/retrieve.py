@@ -24,9 +24,9 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
-from bot.embed import ProjectEmbeddings
-from bot.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
-from bot.lexical import (
+from bot.retrieval.embed import ProjectEmbeddings
+from bot.retrieval.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
+from bot.retrieval.lexical import (
     BM25,
     MAX_QUERY_CHARS,
     Lexicon,
@@ -35,7 +35,7 @@ from bot.lexical import (
     query_terms,
     vocabulary_of,
 )
-from bot.store import ChromaStore
+from bot.retrieval.store import ChromaStore
 from bot.types import Chunk, Hit
 
 __all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "clears", "fuse", "refine",
@@ -47,7 +47,7 @@ class RetrievalConfig(BaseModel):
     fusion: Literal["linear", "rrf"] = "linear"
     rrf_k: float = 60.0
     # BM25: a long compound also counts as the two words of the corpus it joins
-    # (kundeservicen = kunde + servicen; ``bot.lexical.split_compound``), on both sides.
+    # (kundeservicen = kunde + servicen; ``bot.retrieval.lexical.split_compound``), on both sides.
     split_compounds: bool = False
     weights: dict[str, float] = {"text": 1.0, "gloss": 1.0, "question": 1.0, "bm25": 1.0}
     # Dense pseudo-relevance feedback: the query vector moves towards the English glosses (the
