@@ -314,6 +314,9 @@ def test_sales_model(text: str, expected: str | None) -> None:
     ("the rest ring up or email a quote request off the website", set()), ("Vi har en hemsida.", set()),
     ("customers order on our website", {"web_shop"}),
     ("Patienterna bokar via hemsidan eller kommer via rekommendationer.", {"web_shop", "referrals"}),
+    # customers walking in off the street come to a shop; booking a time on the website is booking online
+    ("Folk kommer bare ind fra gaden, eller de booker tid på hjemmesiden.", {"physical_shop", "web_shop"}),
+    ("Wir leben von Laufkundschaft.", {"physical_shop"}),
     ("we have no idea", set()), ("", set()),
 ])
 def test_close_channels(text: str, expected: set[str]) -> None:
