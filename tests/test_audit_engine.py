@@ -188,6 +188,15 @@ def test_the_best_fitting_channel_in_use_is_never_cut_for_lack_of_hours(bundled_
     assert verdicts["website"] != "cut", verdicts  # a website is kept up, not cut for lack of hours
 
 
+def test_between_channels_that_fit_alike_the_one_posted_on_most_stays(bundled_retriever: Any) -> None:
+    """Hours for one of two channels that fit as well: the Instagram posted on twice a week stays
+    and the Facebook page kept for opening hours goes, whichever comes first in the channel list."""
+    profile = _answers(channels__used=frozenset({"facebook", "instagram"}),
+                       channels__instagram__frequency=2.0, resources__hours_per_week=2.0)
+    verdicts = {v.channel: v.verdict for v in build_audit(profile, bundled_retriever, "en").channels}
+    assert verdicts["instagram"] in ("keep", "fix") and verdicts["facebook"] == "cut", verdicts
+
+
 @pytest.mark.parametrize("hours", [None, 0.5])
 def test_a_step_that_costs_no_hours_neither_displaces_a_costed_step_nor_waits_for_hours(
         bundled_retriever: Any, monkeypatch: pytest.MonkeyPatch, hours: float | None) -> None:

@@ -156,8 +156,13 @@ def _has_list(facts: Facts) -> bool:
     return facts.value("email_list.has_list") is True or (size is not None and size > 0)
 
 
-def _by_fit(drafts: list[_Draft]) -> list[_Draft]:
-    return sorted(drafts, key=lambda d: (-(d.parts.fit or 0), -d.score, CHANNELS.index(d.channel)))
+def _by_fit(drafts: list[_Draft], facts: Facts | None = None) -> list[_Draft]:
+    """Best fit first; between channels that fit as well, the one the owner posts on most (an
+    Instagram run twice a week before a Facebook page kept for opening hours), then the score."""
+    def posts(d: _Draft) -> float:
+        rate = facts.value(f"channels.{d.channel}.frequency") if facts is not None else None
+        return rate if isinstance(rate, int | float) else 0.0
+    return sorted(drafts, key=lambda d: (-(d.parts.fit or 0), -posts(d), -d.score, CHANNELS.index(d.channel)))
 
 
 def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> list[_Draft]:
@@ -174,7 +179,8 @@ def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> lis
     for d in (d for d in kept if d.channel in config.capacity.never_cut_for_time):
         d.verdict, d.reason = _keep_or_fix(d, config)  # a website is kept up, not run: no hours
     whole = hours
-    for i, d in enumerate(_by_fit([d for d in kept if d.channel not in config.capacity.never_cut_for_time])):
+    run = [d for d in kept if d.channel not in config.capacity.never_cut_for_time]
+    for i, d in enumerate(_by_fit(run, facts)):
         need = config.needs[d.channel]
         if budget is None or whole is None or need <= budget + 1e-9 or i == 0 or \
                 (_recommended(d) and need <= whole + 1e-9):
