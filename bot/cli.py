@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
+from bot import lang as langs
 from bot.config import Settings
 from bot.errors import SocialAuditError
-from bot.lang import LANGS
 from bot.types import Hit
 
 
@@ -98,7 +98,21 @@ def search(settings: Settings, query: str | None, k: int, as_json: bool, batch: 
         _print_hits(query, hits)
 
 
-QUIT = {"quit", "exit", "bye", "avsluta", "afslut", "avslutt", "lopeta", "beenden", "klaar"}
+class _Lang(click.ParamType):
+    """A language the interview speaks (``bot/data/languages.yaml``), looked up when the option is used."""
+
+    name = "lang"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value in (codes := langs.codes("interview")):
+            return str(value)
+        self.fail(f"{value!r} is not one of: {', '.join(codes)}", param, ctx)
+
+
+def quit_words() -> frozenset[str]:
+    """What ends the chat, in any language (``bot/data/cli.yaml``)."""
+    table: dict[str, list[str]] = langs.load("cli.yaml")["quit"]
+    return frozenset(w.casefold() for words in table.values() for w in words)
 
 
 def _knowledge_base(settings: Settings) -> Any | None:
@@ -115,7 +129,7 @@ def _knowledge_base(settings: Settings) -> Any | None:
 
 
 @cli.command()
-@click.option("--lang", type=click.Choice(list(LANGS)),
+@click.option("--lang", type=_Lang(),
               help="Language to start in (the bot then follows yours).")
 @click.option("--session", "session_id", help="Resume this session (its id is printed at the start).")
 @click.pass_obj
@@ -138,7 +152,7 @@ def chat(settings: Settings, lang: str | None, session_id: str | None) -> None:
             line = input("\n> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
-        if line.casefold() in QUIT:
+        if line.casefold() in quit_words():
             break
         if not line:
             continue
@@ -171,7 +185,7 @@ def serve(ctx: click.Context, host: str, port: int, brand_file: Path | None) -> 
 @cli.command("audit")
 @click.option("--answers", "answers_file", required=True, type=click.Path(path_type=Path),
               help="A JSON list of your messages, fed in order as the interview's turns.")
-@click.option("--lang", type=click.Choice(list(LANGS)), help="Language to start in.")
+@click.option("--lang", type=_Lang(), help="Language to start in.")
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "pdf"]), default="md",
               show_default=True)
 @click.option("-o", "--out", type=click.Path(path_type=Path), help="Write the audit here (needed for pdf).")

@@ -11,6 +11,7 @@ from importlib import resources
 
 import yaml
 
+from bot import lang as langs
 from bot.errors import ConfigError
 
 NBSP = "\u00a0"  # between a number and its unit: "1,5 h" never breaks across lines
@@ -26,7 +27,7 @@ class Marks:
 @lru_cache(maxsize=1)
 def _data() -> dict[str, dict[str, dict[str, str]]]:
     text = (resources.files("bot") / "data" / "locale.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, dict[str, str]]] = yaml.safe_load(text)
+    data: dict[str, dict[str, dict[str, str]]] = langs.require("locale.yaml", yaml.safe_load(text))
     if set(data) != {"numbers", "languages"} or set(data["numbers"]) != set(data["languages"]):
         raise ConfigError("bot/data/locale.yaml needs 'numbers' and 'languages', for the same languages")
     return data

@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from bot import lang as registry
 from bot.errors import ConfigError, SocialAuditError
 from bot.interview.engine import same
-from bot.interview.messages import LANGS
 from bot.profile import SETTLED, STATUSES, Amount, Profile, SalesCycle, check_value
 from evals.personas import value_from_yaml
 
@@ -54,10 +54,11 @@ class Script(BaseModel):
     @model_validator(mode="after")
     def _languages_known(self) -> Script:
         langs = {self.lang, self.start} | {m.lang for m in self.messages if isinstance(m, Said)}
-        unknown = langs - set(LANGS)
+        known = registry.codes("interview")
+        unknown = langs - set(known)
         if unknown:
             raise ValueError(f"unknown language {', '.join(sorted(unknown))}; "
-                             f"choose among {', '.join(LANGS)}")
+                             f"choose among {', '.join(known)}")
         return self
 
     def turns(self) -> list[tuple[str, str]]:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from bot import lang as language
 from bot.citations import Citation
 
-CLOSE = frozenset({"sv", "da", "nb"})
 CLOSE_MARGIN = 2.5  # bot/interview/engine.py _SWITCH_MARGIN
 
 
@@ -50,7 +49,7 @@ class Adherence:
             return False
         if self.detected in (self.expected, None):
             return True
-        return {self.detected, self.expected} <= CLOSE and self.lead < CLOSE_MARGIN
+        return language.close(self.detected, self.expected) and self.lead < CLOSE_MARGIN
 
     @property
     def confirmed(self) -> bool:

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from bot.citations import verify
-from bot.interview import messages as msg
 from bot.interview.policy import load
 from bot.interview.read import read
 from bot.interview.side import anchor_citation
 from bot.interview.state import Context
+from bot.lang import codes
 from bot.profile import Profile
 
 POLICY = load()
@@ -98,7 +98,7 @@ def test_no_knowledge_base_no_citation() -> None:
     assert anchor_citation(POLICY.questions[0].anchor, Context()) is None
 
 
-@pytest.mark.parametrize("lang", msg.LANGS)
+@pytest.mark.parametrize("lang", codes("interview"))
 @pytest.mark.parametrize("question", POLICY.questions, ids=lambda q: q.id)
 def test_every_quick_reply_reads_back_as_an_answer(question, lang: str) -> None:  # type: ignore[no-untyped-def]
     profile = _profile(channels__used=frozenset({"facebook", "instagram"}), sales__model="b2b",

@@ -14,15 +14,16 @@ from hypothesis import strategies as st
 
 from bot.interview import engine
 from bot.interview.errors import EditError
-from bot.interview.messages import LANGS
 from bot.interview.policy import load
 from bot.interview.read import EDITABLE, Reading, answer_value, read
 from bot.interview.state import Context, InterviewState, Reply
+from bot.lang import codes
 from bot.parse import SkipKind
 from bot.profile import check_value
 from tests.test_interview_sessions import SCRIPT
 from tests.test_parse_properties import LONG, SHORT
 
+LANGS = codes("interview")
 PROPS = settings(max_examples=80, deadline=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 CONFLICT = ["We sell to businesses, mostly through people we know.", "Around 3 000 €, about a month.",

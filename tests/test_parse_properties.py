@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import parse
-from bot.lang import LANGS
+from bot.lang import codes
 from bot.profile import CHANNELS, CLOSE_CHANNELS, CYCLES, SALES_MODELS, Amount, SalesCycle, check_value
 
 # Characters that break naive text handling, and the bits answers are made of.
@@ -44,7 +44,7 @@ SHORT = st.one_of(
 )
 LONG = st.lists(st.one_of(st.sampled_from(BITS), st.text(min_size=1, max_size=8)), min_size=1,
                 max_size=12).map(_long)
-LANG = st.sampled_from([None, *LANGS])
+LANG = st.sampled_from([None, *codes("parser")])
 PROPS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LONG_PROPS = settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot import lang as langs
 from bot.audit.config import load_yaml
 from bot.audit.model import ChannelVerdict, Finding, Misconception
 from bot.audit.texts import UI, fill
@@ -189,7 +190,7 @@ def source_line(n: int, citation: Citation) -> str:
 def system_prompt(ui: UI) -> str:
     prompt = _prompt()
     return fill(prompt["system"], "audit_narrative.yaml system",
-                language=prompt["languages"].get(ui.lang, ui.lang))
+                language=langs.language(ui.lang).name)  # "Norwegian Bokmål", from languages.yaml
 
 
 def messages(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import lang as langs
 from bot.audit.conditions import Cond, ConditionError, check, leaves, parse, substitute
 from bot.audit.config import load_yaml
 from bot.audit.facts import DERIVED_FROM, derived_kind
@@ -20,8 +21,6 @@ from bot.audit.texts import placeholders
 from bot.errors import SocialAuditError
 from bot.profile import CHANNELS, Kind, kind_of
 
-REQUIRED_LANGS = ("en", "sv", "da", "nb", "fi")
-OPTIONAL_LANGS = ("de", "af")
 # Placeholder -> the path whose value fills it; a rule may use it only when its condition reads it.
 PLACEHOLDER_PATHS = {"hours": "resources.hours_per_week", "hours_needed": "derived.hours_needed",
                      "response_time": "resources.response_time", "budget": "resources.ad_budget"}
@@ -127,10 +126,11 @@ def _check_condition(raw: _RawRule, cond: Cond, where: str) -> None:
 
 
 def _check_texts(raw: _RawRule, cond: Cond, where: str) -> None:
-    missing = [lang for lang in REQUIRED_LANGS if lang not in raw.text]
-    unknown = [lang for lang in raw.text if lang not in REQUIRED_LANGS + OPTIONAL_LANGS]
+    missing = [lang for lang in langs.codes("audit") if lang not in raw.text]
+    unknown = [lang for lang in raw.text if lang not in langs.codes()]
     if missing or unknown:
-        raise RulesError(f"{where}: texts missing for {missing or '-'}; unknown languages {unknown or '-'}")
+        raise RulesError(f"{where}: texts missing for {missing or '-'}; unknown languages {unknown or '-'} "
+                         "(languages.yaml says which languages cover the audit)")
     read = {leaf.path for leaf in leaves(cond)}
     read |= {src for path in read for src in DERIVED_FROM.get(path, ())}
     read |= {path for path, sources in DERIVED_FROM.items() if set(sources) <= read}
@@ -202,4 +202,4 @@ def default_rules() -> tuple[Rule, ...]:
 
 def rule_languages(rules: tuple[Rule, ...]) -> tuple[str, ...]:
     """Languages every rule has texts for, in a stable order."""
-    return tuple(lang for lang in REQUIRED_LANGS + OPTIONAL_LANGS if all(lang in r.texts for r in rules))
+    return tuple(lang for lang in langs.codes() if all(lang in r.texts for r in rules))

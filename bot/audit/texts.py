@@ -11,6 +11,7 @@ from importlib import resources
 from typing import Any
 
 from bot import l10n
+from bot import lang as langs
 from bot.audit.config import load_yaml
 from bot.errors import SocialAuditError
 from bot.profile import Amount, SalesCycle
@@ -37,7 +38,7 @@ def fill(template: str, where: str = "template", **values: Any) -> str:
 @lru_cache(maxsize=1)
 def ui_data() -> Mapping[str, Mapping[str, Any]]:
     text = (resources.files("bot") / "data" / "audit_ui.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, Any]] = load_yaml(text)["ui"]
+    data: dict[str, dict[str, Any]] = langs.require("audit_ui.yaml", load_yaml(text))["ui"]
     return data
 
 

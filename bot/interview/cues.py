@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from bot import lang as langs
 from bot.parse import PhraseMatcher, find_phrases, normalise, phrase_matcher
 
 Spans = dict[str, list[tuple[int, int, str]]]
@@ -21,7 +22,7 @@ Spans = dict[str, list[tuple[int, int, str]]]
 def data() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(
         (resources.files("bot") / "data" / "cues.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return langs.require("cues.yaml", loaded)
 
 
 def _phrases(table: dict[str, list[str]], lang: str) -> list[str]:

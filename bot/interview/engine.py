@@ -28,7 +28,6 @@ from bot.parse import normalise, parse_skip, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status, kind_of
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
-_SCANDINAVIAN = {"sv", "da", "nb"}
 _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages (da/nb/sv)
 _CURRENT_SHARE = 0.7  # between other languages: switch only if the current one has clearly less evidence
 _MIN_WORDS = 3  # a shorter message (a number, a name, "ja", "ok") never switches the language
@@ -62,12 +61,12 @@ def follow_language(current: str, text: str) -> str:
     numbers, names, short replies and mixed answers never switch it. "Ja, en e-postlista med
     ungefär 2400 adresser." stays Swedish although Finnish scores a little higher."""
     detected = language.detect(text)
-    if detected is None or detected == current or detected not in msg.LANGS:
+    if detected is None or detected == current or detected not in language.codes("interview"):
         return current
     if len(_WORD.findall(text)) < _MIN_WORDS:
         return current
     scores = language.scores(text)
-    if {detected, current} <= _SCANDINAVIAN:
+    if language.close(detected, current):
         return detected if scores[detected] - scores.get(current, 0.0) >= _SWITCH_MARGIN else current
     return detected if scores.get(current, 0.0) <= _CURRENT_SHARE * scores[detected] else current
 
@@ -148,7 +147,7 @@ def _previous(state: InterviewState) -> Question | None:
 
 def start(lang: str | None = None, ctx: Context | None = None) -> tuple[InterviewState, Reply]:
     """A new interview in ``lang`` (default English): the greeting and the first question."""
-    lang = lang if lang in msg.LANGS else "en"
+    lang = lang if lang in language.codes("interview") else "en"
     profile = Profile()
     first = load().next_question(profile, ())
     assert first is not None, "the policy has no first question"
@@ -853,8 +852,8 @@ def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> Int
 def set_lang(state: InterviewState, lang: str, ctx: Context) -> tuple[InterviewState, Reply | None]:
     """Switch the conversation's language; the open question is asked again in it. Its own
     language is no switch: nothing is asked again (the page's language selector fires twice)."""
-    if lang not in msg.LANGS:
-        raise EditError(f"unknown language {lang!r}; choose one of: {', '.join(msg.LANGS)}")
+    if lang not in (langs := language.codes("interview")):
+        raise EditError(f"unknown language {lang!r}; choose one of: {', '.join(langs)}")
     if lang == state.lang:
         return state, None
     state = replace(state, lang=lang)

@@ -15,10 +15,9 @@ from typing import Any
 import yaml
 
 from bot import l10n
+from bot import lang as langs
 from bot.profile import Amount, SalesCycle, kind_of
 
-LANGS = ("en", "sv", "da", "nb", "fi", "de", "af")
-REQUIRED_LANGS = ("en", "sv", "da", "nb", "fi")
 _OPTION_SETS = {"sales.model": "sales_model", "sales.close_channels": "close_channels",
                 "resources.responder": "responder", "channels.used": "channels", "goals": "goals",
                 "ownership.owners": "owners"}
@@ -32,7 +31,7 @@ class MessageError(KeyError):
 def data() -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load(
         (resources.files("bot") / "data" / "interview_messages.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return langs.require("interview_messages.yaml", loaded)
 
 
 def variables(template: str) -> set[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot import lang as langs
 from bot.interview.messages import fill, join, option, pick
 from bot.profile import CHANNELS, SETTLED, Profile
 
@@ -155,6 +156,7 @@ class Policy:
 
 @lru_cache(maxsize=1)
 def load() -> Policy:
-    raw = yaml.safe_load((resources.files("bot") / "data" / "interview.yaml").read_text(encoding="utf-8"))
+    raw = langs.require("interview.yaml", yaml.safe_load(
+        (resources.files("bot") / "data" / "interview.yaml").read_text(encoding="utf-8")))
     return Policy(tuple(_question(q) for q in raw["questions"]), int(raw["max_questions"]),
                   int(raw.get("max_turns", 11)))

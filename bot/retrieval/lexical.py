@@ -15,16 +15,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from bot import lang as langs
 from bot.lang import detect
 
-# Snowball has no Afrikaans; Dutch, its closest relative, stems it well enough.
-STEMMER_NAMES = {"en": "english", "sv": "swedish", "da": "danish", "nb": "norwegian",
-                 "fi": "finnish", "de": "german", "af": "dutch"}
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 COMPOUND_MIN = 6  # a lexicon term this long also matches inside compounds (asiakaspalvelukanavana)
 SPLIT_MIN, PART_MIN = 8, 4  # a word this long may be split into two known words this long
@@ -48,17 +43,20 @@ def tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _data() -> tuple[dict[str, Any], dict[str, frozenset[str]]]:
-    base = resources.files("bot") / "data"
-    lexicon = yaml.safe_load((base / "lexicon.yaml").read_text(encoding="utf-8"))
-    stop = yaml.safe_load((base / "stopwords.yaml").read_text(encoding="utf-8"))
+    lexicon, stop = langs.load("lexicon.yaml"), langs.load("stopwords.yaml")
     return lexicon, {lang: frozenset(normalise(str(w)) for w in words) for lang, words in stop.items()}
 
 
-@lru_cache(maxsize=8)
+def stemmer_name(lang: str) -> str:
+    """The Snowball stemmer of ``lang`` (``bot/data/languages.yaml``); English for an unknown one."""
+    return next((x.stemmer for x in langs.registry().languages if x.code == lang), "english")
+
+
+@lru_cache(maxsize=16)
 def _stemmer(lang: str) -> Any:
     import snowballstemmer
 
-    return snowballstemmer.stemmer(STEMMER_NAMES.get(lang, "english"))
+    return snowballstemmer.stemmer(stemmer_name(lang))
 
 
 def stem(words: Sequence[str], lang: str) -> list[str]:
@@ -102,10 +100,11 @@ class Lexicon:
     @classmethod
     def load(cls) -> Lexicon:
         lexicon, stop = _data()
-        phrases: dict[str, dict[tuple[str, ...], str]] = {lang: {} for lang in STEMMER_NAMES}
-        compounds: dict[str, list[tuple[str, str]]] = {lang: [] for lang in STEMMER_NAMES}
+        codes = langs.codes("retrieval")
+        phrases: dict[str, dict[tuple[str, ...], str]] = {lang: {} for lang in codes}
+        compounds: dict[str, list[tuple[str, str]]] = {lang: [] for lang in codes}
         for concept in lexicon["concepts"]:
-            for lang in STEMMER_NAMES:
+            for lang in codes:
                 for term in concept.get(lang) or []:
                     words = tokens(str(term))
                     if not words:
@@ -159,10 +158,11 @@ def query_terms(lexicon: Lexicon, query: str, *,
     words = _with_parts([w for w in tokens(query) if w not in lexicon.stopwords], vocabulary)
     terms: list[str] = []
     concepts: set[str] = set()
-    for lang in STEMMER_NAMES:
+    codes = langs.codes("retrieval")
+    for lang in codes:
         concepts |= lexicon.concepts(words, lang)
     for word in words:
-        terms.extend(sorted({stem([word], lang)[0] for lang in STEMMER_NAMES}))
+        terms.extend(sorted({stem([word], lang)[0] for lang in codes}))
     return terms + [f"§{c}" for c in sorted(concepts)]
 
 

@@ -17,10 +17,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response,
 from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot import lang as langs
 from bot.citations import Citation
 from bot.interview.read import EDITABLE
 from bot.interview.state import InterviewState, Reply
-from bot.web.brand import UI_LANGS
 from bot.web.leads import EMAIL_PATTERN, MAX_FIELD, make_lead
 from bot.web.render import checklist
 from bot.web.security import authorise
@@ -55,8 +55,9 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 class NewSession(_Body):
-    lang: str | None = Field(None, description="en, sv, da, nb, fi, de or af; default: the brand's",
-                             json_schema_extra={"enum": [*UI_LANGS, None]})
+    lang: str | None = Field(None, description="A language of the web app (bot/data/languages.yaml); "
+                                               "default: the brand's",
+                             json_schema_extra=lambda schema: schema.update(enum=[*langs.codes("ui"), None]))
 
 
 class MessageIn(_Body):
@@ -67,7 +68,7 @@ class MessageIn(_Body):
 
 
 class LangIn(_Body):
-    lang: str = Field(json_schema_extra={"enum": list(UI_LANGS)})
+    lang: str = Field(json_schema_extra=lambda schema: schema.update(enum=list(langs.codes("ui"))))
 
 
 class EditIn(_Body):

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot import lang as langs
 from bot.errors import ConfigError
 
-UI_LANGS = ("en", "sv", "da", "nb", "fi", "de", "af")
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 MIN_CONTRAST = 4.5
 
@@ -134,8 +134,8 @@ class Brand(_Strict):
     @field_validator("default_lang")
     @classmethod
     def _lang(cls, value: str) -> str:
-        if value not in UI_LANGS:
-            raise ValueError(f"default_lang {value!r} is not one of {', '.join(UI_LANGS)}")
+        if value not in (codes := langs.codes("ui")):
+            raise ValueError(f"default_lang {value!r} is not one of {', '.join(codes)}")
         return value
 
     @field_validator("allowed_origins")

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot import lang as langs
 from bot.errors import SocialAuditError, StoreError
 from bot.interview.policy import Policy
 from bot.interview.state import InterviewState
 from bot.l10n import number
 from bot.web import render
-from bot.web.brand import UI_LANGS, Brand, localise
+from bot.web.brand import Brand, localise
 from bot.web.leads import LeadError, make_lead
 from bot.web.limits import MessageTooLongError, RateLimitedError
 from bot.web.service import FORMATS, SessionNotFoundError, WebService
@@ -58,9 +59,10 @@ class Handlers:
     policy: Policy
 
     def _lang(self, lang: str | None, state: InterviewState | None = None) -> str:
-        if state is not None and state.lang in UI_LANGS:
+        codes = langs.codes("ui")
+        if state is not None and state.lang in codes:
             return state.lang
-        return lang if lang in UI_LANGS else self.brand.default_lang
+        return lang if lang in codes else self.brand.default_lang
 
     def _quick(self, state: InterviewState) -> tuple[str, ...]:
         if state.done:

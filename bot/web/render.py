@@ -17,7 +17,7 @@ from bot.interview.policy import Policy
 from bot.interview.state import InterviewState, Turn
 from bot.links import reference, unlinked
 from bot.profile import SETTLED, Profile
-from bot.web.strings import LANG_NAMES, t
+from bot.web.strings import language_name, t
 
 # Markdown syntax characters, written as character references: the chat renders Markdown, and a
 # person's "[x](javascript:…)" or "![](http://tracker)" must stay text too.
@@ -48,7 +48,7 @@ def citation_html(n: int, citation: Citation, lang: str) -> str:
     kind = " sa-gloss-llm" if citation.machine_gloss else ""
     gloss = (f'<p class="sa-gloss{kind}" lang="en"><strong>{text(label)}:</strong> '
              f"{text(citation.gloss)}</p>") if citation.gloss else ""
-    original = t("original", lang, language=LANG_NAMES.get(citation.lang, citation.lang))
+    original = t("original", lang, language=language_name(citation.lang))
     return (
         f'<details class="sa-cite"><summary>[{n}] {text(title)}{who}</summary>'
         f'<div class="sa-passage"><p><strong>{text(original)}:</strong></p>'

@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from bot import lang as langs
 from bot.errors import SocialAuditError
 from bot.interview.state import InterviewState, Reply
-from bot.web.brand import UI_LANGS, Brand
+from bot.web.brand import Brand
 from bot.web.filenames import download_name
 from bot.web.leads import Lead, LeadStore
 from bot.web.limits import RateLimiter
@@ -43,7 +44,7 @@ class AuditNotReadyError(SocialAuditError):
 
 class BadLanguageError(SocialAuditError):
     def __init__(self, lang: str) -> None:
-        super().__init__(f"unknown language {lang!r}; choose one of: {', '.join(UI_LANGS)}")
+        super().__init__(f"unknown language {lang!r}; choose one of: {', '.join(langs.codes('ui'))}")
 
 
 class SessionsLike(Protocol):
@@ -89,7 +90,7 @@ class WebService:
 
     def _lang(self, lang: str | None) -> str:
         lang = lang or self.brand.default_lang
-        if lang not in UI_LANGS:
+        if lang not in langs.codes("ui"):
             raise BadLanguageError(lang)
         return lang
 

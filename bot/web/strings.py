@@ -9,11 +9,8 @@ from typing import Any
 
 import yaml
 
+from bot import lang as langs
 from bot.errors import SocialAuditError
-
-LANG_NAMES = {"en": "English", "sv": "Svenska", "da": "Dansk", "nb": "Norsk bokmål", "fi": "Suomi",
-              "de": "Deutsch", "af": "Afrikaans"}
-REQUIRED = ("en", "sv", "da", "nb", "fi")
 
 
 class StringError(SocialAuditError):
@@ -24,7 +21,13 @@ class StringError(SocialAuditError):
 def table() -> dict[str, dict[str, str]]:
     text = (resources.files("bot") / "data" / "ui.yaml").read_text(encoding="utf-8")
     loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return loaded
+    return langs.require("ui.yaml", loaded)
+
+
+def language_name(code: str) -> str:
+    """A language as its speakers write it ("Svenska"), for the language menu; the code if unknown."""
+    known = langs.registry().languages
+    return next((x.native for x in known if x.code == code), code)
 
 
 def t(key: str, lang: str, **values: Any) -> str:

@@ -18,12 +18,13 @@ from typing import Any
 
 import gradio as gr
 
+from bot import lang as langs
 from bot.errors import ConfigError
 from bot.web import layout
-from bot.web.brand import UI_LANGS, Brand, localise
+from bot.web.brand import Brand, localise
 from bot.web.handlers import Handlers, View
 from bot.web.render import attr, text
-from bot.web.strings import LANG_NAMES, t
+from bot.web.strings import language_name, t
 
 QUICK_SLOTS = 12
 STORAGE_KEY = "social_audit_session"
@@ -207,8 +208,9 @@ class WebUI:
         with gr.Row(elem_id="sa-quick"):
             self.quick = [gr.Button("", visible=False, size="sm", elem_id=f"sa-quick-{i}")
                           for i in range(QUICK_SLOTS)]
-            self.lang = gr.Dropdown(choices=[(LANG_NAMES[code], code) for code in UI_LANGS], value=lang,
-                                    label=t("language", lang), elem_id="sa-lang", scale=2)
+            menu = [(language_name(code), code) for code in langs.codes("ui")]
+            self.lang = gr.Dropdown(choices=menu, value=lang, label=t("language", lang), elem_id="sa-lang",
+                                    scale=2)
             self.new = gr.Button(t("new_session", lang), elem_id="sa-new", scale=1)
             self.forget = gr.Button(t("delete_session", lang), variant="stop", elem_id="sa-delete", scale=1)
         self.chat = gr.Chatbot(label=t("chat", lang), elem_id="sa-chat", height=520, autoscroll=False,
