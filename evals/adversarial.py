@@ -41,8 +41,10 @@ if TYPE_CHECKING:
     from bot.audit import Audit
 
 PATH = Path(__file__).resolve().parent / "adversarial.yaml"
+BLIND = Path(__file__).resolve().parent / "adversarial_blind.yaml"  # written blind, split tune / test
 Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
-                   "broken_unicode", "markup", "refusal", "contradiction", "language_switch"]
+                   "broken_unicode", "markup", "refusal", "contradiction", "language_switch",
+                   "claim", "pasted", "other_session", "request_audit", "noise", "restart", "question_bot"]
 SHOWN = 300  # characters of a long message or reply kept in a case record
 
 
@@ -57,6 +59,8 @@ class AdversarialCase(BaseModel):
     repeat: int | None = Field(default=None, ge=1)
     fast: bool = False
     note: str = ""
+    split: Literal["tune", "test"] | None = None  # the blind cases' split; None: the project's own
+    claim: dict[str, Any] | None = None  # a claim case: verdict (supported/contradicted/none), doc, quote
     expect: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("expect")
@@ -85,6 +89,14 @@ def load_cases(path: Path = PATH) -> list[AdversarialCase]:
     if len(set(ids)) != len(ids):
         raise ConfigError(f"invalid adversarial cases {path}: ids repeat")
     return cases
+
+
+def chosen_cases(splits: str | None = None) -> list[AdversarialCase]:
+    """The project's own cases and the blind cases of the chosen splits (comma-separated, as
+    ``SOCIAL_AUDIT_CONVERSATION_SPLITS`` gives them; by default the tune split: the test split is
+    read once)."""
+    wanted = {s.strip() for s in (splits or "tune").split(",")} & {"tune", "test"}
+    return load_cases(PATH) + [c for c in load_cases(BLIND) if c.split in wanted]
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +182,8 @@ def record(case: AdversarialCase, obs: Observation, checks: dict[str, str | None
     message = case.text()
     reply = obs.reply
     return CaseRecord(case.id, passed, _safe({
-        "category": case.category, "note": case.note, "lang": case.lang, "setup": case.setup,
+        "category": case.category, "split": case.split, "note": case.note, "lang": case.lang,
+        "setup": case.setup,
         "message": message[:SHOWN], "message_chars": len(message), "expect": case.expect,
         "passed": passed, "checks": checks, "error": obs.error, "ms": round(obs.ms, 2),
         "reply": None if reply is None else {"text": reply.text[:2000], "lang": reply.lang,
@@ -182,9 +195,13 @@ def record(case: AdversarialCase, obs: Observation, checks: dict[str, str | None
 def metrics(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | None]],
             latencies: Sequence[float], observations: Sequence[Observation] = ()) -> Metrics:
     passed = [all(v is None for v in r.values()) for r in results]
-    checks = [v for r in results for v in r.values()]
+    checks = [v for c, r in zip(cases, results, strict=True) if c.split is None for v in r.values()]
+    own = [ok for case, ok in zip(cases, passed, strict=True) if case.split is None]
+    blind = [ok for case, ok in zip(cases, passed, strict=True) if case.split is not None]
     out: Metrics = {
-        "passed": sum(passed) / len(passed) if passed else None,
+        "passed": sum(own) / len(own) if own else None,
+        "blind.passed": sum(blind) / len(blind) if blind else None,
+        "all.passed": sum(passed) / len(passed) if passed else None,
         "checks_passed": sum(v is None for v in checks) / len(checks) if checks else None,
         "exceptions": float(sum(r["no_exception"] is not None for r in results)),
         **consistency.figures((o.caught, o.shown) for o in observations),
@@ -218,7 +235,8 @@ def table(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | No
                 if why is not None:
                     lines.append(_safe(f"   FAIL {case_id}: {check}: {why}"))
     shown = {k: ("n/a" if v is None else f"{v:.3f}") for k, v in figures.items()}
-    lines.append(f"cases passed {shown['passed']}  checks passed {shown['checks_passed']}  "
+    lines.append(f"cases passed {shown['passed']} (blind cases {shown['blind.passed']})  "
+                 f"checks passed {shown['checks_passed']}  "
                  f"exceptions {shown['exceptions']}  step p95 {shown['latency.step_p95_ms']} ms  "
                  f"consistency violations {shown.get('consistency.violations', 'n/a')} (left shown "
                  f"{shown.get('consistency.shown', 'n/a')})")
@@ -246,7 +264,10 @@ def evaluate(ctx: Context, cases: Sequence[AdversarialCase], fast: bool) -> Suit
 
 
 def run(settings: Settings, fast: bool) -> SuiteResult:
-    return evaluate(warm_engine_context(settings), load_cases(), fast)
+    import os
+
+    splits = os.environ.get("SOCIAL_AUDIT_CONVERSATION_SPLITS")
+    return evaluate(warm_engine_context(settings), chosen_cases(splits), fast)
 
 
 SUITE = Suite(

@@ -265,3 +265,17 @@ def test_the_registered_suite_runs_its_fast_subset(bundled_settings: Settings, b
     result = SUITE.run(bundled_settings, True)
     assert sorted(c.id for c in result.cases) == sorted(c.id for c in CASES if c.fast)
     assert result.metrics["exceptions"] == 0.0 and result.metrics["check.no_invented_number"] == 1.0
+
+
+def test_the_blind_cases_load_and_their_test_split_runs_only_when_asked_for() -> None:
+    from evals.adversarial import BLIND, chosen_cases
+
+    blind = load_cases(BLIND)
+    assert len(blind) >= 60 and {c.split for c in blind} == {"tune", "test"}
+    assert len({c.lang for c in blind}) == 7
+    default = {c.id for c in chosen_cases()}
+    assert {c.id for c in blind if c.split == "tune"} <= default
+    assert not {c.id for c in blind if c.split == "test"} & default
+    assert {c.id for c in blind if c.split == "test"} <= {c.id for c in chosen_cases("test")}
+    claims = [c for c in blind if c.claim is not None]
+    assert claims and all(c.claim["verdict"] in ("supported", "contradicted", "none") for c in claims)
