@@ -55,15 +55,23 @@ def _interrogatives(lang: str) -> frozenset[str]:
     return frozenset(w.casefold() for w in _phrases(data()["interrogatives"], lang))
 
 
-_POLITE = re.compile(r"^\s*(?:(?:please|pls|kindly|snälla|vær så snill og|vennligst|bitte|asseblief|"
-                     r"ole hyvä ja)[\s,]+)?(?:(?:can|could|would|will) you[\s,]+(?:please[\s,]+)?)?")
+def _alternatives(table: dict[str, list[str]]) -> str:
+    return "|".join(re.escape(normalise(w)) for w in sorted({w for ws in table.values() for w in ws},
+                                                             key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _polite() -> re.Pattern[str]:
+    """The polite opening of a request, in any language (``polite`` in cues.yaml)."""
+    please, can_you = (_alternatives(data()["polite"][k]) for k in ("please", "can_you"))
+    return re.compile(rf"^\s*(?:(?:{please})[\s,]+)?(?:(?:{can_you})[\s,]+(?:(?:{please})[\s,]+)?)?")
 
 
 def opens_request(text: str, lang: str) -> bool:
     """Whether ``text`` (one sentence) opens by asking the bot for something: "give me …",
     "please cite …", "can you show me …", "kerro …", "ge mig …"."""
     norm = normalise(text)
-    start = _POLITE.match(norm)
+    start = _polite().match(norm)
     offset = start.end() if start else 0
     return any(s == offset for s, _, _ in matcher("requests", lang).find(norm))
 
@@ -102,5 +110,5 @@ def looks_like_question(text: str, lang: str) -> bool:
     if not first:
         return False
     word = first.group(1)
-    finnish = lang == "fi" and len(word) > 3 and word.endswith(("ko", "kö"))
-    return word in _interrogatives(lang) or finnish
+    particle = len(word) > 3 and word.endswith(tuple(data()["question_endings"].get(lang, ())))
+    return word in _interrogatives(lang) or particle
