@@ -270,6 +270,30 @@ def train_reader(check: bool) -> None:
                f"written to {training.FOLDER}")
 
 
+@cli.command("train-claims")
+@click.pass_obj
+def train_claims(settings: Settings) -> None:
+    """Retrain the stance head of the claim check ("your articles say email is dead") from
+    bot/data/reading/claims/*.jsonl over the knowledge base in --home (run `social-audit ingest`
+    first), calibrate it on the dev claims, and write claims.npz/.json in bot/data/reading."""
+    import json as json_
+
+    from bot.interview import claims_training, training
+    from bot.interview.claims import cached_embed
+
+    retriever = retriever_for(settings)
+    if not retriever.chunks():
+        raise click.ClickException(f"the knowledge base in {settings.home} is empty: run "
+                                   "`social-audit ingest` first")
+    claims = claims_training.load_claims()
+    embed = cached_embed(retriever.embedder)
+    head, meta = claims_training.train(claims, retriever.chunks(), retriever.search, embed,
+                                       retriever.embedder.id)
+    head.save(training.FOLDER, meta)
+    click.echo(json_.dumps({"thresholds": meta["thresholds"], "dev": meta["dev"]["by_doc"]}, indent=1))
+    click.echo(f"{len(claims)} claims; written to {training.FOLDER / 'claims.json'}")
+
+
 def load_plugins(group: click.Group = cli) -> click.Group:
     """Add the commands other packages register (``ingest``, ``eval``, ``bench``): ``bot`` imports
     none of them, they register under the ``social_audit.commands`` entry-point group."""

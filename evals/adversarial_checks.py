@@ -182,6 +182,36 @@ def no_passage(obs: Observation, _: Any = True) -> str | None:
     return f"the reply quotes {len(quoted)} passage(s)" if quoted else None
 
 
+def said_verdict(obs: Observation) -> str:
+    """What the reply says of a claim about the articles: "supported" ("Yes — article 003
+    says:"), "contradicted" ("No article says that; article 003 says the opposite:") or "none"."""
+    for verdict in ("supported", "contradicted"):
+        if says(obs, f"claim_{verdict}") is None:
+            return verdict
+    return "none"
+
+
+def claim_verdict(obs: Observation, expected: Mapping[str, Any]) -> str | None:
+    """The reply gives the claim the verdict ``expected["verdict"]`` (supported, contradicted or
+    none); for supported and contradicted, the sentence it quotes is from ``expected["doc"]`` (a
+    corpus file name, or its number "003"). ``quote``, the sentence the case's writer had in mind,
+    is not required: another sentence of that document may say it as well."""
+    if obs.reply is None:
+        return "no reply"
+    want, got = expected.get("verdict"), said_verdict(obs)
+    if got != want:
+        return f"the reply says the claim is {got}, expected {want}"
+    if got == "none":
+        return None
+    doc = str(expected.get("doc") or "")
+    quoted = [c for c in obs.reply.citations if c.quote in obs.reply.text]
+    if not quoted:
+        return "the reply quotes no passage"
+    if doc and not any(c.source == doc or c.source.startswith(f"{doc}_") for c in quoted):
+        return f"the reply quotes {', '.join(sorted({c.source for c in quoted}))}, expected {doc}"
+    return None
+
+
 def absent(obs: Observation, words: list[str]) -> str | None:
     """None of ``words`` (any case) in the bot's own words (quoted sources aside)."""
     if obs.reply is None:
@@ -275,7 +305,7 @@ CHECKS: dict[str, Check] = {
     "reply_lang": reply_lang, "profile_unchanged": profile_unchanged, "asks_question": asks_question,
     "not_done": not_done, "says": says, "no_passage": no_passage, "absent": absent, "status": status,
     "value": value, "conflict_on": conflict_on, "no_conflict": no_conflict, "escaped": escaped,
-    "max_ms": max_ms,
+    "max_ms": max_ms, "claim_verdict": claim_verdict,
 }
 ALWAYS = ("no_exception", "serialisable", "no_invented_number", "citations_verified")
 NEEDS_SEARCH = frozenset({"no_passage"})

@@ -171,6 +171,28 @@ def test_no_passage() -> None:
     assert CHECKS["no_passage"](replace(good, hits=None), True) == "the message was not searched"
 
 
+def test_claim_verdict() -> None:
+    quote = f"“{QUOTE}” [1] — Title 2019"
+    yes = obs("x", after=start(), reply=said(f"Yes — article 003 says:\n\n{quote}", citations=(CITED,)))
+    check = CHECKS["claim_verdict"]
+    assert check(yes, {"verdict": "supported", "doc": "003.txt"}) is None
+    assert check(yes, {"verdict": "supported", "doc": "004.txt"}) == \
+        "the reply quotes 003.txt, expected 004.txt"
+    assert check(yes, {"verdict": "contradicted", "doc": "003.txt"}) == \
+        "the reply says the claim is supported, expected contradicted"
+    opposite = replace(yes, reply=said(f"No article says that; article 003 says the opposite:\n\n{quote}",
+                                       citations=(CITED,)))
+    assert check(opposite, {"verdict": "contradicted", "doc": "003.txt"}) is None
+    unsure = replace(yes, reply=said("I can't confirm that from the articles I use. Here is what they say "
+                                     f"closest to it, so you can judge for yourself:\n\n{quote}",
+                                     citations=(CITED,)))
+    assert check(unsure, {"verdict": "none"}) is None
+    assert check(unsure, {"verdict": "supported", "doc": "003.txt"}) == \
+        "the reply says the claim is none, expected supported"
+    unquoted = replace(yes, reply=said("Yes — article 003 says:", citations=(CITED,)))
+    assert check(unquoted, {"verdict": "supported", "doc": "003.txt"}) == "the reply quotes no passage"
+
+
 def test_absent() -> None:
     good = obs("x", after=start(), reply=said(f"I can't answer that. “{QUOTE} Harvard” [1]",
                                               citations=(replace(CITED, quote=f"{QUOTE} Harvard"),)))

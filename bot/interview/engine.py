@@ -22,7 +22,7 @@ from bot.interview.errors import EditError
 from bot.interview.kinds import looks_like_code
 from bot.interview.policy import SOCIAL, Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
-from bot.interview.side import about, anchor_citation, side_answer
+from bot.interview.side import about, anchor_citation, claim_answer, side_answer
 from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
 from bot.parse import normalise, parse_skip, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status, kind_of
@@ -578,7 +578,7 @@ def _on_kind(state: InterviewState, kind: str, text: str, ctx: Context) -> tuple
     if kind in _SAYS:
         return _resume(state, [msg.render(_SAYS[kind], state.lang)], ctx)
     if kind == "claim_about_sources":
-        parts, citations = side_answer(text, state.lang, ctx, intro="claim_intro")
+        parts, citations = claim_answer(text, state.lang, ctx)
         return _resume(state, parts, ctx, citations)
     if kind == "question_bot":  # what the bot is, then the corpus on the question, as a side question
         return _side(state, text, ctx, (about(state.lang, ctx),))

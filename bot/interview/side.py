@@ -7,9 +7,12 @@ the stored text, so the citation verifies), shown with the English of the senten
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from pathlib import Path
 
-from bot.citations import Citation, cite, number, sentences
+from bot.citations import Citation, cite, number, problem, sentences
+from bot.interview.claims import check
 from bot.interview.messages import render
 from bot.interview.policy import Anchor
 from bot.interview.state import Context
@@ -56,14 +59,16 @@ def best_quote(hit: Hit, question: str) -> tuple[str, int]:
     return hit.text[start:end], best
 
 
-def side_answer(message: str, lang: str, ctx: Context,
-                intro: str = "side_intro") -> tuple[list[str], list[Citation]]:
+def side_answer(message: str, lang: str, ctx: Context, intro: str = "side_intro",
+                hits: list[Hit] | None = None) -> tuple[list[str], list[Citation]]:
     """Paragraphs answering a side question from the corpus, and their citations; ``intro`` is
-    the message that opens them ("claim_intro" for a claim about the articles)."""
+    the message that opens them ("claim_intro" for a claim about the articles); ``hits``: the
+    passages already found for the message (else it is searched)."""
     if ctx.retriever is None:
         return [render("side_no_kb", lang)], []
     message = capped(message)  # a 20 000-character question is read by its start, quickly
-    hits = ctx.retriever.search(message, k=MAX_PASSAGES)
+    if hits is None:
+        hits = ctx.retriever.search(message, k=MAX_PASSAGES)
     if not hits:
         return [render("side_none", lang)], []
     parts = [render(intro, lang)]
@@ -74,12 +79,38 @@ def side_answer(message: str, lang: str, ctx: Context,
         if citation in citations:
             continue
         citations.append(citation)
-        title = hit.title or hit.heading or hit.source
-        text = render("side_quote", lang, quote=quote, n=number(citations)[citation], title=title)
-        gloss = citation.gloss if hit.lang != "en" else ""
-        said = "side_gloss_llm" if citation.gloss_source == "llm" else "side_gloss"
-        parts.append(text + ("\n" + render(said, lang, gloss=gloss) if gloss else ""))
+        parts.append(quoted(hit, citation, citations, lang))
     return parts, citations
+
+
+def quoted(hit: Hit, citation: Citation, citations: list[Citation], lang: str) -> str:
+    """The quote with its [n] and title, and under it its English when the passage is not."""
+    title = hit.title or hit.heading or hit.source
+    text = render("side_quote", lang, quote=citation.quote, n=number(citations)[citation], title=title)
+    gloss = citation.gloss if hit.lang != "en" else ""
+    said = "side_gloss_llm" if citation.gloss_source == "llm" else "side_gloss"
+    return text + ("\n" + render(said, lang, gloss=gloss) if gloss else "")
+
+
+def article(hit: Hit) -> str:
+    """How a reply names the article a passage is from: its number ("003", from the file name
+    of the bundled corpus), else its title, else its file."""
+    number = re.match(r"(\d{3})_", Path(hit.source).name)
+    return number.group(1) if number else hit.title or hit.source
+
+
+def claim_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[Citation]]:
+    """The reply to a claim about the articles (``bot.interview.claims``): "Yes — article 003
+    says:" or "No article says that; article 003 says the opposite:" with the sentence, verified
+    against its stored passage; else "I can't confirm that", with the passages closest to it."""
+    stance, hits = check(message, lang, ctx)
+    found = stance.candidate
+    if stance.verdict != "none" and found is not None and ctx.retriever is not None:
+        citation = cite(found.hit, found.text)  # the one sentence: its gloss is that sentence's
+        if problem(citation, ctx.retriever) is None:
+            intro = render(f"claim_{stance.verdict}", lang, article=article(found.hit))
+            return [intro, quoted(found.hit, citation, [citation], lang)], [citation]
+    return side_answer(message, lang, ctx, intro="claim_intro", hits=hits[:MAX_PASSAGES])
 
 
 def about(lang: str, ctx: Context) -> str:

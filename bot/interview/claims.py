@@ -1,0 +1,372 @@
+"""Claims about the articles ("your articles say email is dead"), checked against the corpus.
+
+A claim is cut to what it says the articles say (``proposition``: "the Swedish article says",
+"…, right?" and the like go), the passages the retriever finds for it are cut into sentences,
+and each sentence gets a stance: it SUPPORTS the claim, CONTRADICTS it, or neither. The stance
+comes from a small logistic head on plain pair features (``pair_features``: how close the claim
+is to the sentence and to its English gloss, by the shipped e5 vectors, how it ranks among the
+candidates, and whether one of the two is negated and the other not), trained on claims written
+from the articles in seven languages (``bot/data/reading/claims``, ``social-audit train-claims``).
+Its two thresholds are calibrated for precision on claims it was not trained on: below them the
+bot says it cannot confirm the claim, and quotes what comes closest (a wrong "yes" or "the
+opposite" costs more than an "I can't confirm"). With a chat model configured the model judges
+the stance of the same candidate sentences instead (``judge_llm``); whatever judges, the quote
+shown is a verbatim sentence of a stored passage.
+
+Pure but for ``embed`` (passed in) and the retriever's search (in ``candidates``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from bot.citations import sentences
+from bot.parse import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from bot.types import Hit
+
+log = logging.getLogger(__name__)
+
+VERDICTS = ("supported", "contradicted", "none")
+PASSAGES = 4  # passages searched for a claim; their sentences are the candidates
+FEATURES = ("sim_text", "sim_gloss", "sim_best", "margin_text", "margin_gloss", "rank_top",
+            "neg_claim", "neg_sentence", "neg_differs", "short")
+
+EmbedPair = Callable[[Sequence[str], bool], "np.ndarray"]  # texts, query? -> L2-normalised rows
+
+# -- the proposition: what the claim says the articles say ------------------------------------
+
+# "the Swedish article says", "laut deinen Quellen", "står der ikke i en af kilderne at" … : the
+# attribution, cut with what follows it up to a "that" within a few words.
+_SAYS = re.compile(r"\b(?:says?|said|claims?|claimed|states?|writes?|wrote|argues?|recommends?|"
+                   r"according to|säger|skriver|påstår|hävdar|enligt|står det|står der|siger|"
+                   r"ifølge|mener|sier|hevder|står det|sanoo|sanovat|väittää|väittävät|kirjoittaa|"
+                   r"mukaan|sanotaan|sagt|sagen|sage|schreibt|behauptet|laut|steht|meint|sê|skryf|"
+                   r"beweer|volgens|gesê|staan)\b", re.IGNORECASE)
+_THAT_WORDS = {"en": "that", "sv": "att", "da": "at", "nb": "at", "fi": "että|ettei", "de": "dass",
+               "af": "dat"}
+
+
+@lru_cache(maxsize=8)
+def _that(lang: str) -> re.Pattern[str]:
+    words = _THAT_WORDS.get(lang) or "|".join(w for k, w in _THAT_WORDS.items() if k != "en")
+    return re.compile(rf"^(?:[^.;:?!]{{0,60}}?\b)?(?:{words})\b[,:]?\s*", re.IGNORECASE)
+
+
+_BY = frozenset({"according to", "enligt", "ifølge", "laut", "volgens"})  # followed by whose words
+_SOURCE_NP = re.compile(r"^(?:(?:\S+\s+){0,3}?(?:\S*(?:articl|artik|source|quell|bron|kild|käll|lähte|text|"
+                        r"tekst|author|writer|skrywer|karr)\S*),?\s+|(?:[^,\s]+\s+){0,7}?[^,\s]+,\s*)",
+                        re.IGNORECASE)
+# a question tag at the end: ", right?", "oder?", "ikke sant?", "eikö?", "nie waar nie?"
+_TAG = re.compile(r"[,;]?\s*(?:right|isn't it|doesn't it|don't they|didn't it|is that (?:true|right)|"
+                  r"correct|true|no|yeah|eller hur|va|inte sant|visst|stämmer det|eller|ikke|"
+                  r"ikke sandt|gør den ikke|gør de ikke|passer det|vel|ikke sant|stemmer det|"
+                  r"gjør den ikke|eikö(?: niin)?|eikös|vai mitä|vai|pitääkö (?:se )?paikkansa|oder|"
+                  r"nicht wahr|stimmt's|stimmt das|ne|gell|richtig|nie waar nie|reg|of hoe|nè|né|"
+                  r"is dit so)\s*[?!.]*\s*$", re.IGNORECASE)
+
+
+def proposition(claim: str, lang: str) -> str:
+    """The claim without its attribution ("the Norwegian article says") and its question tag
+    ("…, right?"): what it says the articles say. The whole claim when nothing is cut."""
+    text = " ".join(claim.split())
+    text = _TAG.sub("", text).strip()
+    found = _SAYS.search(text)
+    if found and found.start() <= len(text) * 0.6:
+        rest = text[found.end():].lstrip(" ,:")
+        if found.group(0).lower() in _BY:  # "according to the Swedish article, …": its words are after
+            rest = _SOURCE_NP.sub("", rest, count=1)
+        that = _that(lang).match(rest)
+        if that and len(rest[:that.start() + len(that.group(0))].split()) <= 7:
+            negative_that = that.group(0).lower().startswith("ettei") or " ettei" in that.group(0).lower()
+            rest = ("ei " if negative_that else "") + rest[that.end():]
+        if len(rest.split()) >= 3:
+            text = rest
+    return text.strip(" ?!.") or claim.strip()
+
+
+# -- polarity ----------------------------------------------------------------------------------
+
+_NEGATIONS = {
+    "en": "not no never nothing none nobody neither nor without cannot rarely hardly seldom isn't "
+          "aren't don't doesn't didn't can't won't shouldn't wouldn't couldn't mustn't",
+    "sv": "inte ej aldrig ingen inget inga ingenting utan sällan knappast",
+    "da": "ikke ej aldrig ingen intet ingenting uden sjældent næppe",
+    "nb": "ikke aldri ingen intet ingenting uten sjelden neppe",
+    "fi": "ei en et emme ette eivät eikä ettei jottei ilman harvoin",
+    "de": "nicht kein keine keinen keinem keiner keines nie niemals nichts ohne selten kaum",
+    "af": "nie geen nooit niks niemand sonder selde skaars",
+}
+# say "not only" in other words: "more than just X" is "not only X"; "doubts that" is "not sure that"
+_NEGATING = {
+    "en": r"more than (?:just|only|merely)|doubts?|doubtful", "sv": r"mer än bara|tvivlar|tvivel",
+    "da": r"mere end (?:bare|blot)|tvivler", "nb": r"mer enn bare|tviler", "fi": r"muutakin kuin|epäilee",
+    "de": r"mehr als (?:nur|bloß)|bezweifelt|zweifelt", "af": r"meer as (?:net|bloot)|twyfel",
+}
+_WORD = re.compile(r"[\w'’]+")
+
+
+@lru_cache(maxsize=8)
+def _negation_words(lang: str) -> frozenset[str]:
+    words = _NEGATIONS.get(lang)
+    if words is None:  # a language without a list: every list (the words rarely collide)
+        return frozenset(w for ws in _NEGATIONS.values() for w in ws.split())
+    return frozenset(words.split())
+
+
+def negated(text: str, lang: str) -> bool:
+    """Whether ``text`` says no: an odd number of negation words of ``lang`` ("not", "inte",
+    "ei", "nie" …, "rarely"), so "you can't do it without ads" is not negated. Afrikaans says
+    "nie" twice for one negation ("is nie gratis nie"): its "nie" counts once, and not at all
+    beside another negation word ("geen … nie")."""
+    words = [w.replace("’", "'") for w in _WORD.findall(normalise(text))]
+    listed = _negation_words(lang)
+    found = [w for w in words if w in listed or (lang == "en" and w.endswith("n't"))]
+    if lang == "af" and "nie" in found:
+        others = [w for w in found if w != "nie"]
+        found = others or ["nie"]
+    phrases = _NEGATING.get(lang) or "|".join(_NEGATING.values())
+    return (len(found) + len(re.findall(rf"\b(?:{phrases})\b", normalise(text)))) % 2 == 1
+
+
+# -- candidates and their features -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence of a passage found for the claim: a verbatim slice of the passage text."""
+
+    hit: Hit
+    index: int  # the sentence's index in ``sentences(hit.text)``
+    text: str
+    gloss: str  # its curated English, "" when the passage has no aligned sentence glosses
+    rank: int  # the passage's rank in the search
+
+
+def sentence_candidates(hits: Sequence[Hit]) -> list[Candidate]:
+    """Every sentence of the passages found, with its English when the passage has it aligned."""
+    out: list[Candidate] = []
+    for rank, hit in enumerate(hits):
+        parts = sentences(hit.text)
+        glosses = hit.sentence_glosses if len(hit.sentence_glosses) == len(parts) else ()
+        for i, part in enumerate(parts):
+            if len(part.split()) >= 3:  # "1.Suunnittele." is a heading, not a statement
+                out.append(Candidate(hit, i, part, glosses[i] if glosses else "", rank))
+    return out
+
+
+def pair_features(claim: str, lang: str, candidates: Sequence[Candidate], embed: EmbedPair) -> np.ndarray:
+    """One row of ``FEATURES`` per candidate sentence of ``claim`` (written in ``lang``)."""
+    import numpy as np
+
+    if not candidates:
+        return np.zeros((0, len(FEATURES)))
+    said = proposition(claim, lang)
+    q = embed([said], True)[0]
+    texts = embed([c.text for c in candidates], False) @ q
+    glossed = [c.gloss or c.text for c in candidates]
+    glosses = embed(glossed, False) @ q
+    best = np.maximum(texts, glosses)
+    neg_claim = float(negated(said, lang))
+    rows = []
+    for i, c in enumerate(candidates):
+        neg_sentence = float(negated(c.gloss, "en") if c.gloss else negated(c.text, c.hit.lang))
+        rows.append([texts[i], glosses[i], best[i], texts[i] - texts.max(), glosses[i] - glosses.max(),
+                     float(c.rank == 0), neg_claim, neg_sentence, float(neg_claim != neg_sentence),
+                     float(len(c.text.split()) < 8)])
+    return np.asarray(rows, dtype=np.float64)
+
+
+# -- the stance head ---------------------------------------------------------------------------
+
+POLARITY = ("neg_claim", "neg_sentence", "neg_differs")  # what the topic head does not read
+
+
+@dataclass(frozen=True)
+class StanceHead:
+    """Two logistic regressions over ``FEATURES`` and their thresholds: row 0 scores "this
+    sentence says what the claim says" (supports), row 1 "this sentence is about what the claim
+    is about" (its topic, polarity aside). A sentence contradicts the claim when it is on its
+    topic and one of the two is negated and the other not, and supports it only when neither or
+    both are (``stances``): "social media is free" is never confirmed by "… is not free"."""
+
+    weights: np.ndarray  # 2 x features, on standardised features
+    bias: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    thresholds: np.ndarray  # supported, contradicted; inf: never said
+    embedder: str
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        from bot.interview.meaning import logistic
+
+        return logistic(x, self.weights, self.bias, self.mean, self.scale)
+
+    def stances(self, x: np.ndarray) -> np.ndarray:
+        """Per candidate: (supports, contradicts) scores."""
+        probs = self.probabilities(x).copy()
+        differs = x[:, FEATURES.index("neg_differs")]
+        probs[:, 0] *= 1.0 - differs
+        probs[:, 1] *= differs
+        return probs
+
+    def save(self, folder: Any, meta: dict[str, Any]) -> None:
+        import numpy as np
+
+        np.savez_compressed(folder / "claims.npz", weights=self.weights.astype(np.float32),
+                            bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
+                            scale=self.scale.astype(np.float32), thresholds=self.thresholds)
+        info = {"features": list(FEATURES), "embedder": self.embedder, **meta}
+        (folder / "claims.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
+                                            encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def load_head() -> StanceHead | None:
+    """The shipped stance head; None when none is trained (every claim is then "can't confirm")."""
+    from bot.interview.meaning import shipped
+
+    found = shipped("claims")
+    if found is None:
+        return None
+    info, arrays = found
+    if tuple(info.get("features", ())) != FEATURES:
+        return None
+    return StanceHead(arrays["weights"], arrays["bias"], arrays["mean"], arrays["scale"],
+                      arrays["thresholds"], info["embedder"])
+
+
+@dataclass(frozen=True)
+class Stance:
+    """What the check found: the verdict, the sentence it rests on (None for "none": the bot then
+    quotes what comes closest) and the judge's confidence."""
+
+    verdict: str
+    candidate: Candidate | None = None
+    score: float = 0.0
+    judge: str = "head"  # "head" or "llm"
+
+
+def decide(probs: np.ndarray, thresholds: np.ndarray) -> tuple[str, int, float]:
+    """(verdict, candidate row, score) from per-candidate (supports, contradicts) scores: supported
+    when the best support is above its threshold, else contradicted when the best contradiction
+    is, else "none" (with the best row for support)."""
+    import numpy as np
+
+    if not len(probs):
+        return "none", -1, 0.0
+    for j, verdict in enumerate(("supported", "contradicted")):
+        row = int(np.argmax(probs[:, j]))
+        if probs[row, j] >= thresholds[j]:
+            return verdict, row, float(probs[row, j])
+    row = int(np.argmax(probs[:, 0]))
+    return "none", row, float(probs[row, 0])
+
+
+def judge_head(claim: str, lang: str, candidates: Sequence[Candidate], head: StanceHead,
+               embed: EmbedPair) -> Stance:
+    """The stance by the trained head (the default, offline)."""
+    if not candidates:
+        return Stance("none")
+    probs = head.stances(pair_features(claim, lang, candidates, embed))
+    verdict, row, score = decide(probs, head.thresholds)
+    return Stance(verdict, candidates[row] if verdict != "none" else None, score)
+
+
+_VECTORS_KEPT = 4000  # sentences' vectors kept between claims (the corpus has a few hundred)
+
+
+def cached_embed(embedder: Any, cache: dict[Any, Any] | None = None) -> EmbedPair:
+    """``embedder`` as an ``EmbedPair`` that keeps the vectors it computed in ``cache``: a claim's
+    candidate sentences are mostly those of the claims before it."""
+    import numpy as np
+
+    store: dict[Any, Any] = {} if cache is None else cache
+
+    def embed(texts: Sequence[str], query: bool) -> np.ndarray:
+        wanted = list(texts)
+        missing = [t for t in dict.fromkeys(wanted) if (embedder.id, query, t) not in store]
+        if missing:
+            if len(store) > _VECTORS_KEPT:
+                store.clear()
+            for text, vector in zip(missing, embedder.encode(missing, query=query), strict=True):
+                store[(embedder.id, query, text)] = vector
+        if not wanted:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.vstack([store[(embedder.id, query, t)] for t in wanted])
+
+    return embed
+
+
+# -- the optional chat model as judge ----------------------------------------------------------
+
+class _Judgement(BaseModel):
+    """The chat model's stance on a claim over the numbered candidate sentences."""
+
+    verdict: Literal["supported", "contradicted", "none"]
+    sentence: int | None = Field(None, description="the number of the sentence it rests on; null for none")
+
+
+def judge_llm(llm: Any, claim: str, candidates: Sequence[Candidate]) -> Stance:
+    """The stance by the configured chat model, over the same candidates: it only picks one by
+    its number, so what is quoted is still a sentence of a stored passage. A number that is not
+    one of them is "none"."""
+    from bot.interview.extract_llm import _prompts
+
+    listed = "\n".join(f"{i}. {c.text}" + (f"\n   (English: {c.gloss})" if c.gloss else "")
+                       for i, c in enumerate(candidates, 1))
+    result = llm.with_structured_output(_Judgement).invoke(
+        [("system", _prompts()["claim_system"]), ("human", f"Claim: {claim}\n\nSentences:\n{listed}")])
+    judged = result if isinstance(result, _Judgement) else _Judgement.model_validate(result)
+    if judged.verdict == "none" or judged.sentence is None or not 1 <= judged.sentence <= len(candidates):
+        return Stance("none", judge="llm")
+    return Stance(judged.verdict, candidates[judged.sentence - 1], 1.0, judge="llm")
+
+
+def _encoder(ctx: Any, embedder_id: str) -> Any:
+    """The retriever's embedder when it is the head's, else the head's own (loaded once)."""
+    own = getattr(getattr(ctx, "retriever", None), "embedder", None)
+    if getattr(own, "id", None) == embedder_id:
+        return own
+    if embedder_id not in _ENCODERS:
+        from bot.embed import get_embedder
+
+        _ENCODERS[embedder_id] = get_embedder(embedder_id)
+    return _ENCODERS[embedder_id]
+
+
+_ENCODERS: dict[str, Any] = {}
+
+
+def check(claim: str, lang: str, ctx: Any) -> tuple[Stance, list[Hit]]:
+    """The stance of the corpus on ``claim`` and the passages searched for it ([] with no
+    knowledge base, or when the retriever finds the claim off-topic). The chat model judges when
+    one is configured; any error of it falls back to the head."""
+    from bot.lexical import capped
+
+    if ctx.retriever is None:
+        return Stance("none"), []
+    hits = ctx.retriever.search(capped(claim), k=PASSAGES)
+    candidates = sentence_candidates(hits)
+    if not candidates:
+        return Stance("none"), hits
+    if ctx.llm is not None:
+        try:
+            return judge_llm(ctx.llm, capped(claim), candidates), hits
+        except Exception as err:  # noqa: BLE001 - any failure of the model falls back to the head
+            log.warning("claim check by the chat model failed, the head decides: %s", err)
+    head = load_head()
+    if head is None:
+        return Stance("none"), hits
+    embed = cached_embed(_encoder(ctx, head.embedder), ctx.cache.setdefault("claim_vectors", {}))
+    return judge_head(claim, lang, candidates, head, embed), hits

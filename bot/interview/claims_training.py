@@ -1,0 +1,246 @@
+"""Training and calibrating the stance head of the claim check (``bot.interview.claims``).
+
+Claims live in ``bot/data/reading/claims/<writer>.jsonl``, one JSON object a line: ``claim``,
+``lang``, ``verdict`` (supported, contradicted or none) and, unless none, ``about``: a stretch of
+the English gloss of the one corpus sentence that supports or contradicts it (the sentence is
+found by it, so the data stays readable and survives re-chunking). Writer ``C1`` trains the head;
+``C2`` (other claims, half of them on sentences C1 never names) calibrates its two thresholds for
+claim-level precision ``PRECISION`` and is not trained on. Neither set is eval data: the claims
+of the adversarial suite are written blind, elsewhere.
+
+Each claim's candidates are the sentences of the passages the retriever finds for it; the one
+its ``about`` names is the positive example of its verdict, every other one a negative.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.errors import ConfigError
+from bot.interview import training
+from bot.interview.claims import (
+    FEATURES,
+    PASSAGES,
+    POLARITY,
+    VERDICTS,
+    Candidate,
+    EmbedPair,
+    StanceHead,
+    decide,
+    pair_features,
+    sentence_candidates,
+)
+
+FOLDER = training.FOLDER / "claims"
+TRAIN, DEV = "C1", "C2"
+PRECISION = 0.9
+MIN_SAID = 3  # a threshold must let at least this many dev claims through
+C = 0.1
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    lang: str
+    verdict: str
+    about: str  # a stretch of the English gloss of the sentence it rests on; "" for none
+    writer: str
+
+
+def load_claims(folder: Path = FOLDER) -> list[Claim]:
+    """Every claim, validated; a bad line names its file and line."""
+    out: list[Claim] = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{path.name}:{n}"
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise ConfigError(f"{where}: not JSON ({err.msg})") from err
+            verdict, about = raw.get("verdict"), str(raw.get("about") or "")
+            if not isinstance(raw.get("claim"), str) or verdict not in VERDICTS or not raw.get("lang"):
+                raise ConfigError(f"{where}: a claim needs claim, lang and verdict ({', '.join(VERDICTS)})")
+            if (verdict == "none") != (not about):
+                raise ConfigError(f"{where}: 'about' names the sentence of a supported or contradicted "
+                                  "claim, and only of those")
+            out.append(Claim(raw["claim"], raw["lang"], verdict, about, path.stem))
+    return out
+
+
+@dataclass(frozen=True)
+class Target:
+    source: str
+    text: str  # the sentence, verbatim in its passage
+
+
+def targets(claims: Sequence[Claim], chunks: Sequence[Any]) -> list[Target | None]:
+    """The sentence each claim's ``about`` names (None for "none"); a stretch that names no
+    sentence, or several, is an error naming the claim."""
+    from bot.citations import sentences
+
+    glossed = [(c.source, s, g) for c in chunks
+               for s, g in zip(sentences(c.text), c.sentence_glosses, strict=False)
+               if len(c.sentence_glosses) == len(sentences(c.text))]
+    out: list[Target | None] = []
+    for claim in claims:
+        if not claim.about:
+            out.append(None)
+            continue
+        found = {(src, s) for src, s, g in glossed if claim.about in g}
+        if len(found) != 1:
+            raise ConfigError(f"claim {claim.text!r}: 'about' {claim.about!r} names {len(found)} sentences")
+        out.append(Target(*found.pop()))
+    return out
+
+
+def is_target(candidate: Candidate, target: Target | None) -> bool:
+    return target is not None and candidate.hit.source == target.source and candidate.text == target.text
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Every claim's candidate rows: features, labels (supports, contradicts) and the claim's index."""
+
+    x: np.ndarray
+    y: np.ndarray
+    owner: np.ndarray
+    candidates: list[Candidate]
+
+
+def rows(claims: Sequence[Claim], found: Sequence[Target | None], search: Any, embed: EmbedPair) -> Rows:
+    xs, ys, owners, cands = [], [], [], []
+    for i, (claim, target) in enumerate(zip(claims, found, strict=True)):
+        candidates = sentence_candidates(search(claim.text, PASSAGES))
+        if not candidates:
+            continue
+        xs.append(pair_features(claim.text, claim.lang, candidates, embed))
+        for c in candidates:
+            hit = is_target(c, target)
+            ys.append([hit and claim.verdict == "supported", hit and claim.verdict == "contradicted"])
+            owners.append(i)
+            cands.append(c)
+    x = np.vstack(xs) if xs else np.zeros((0, len(FEATURES)))
+    return Rows(x, np.asarray(ys, dtype=np.int8).reshape(-1, 2), np.asarray(owners), cands)
+
+
+def fit(data: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The support head on every feature (its positives: the sentences of supported claims) and
+    the topic head on all but the polarity ones (its positives: the sentences of supported and
+    of contradicted claims)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = data.x.mean(axis=0), data.x.std(axis=0) + 1e-6
+    z = (data.x - mean) / scale
+    polar = [FEATURES.index(f) for f in POLARITY]
+    topic = z.copy()
+    topic[:, polar] = 0.0
+    weights, bias = np.zeros((2, data.x.shape[1])), np.full(2, -30.0)
+    for j, (x, y) in enumerate(((z, data.y[:, 0]), (topic, data.y.max(axis=1)))):
+        if 0 < y.sum() < len(y):
+            model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(x, y)
+            weights[j], bias[j] = model.coef_[0], model.intercept_[0]
+    weights[1, polar] = 0.0
+    return weights, bias, mean, scale
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One claim's verdict as the head gives it, and whether it is right."""
+
+    claim: Claim
+    verdict: str
+    candidate: Candidate | None
+    score: float
+    right_sentence: bool  # the sentence shown is the one its ``about`` names
+    right_doc: bool  # … or at least of that one's document
+
+
+def outcomes(claims: Sequence[Claim], found: Sequence[Target | None], data: Rows, probs: np.ndarray,
+             thresholds: np.ndarray) -> list[Outcome]:
+    out = []
+    for i, (claim, target) in enumerate(zip(claims, found, strict=True)):
+        mine = np.flatnonzero(data.owner == i)
+        verdict, row, score = decide(probs[mine], thresholds) if len(mine) else ("none", -1, 0.0)
+        cand = data.candidates[mine[row]] if len(mine) and verdict != "none" else None
+        out.append(Outcome(claim, verdict, cand, score, cand is not None and is_target(cand, target),
+                           cand is not None and target is not None and cand.hit.source == target.source))
+    return out
+
+
+def scores(result: Sequence[Outcome], by: str = "doc") -> dict[str, dict[str, float]]:
+    """Precision and recall of "supported" and "contradicted": a verdict is right when the claim
+    has it and the quote is from the named document (``by="doc"``, as the adversarial check) or is
+    the named sentence (``by="sentence"``)."""
+    out = {}
+    for verdict in ("supported", "contradicted"):
+        said = [o for o in result if o.verdict == verdict]
+        right = [o for o in said if o.claim.verdict == verdict
+                 and (o.right_doc if by == "doc" else o.right_sentence)]
+        truth = sum(1 for o in result if o.claim.verdict == verdict)
+        out[verdict] = {"said": len(said), "right": len(right),
+                        "precision": round(len(right) / len(said), 3) if said else 1.0,
+                        "recall": round(len(right) / truth, 3) if truth else 0.0, "claims": truth}
+    return out
+
+
+def calibrate(claims: Sequence[Claim], found: Sequence[Target | None], data: Rows,
+              probs: np.ndarray) -> np.ndarray:
+    """The lowest threshold whose claim-level precision (right verdict, quote from the named
+    document) reaches ``PRECISION`` on ``claims``: first for "supported", then for
+    "contradicted" with that one in force (a claim found supported is not also contradicted);
+    inf when none does."""
+    thresholds = np.full(2, np.inf)
+    for j, verdict in enumerate(("supported", "contradicted")):
+        for t in sorted({float(p) for p in probs[:, j] if p > 0}, reverse=True):
+            trial = thresholds.copy()
+            trial[j] = t
+            s = scores(outcomes(claims, found, data, probs, trial))[verdict]
+            if s["said"] >= MIN_SAID and s["precision"] >= PRECISION:
+                thresholds[j] = t
+    return thresholds
+
+
+def digest(claims: Sequence[Claim]) -> str:
+    h = hashlib.sha256()
+    for c in claims:
+        h.update(json.dumps([c.text, c.lang, c.verdict, c.about, c.writer]).encode())
+    return h.hexdigest()
+
+
+def train(claims: Sequence[Claim], chunks: Sequence[Any], search: Any, embed: EmbedPair,
+          embedder_id: str) -> tuple[StanceHead, dict[str, Any]]:
+    """The head trained on ``TRAIN``, its thresholds calibrated on ``DEV``, and what was measured."""
+    train_claims = [c for c in claims if c.writer == TRAIN]
+    dev_claims = [c for c in claims if c.writer == DEV]
+    if not train_claims or not dev_claims:
+        raise ConfigError(f"claims of writer {TRAIN} (training) and {DEV} (calibration) are both needed "
+                          f"in {FOLDER}")
+    train_found, dev_found = targets(train_claims, chunks), targets(dev_claims, chunks)
+    train_rows = rows(train_claims, train_found, search, embed)
+    dev_rows = rows(dev_claims, dev_found, search, embed)
+    weights, bias, mean, scale = fit(train_rows)
+    head = StanceHead(weights, bias, mean, scale, np.full(2, np.inf), embedder_id)
+    dev_probs = head.stances(dev_rows.x)
+    thresholds = calibrate(dev_claims, dev_found, dev_rows, dev_probs)
+    head = StanceHead(weights, bias, mean, scale, thresholds, embedder_id)
+    dev = outcomes(dev_claims, dev_found, dev_rows, dev_probs, thresholds)
+    trained = outcomes(train_claims, train_found, train_rows, head.stances(train_rows.x), thresholds)
+    meta = {"claims": {TRAIN: len(train_claims), DEV: len(dev_claims)}, "sha256": digest(claims),
+            "precision_target": PRECISION,
+            "thresholds": {"supported": _rounded(thresholds[0]), "contradicted": _rounded(thresholds[1])},
+            "dev": {"by_doc": scores(dev), "by_sentence": scores(dev, "sentence")},
+            "train": {"by_doc": scores(trained)}}
+    return head, meta
+
+
+def _rounded(value: float) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), 4)

@@ -1,0 +1,201 @@
+"""The claim check (bot/interview/claims.py): what a claim says, its polarity, the stance of the
+corpus on it with the real embedder and the shipped head, the three replies of the interview,
+the optional chat model as judge, and the training data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bot.citations import sentences, verify
+from bot.interview import claims_training, engine
+from bot.interview.claims import (
+    Candidate,
+    check,
+    decide,
+    judge_llm,
+    load_head,
+    negated,
+    proposition,
+    sentence_candidates,
+)
+from bot.interview.state import Context
+from bot.llm import get_chat_model
+from tests.fakes import openai_stub
+
+
+@pytest.fixture
+def ctx(bundled_retriever) -> Context:  # type: ignore[no-untyped-def]
+    return Context(retriever=bundled_retriever)
+
+
+# -- pure parts --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("claim", "lang", "said"), [
+    ("the Norwegian article says engineers should post site photos on Instagram, right?", "en",
+     "engineers should post site photos on Instagram"),
+    ("according to your sources, all of your Facebook fans see every post", "en",
+     "all of your Facebook fans see every post"),
+    ("Laut dem schwedischen Artikel hat fast jeder ein E-Mail-Konto, stimmt's?", "de",
+     "hat fast jeder ein E-Mail-Konto"),
+    ("står der ikke i en af kilderne at TikTok-humor virker på alle platforme?", "da",
+     "TikTok-humor virker på alle platforme"),
+    ("norjalainen artikkeli sanoo, ettei Facebookissa kannata olla", "fi", "ei Facebookissa kannata olla"),
+    ("email is dead", "en", "email is dead"),
+])
+def test_the_proposition_is_what_the_claim_says_the_articles_say(claim: str, lang: str, said: str) -> None:
+    assert proposition(claim, lang) == said
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Social media is not free.", "en", True),
+    ("you can't do social media without paying for ads", "en", False),  # two negations
+    ("sosiale media is nie gratis nie", "af", True),  # Afrikaans says "nie" twice for one
+    ("sociala medier är gratis", "sv", False),
+    ("sosiale medier er ikke gratis", "nb", True),
+    ("some ei ole ilmaista", "fi", True),
+    ("Social Media ist kostenlos", "de", False),
+    ("social media is more than just a marketing channel", "en", True),  # "not only"
+])
+def test_polarity(text: str, lang: str, expected: bool) -> None:
+    assert negated(text, lang) is expected
+
+
+def test_decide_says_a_verdict_only_above_its_threshold_and_support_first() -> None:
+    thresholds = np.array([0.9, 0.8])
+    assert decide(np.array([[0.95, 0.0], [0.1, 0.85]]), thresholds) == ("supported", 0, 0.95)
+    assert decide(np.array([[0.5, 0.0], [0.1, 0.85]]), thresholds) == ("contradicted", 1, 0.85)
+    assert decide(np.array([[0.5, 0.0], [0.89, 0.7]]), thresholds) == ("none", 1, 0.89)
+    assert decide(np.zeros((0, 2)), thresholds)[0] == "none"
+
+
+def test_candidates_are_verbatim_sentences_with_their_own_english(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    hits = bundled_retriever.search("social media is not free", k=3)
+    candidates = sentence_candidates(hits)
+    assert candidates
+    for c in candidates:
+        assert c.text in c.hit.text and c.text == sentences(c.hit.text)[c.index]
+        if c.hit.sentence_glosses:
+            assert c.gloss == c.hit.sentence_glosses[c.index]
+
+
+# -- the stance, with the real embedder and the shipped head ------------------------------------
+
+@pytest.mark.parametrize(("claim", "lang", "verdict", "source"), [
+    ("Your sources say that social media isn't free for companies, right?", "en", "supported", "004"),
+    ("Den danska artikeln säger att Facebook drar till sig folk som vill klaga.", "sv", "supported", "001"),
+    ("Den svenske artikkelen sier at e-post ikke er et massemedium.", "nb", "supported", "000"),
+    ("die Noorse artikel sê Facebook kan 'n uitstekende verkoopskanaal wees as jy klein produkte aan "
+     "mense verkoop wat jy ken", "af", "supported", "003"),
+    ("your articles say social media is free", "en", "contradicted", "004"),
+    ("artiklarna säger att TikTok är bäst för bagerier", "sv", "none", ""),
+    ("Laut deinen Artikeln sollte man jeden Morgen um acht Uhr posten.", "de", "none", ""),
+])
+def test_the_stance_of_the_corpus_on_clear_claims(ctx: Context, claim: str, lang: str, verdict: str,
+                                                  source: str) -> None:
+    assert load_head() is not None
+    stance, hits = check(claim, lang, ctx)
+    assert stance.verdict == verdict, (stance, claim)
+    if verdict != "none":
+        assert stance.candidate is not None and stance.candidate.hit.source.startswith(source)
+        assert stance.candidate.text in stance.candidate.hit.text
+
+
+def test_with_no_knowledge_base_nothing_is_confirmed() -> None:
+    assert check("your articles say social media is free", "en", Context())[0].verdict == "none"
+
+
+# -- the replies -------------------------------------------------------------------------------
+
+def _claim(ctx: Context, lang: str, message: str) -> Any:
+    state, _ = engine.start(lang, ctx)
+    state, reply = engine.step(state, message, ctx)
+    assert state.pending == "sales_model" and state.profile.get("sales.model").value is None
+    verify(reply.citations, ctx.retriever)  # type: ignore[arg-type]
+    return reply
+
+
+def test_a_supported_claim_is_confirmed_with_the_sentence_and_its_english(ctx: Context) -> None:
+    reply = _claim(ctx, "en", "Your sources say that social media isn't free for companies, right?")
+    assert reply.text.startswith("Yes — article 004 says:")
+    [citation] = reply.citations
+    assert citation.source.startswith("004") and len(sentences(citation.quote)) == 1
+    assert f"“{citation.quote}” [1]" in reply.text
+    english = ("Discovering, curating, publishing, responding and promoting your brand on social media "
+               "is not free.")
+    assert f"In English: {english}" in reply.text
+    assert "We were at: who you sell to" in reply.text
+
+
+def test_a_contradicted_claim_gets_the_opposite_quoted(ctx: Context) -> None:
+    reply = _claim(ctx, "en", "your articles say social media is free")
+    assert reply.text.startswith("No article says that; article 004 says the opposite:")
+    [citation] = reply.citations
+    assert "nie gratis nie" in citation.quote and "is not free" in citation.gloss
+
+
+def test_a_claim_nothing_confirms_gets_what_comes_closest(ctx: Context) -> None:
+    reply = _claim(ctx, "sv", "Den norska artikeln säger att man ska posta på TikTok varje dag.")
+    assert reply.text.startswith("Det kan jag inte bekräfta utifrån artiklarna jag använder.")
+    assert "Ja — artikel" not in reply.text and "motsatsen" not in reply.text
+
+
+def test_the_reply_is_in_the_owners_language(ctx: Context) -> None:
+    reply = _claim(ctx, "nb", "Den svenske artikkelen sier at e-post ikke er et massemedium.")
+    assert reply.text.startswith("Ja — artikkel 000 sier:")
+    assert "På engelsk: Email is not a mass medium" in reply.text
+
+
+# -- the optional chat model as judge -----------------------------------------------------------
+
+def _judge(verdict: str, sentence: int | None) -> Any:
+    def reply(body: dict[str, Any]) -> str:
+        if "You check what an owner says" in body["messages"][0]["content"]:
+            return json.dumps({"verdict": verdict, "sentence": sentence})
+        return json.dumps({})  # the reader's extraction: nothing
+    return reply
+
+
+def test_the_chat_model_judges_but_the_quote_is_a_stored_sentence(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    hits = bundled_retriever.search("your articles say social media is free", k=4)
+    candidates = sentence_candidates(hits)
+    with openai_stub(_judge("contradicted", 2)) as (url, seen):
+        stance = judge_llm(get_chat_model("openai:stub", base_url=url), "social media is free", candidates)
+    assert (stance.verdict, stance.candidate, stance.judge) == ("contradicted", candidates[1], "llm")
+    prompt = seen[0]["body"]["messages"][-1]["content"]
+    assert "Claim: social media is free" in prompt and f"2. {candidates[1].text}" in prompt
+
+
+@pytest.mark.parametrize("reply", [_judge("supported", 999), _judge("supported", None), _judge("none", 1)])
+def test_a_sentence_the_model_cannot_point_at_is_none(bundled_retriever, reply: Any) -> None:  # type: ignore[no-untyped-def]
+    candidates: list[Candidate] = sentence_candidates(bundled_retriever.search("social media is free", k=2))
+    with openai_stub(reply) as (url, _):
+        assert judge_llm(get_chat_model("openai:stub", base_url=url), "x", candidates).verdict == "none"
+
+
+def test_through_the_engine_the_model_decides_and_a_failing_model_falls_back(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    message = "your articles say email is dead"  # the head: can't confirm
+    with openai_stub(_judge("supported", 1)) as (url, _):
+        ctx = Context(retriever=bundled_retriever, llm=get_chat_model("openai:stub", base_url=url))
+        state, reply = engine.step(engine.start("en", ctx)[0], message, ctx)
+    assert reply.text.startswith("Yes — article") and len(reply.citations) == 1
+    verify(reply.citations, bundled_retriever)
+    with openai_stub(lambda body: None) as (url, _):  # HTTP 500
+        ctx = Context(retriever=bundled_retriever, llm=get_chat_model("openai:stub", base_url=url))
+        state, reply = engine.step(engine.start("en", ctx)[0], message, ctx)
+    assert reply.text.startswith("I can't confirm that")
+
+
+# -- the training data -------------------------------------------------------------------------
+
+def test_every_claim_names_one_sentence_and_train_and_dev_share_no_claim(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    claims = claims_training.load_claims()
+    found = claims_training.targets(claims, bundled_retriever.chunks())  # raises on a bad 'about'
+    assert sum(t is not None for t in found) == sum(c.verdict != "none" for c in claims)
+    writers = (claims_training.TRAIN, claims_training.DEV)
+    by_writer = {w: {c.text for c in claims if c.writer == w} for w in writers}
+    assert all(by_writer.values()) and not by_writer["C1"] & by_writer["C2"]
+    assert {c.lang for c in claims} == {"en", "sv", "da", "nb", "fi", "de", "af"}
