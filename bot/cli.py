@@ -12,6 +12,7 @@ import click
 from bot import lang as langs
 from bot.config import Settings
 from bot.errors import SocialAuditError
+from bot.retrieval import open_retriever
 from bot.types import Hit
 
 
@@ -50,14 +51,6 @@ def cli(ctx: click.Context, home: Path | None, embedder: str | None, chroma_url:
         ctx.obj = ctx.obj.model_copy(update={"extra_corpus": [*ctx.obj.extra_corpus, *extra]})
 
 
-def retriever_for(settings: Settings) -> Any:
-    from bot.retrieval.embed import get_embedder
-    from bot.retrieval.retrieve import Retriever
-    from bot.retrieval.store import open_store
-
-    return Retriever(open_store(settings), get_embedder(settings.embedder))
-
-
 def _print_hits(query: str, hits: list[Hit]) -> None:
     if not hits:
         click.echo("No passage in the knowledge base answers that.")
@@ -81,7 +74,7 @@ def search(settings: Settings, query: str | None, k: int, as_json: bool, batch: 
     """Find the passages that answer QUERY, in any of the corpus languages."""
     if not query and batch is None:
         raise click.UsageError("give a QUERY or --batch FILE")
-    retriever = retriever_for(settings)
+    retriever = open_retriever(settings)
     if batch is not None:
         for line in batch:
             if line.strip():
@@ -120,7 +113,7 @@ def _knowledge_base(settings: Settings) -> Any | None:
     from bot.errors import StoreError
 
     try:
-        retriever = retriever_for(settings)
+        retriever = open_retriever(settings)
         retriever.chunks()
         return retriever
     except StoreError as err:
@@ -201,7 +194,7 @@ def audit(settings: Settings, answers_file: Path, lang: str | None, fmt: str, ou
     if fmt == "pdf" and out is None:
         raise click.UsageError("--format pdf needs -o FILE")
     messages = _read_answers(answers_file)
-    retriever, llm = retriever_for(settings), get_chat_model()
+    retriever, llm = open_retriever(settings), get_chat_model()
     state = run_script(messages, Context(retriever=retriever, llm=llm), lang)
     audit_lang = state.lang if state.lang in languages() else "en"
     report = build_audit(state.profile, retriever, audit_lang, llm=llm)

@@ -20,7 +20,6 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "linear: all, no compound splitting": {"split_compounds": False},
     "linear: all signals (shipped)": {},
 }
-_LEXICAL = ("split_compounds",)  # settings the index snapshot (its BM25 table) is built with
 
 
 def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
@@ -30,11 +29,7 @@ def run_variants(base: Retriever, cases: Sequence[RetrievalCase],
     for name, overrides in (variants or VARIANTS).items():
         config = RetrievalConfig.model_validate(
             {**base.config.model_dump(), "guard": False, **overrides})
-        retriever = Retriever(base.store, base.embedder, config, base.lexicon)
-        if all(getattr(config, key) == getattr(base.config, key) for key in _LEXICAL):
-            retriever._snapshot, retriever.lexicon = base._load(), base.lexicon
-            retriever._checked_at = base._checked_at
-        out[name] = summary(run_cases(retriever.search, cases, 10))
+        out[name] = summary(run_cases(base.with_config(config).search, cases, 10))
     return out
 
 

@@ -261,10 +261,10 @@ def evaluate(passages: Any, personas: Sequence[Persona], fast: bool, llm: Any = 
 
 
 def run(settings: Settings, fast: bool) -> SuiteResult:
-    from bot.cli import retriever_for
     from bot.llm import get_chat_model
+    from bot.retrieval import open_retriever
 
-    return evaluate(retriever_for(settings), load_personas(), fast, get_chat_model())
+    return evaluate(open_retriever(settings), load_personas(), fast, get_chat_model())
 
 
 SUITE = Suite(

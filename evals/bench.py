@@ -35,9 +35,9 @@ def _time(fn: Callable[[], Any]) -> float:
 
 def bench_search(settings: Settings, queries: Sequence[str], rounds: int = 2) -> dict[str, Any]:
     """Warm ``search`` against its floor: embedding the query plus one raw Chroma query."""
-    from bot.cli import retriever_for
+    from bot.retrieval import open_retriever
 
-    retriever = retriever_for(settings)
+    retriever = open_retriever(settings)
     retriever.search(queries[0])  # warm: load the index snapshot and the model
     floor, full = [], []
     for _ in range(rounds):
@@ -117,12 +117,12 @@ def _noop_graph(path: Path) -> Any:
 
 
 def _turn_context(settings: Settings) -> Any:
-    from bot.cli import retriever_for
     from bot.errors import SocialAuditError
     from bot.interview.state import Context
+    from bot.retrieval import open_retriever
 
     try:
-        retriever = retriever_for(settings)
+        retriever = open_retriever(settings)
         retriever.chunks()
     except SocialAuditError:
         retriever = None

@@ -19,12 +19,12 @@ TARGET_MS = 1000.0
 def bench_audit(settings: Settings, rounds: int = 20) -> dict[str, Any]:
     from bot.audit import build_audit, render
     from bot.audit.rules import load_rules
-    from bot.cli import retriever_for
+    from bot.retrieval import open_retriever
     from evals.bench import _time, percentiles
     from evals.personas import load_personas
 
     persona = next(p for p in load_personas() if p.id == "web_shop")  # every path answered
-    retriever = retriever_for(settings)
+    retriever = open_retriever(settings)
     index_ms = _time(retriever.chunks)  # a fresh retriever reads the index once
     _clear_caches()
     cold_ms = _time(lambda: build_audit(persona.profile, retriever, persona.lang))  # + rules, texts

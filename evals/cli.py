@@ -82,22 +82,22 @@ def _check_gate_names(gates: Iterable[str], registered: list[str]) -> None:
 
 
 def _print_ablation(settings: Settings) -> None:
-    from bot.cli import retriever_for
+    from bot.retrieval import open_retriever
     from evals.ablation import format_variants, run_variants
     from evals.cases import load_retrieval_cases
 
     answerable = [c for c in load_retrieval_cases() if c.answerable]
-    click.echo(format_variants(run_variants(retriever_for(settings), answerable)))
+    click.echo(format_variants(run_variants(open_retriever(settings), answerable)))
 
 
 def _print_tuning(settings: Settings) -> None:
     import json
 
-    from bot.cli import retriever_for
+    from bot.retrieval import open_retriever
     from evals.cases import load_retrieval_cases
     from evals.tune_retrieval import tune
 
-    report = tune(retriever_for(settings), load_retrieval_cases())
+    report = tune(open_retriever(settings), load_retrieval_cases())
     guard = report["tune_guard"]
     keys = ("fusion", "weights", "guard_top", "guard_floor", "guard_margin", "guard_text_floor",
             "guard_text_margin", "guard_gloss_floor", "guard_gloss_margin")

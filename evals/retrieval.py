@@ -170,9 +170,9 @@ def _plots(figures: dict[str, Any], latencies: Sequence[float]) -> tuple[Plot, .
 
 
 def run(settings: Settings, fast: bool) -> SuiteResult:
-    from bot.cli import retriever_for
+    from bot.retrieval import open_retriever
 
-    return evaluate(retriever_for(settings).search, load_retrieval_cases(), fast)
+    return evaluate(open_retriever(settings).search, load_retrieval_cases(), fast)
 
 
 SUITE = Suite(

@@ -98,9 +98,9 @@ class Suite:
 def warm_engine_context(settings: Settings) -> Any:
     """An interview ``Context`` on the index of ``settings``, with the model and index already
     loaded, so that loading them is not counted as a step's latency."""
-    from bot.cli import retriever_for
     from bot.interview.state import Context
+    from bot.retrieval import open_retriever
 
-    retriever = retriever_for(settings)
+    retriever = open_retriever(settings)
     retriever.search("warm up", 1)
     return Context(retriever=retriever)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 
@@ -34,6 +35,18 @@ def test_only_the_seam_modules_import_external_engines() -> None:
             for module, allowed in SEAMS.items():
                 if module in _imports(path):
                     assert path.relative_to(REPO).as_posix() in allowed, (path, module)
+
+
+def test_only_the_retrieval_package_builds_a_retriever() -> None:
+    """Everyone else asks ``bot.retrieval.open_retriever`` (tests may build one on their fixtures)."""
+    built = re.compile(r"\bRetriever\(")
+    for package in ("bot", "ingest", "evals"):
+        for path in (REPO / package).rglob("*.py"):
+            if path.is_relative_to(REPO / "bot" / "retrieval"):
+                continue
+            lines = path.read_text(encoding="utf-8").splitlines()
+            found = [f"{n}: {line.strip()}" for n, line in enumerate(lines, 1) if built.search(line)]
+            assert not found, (path, found)
 
 
 def test_importing_the_product_loads_nothing_heavy() -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.retrieval import open_retriever
 from bot.retrieval import retrieve as retrieve_module
-from bot.retrieval.retrieve import Retriever
+from bot.retrieval.retrieve import RetrievalConfig, Retriever
 from bot.retrieval.store import open_store
 from ingest.pipeline import ingest
 from ingest.sources import open_root
@@ -58,8 +59,8 @@ def test_a_long_lived_retriever_sees_a_new_ingest(settings, embedder, tmp_path, 
     monkeypatch.setattr(retrieve_module, "REFRESH_SECONDS", 0.0)
     folder = write(tmp_path / "docs", "a.txt", "Service\nAnswer every complaint in public, quickly.\n")
     ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
-    retriever = Retriever(open_store(settings), embedder)
-    retriever.config = retriever.config.model_copy(update={"guard": False})  # refresh, not the guard
+    retriever = open_retriever(settings, embedder=embedder,
+                               config=RetrievalConfig.load().model_copy(update={"guard": False}))
     assert {h.source for h in retriever.search("complaints", k=5)} == {"a.txt"}
     write(folder.parent, "b.txt", "Email\nYour mailing list of subscribers belongs to you alone.\n")
     ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])

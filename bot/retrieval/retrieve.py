@@ -41,6 +41,7 @@ from bot.types import Chunk, Hit
 __all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "clears", "fuse", "refine",
            "relevant"]
 REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the index changed
+LEXICAL_SETTINGS = ("split_compounds",)  # settings a snapshot (its BM25 table) is built with
 
 
 class RetrievalConfig(BaseModel):
@@ -199,6 +200,15 @@ class Retriever:
             vocabulary=vocabulary,
         )
         return self._snapshot
+
+    def with_config(self, config: RetrievalConfig) -> Retriever:
+        """A retriever of the same index and embedder under ``config``; it shares this one's
+        snapshot when ``config`` reads the index the same way (the same lexical settings)."""
+        other = Retriever(self.store, self.embedder, config, self.lexicon)
+        if all(getattr(config, key) == getattr(self.config, key) for key in LEXICAL_SETTINGS):
+            other._snapshot, other._checked_at = self._load(), self._checked_at
+            other.lexicon = self.lexicon
+        return other
 
     def chunks(self) -> list[Chunk]:
         """Every passage in the index, in index order."""

@@ -113,11 +113,9 @@ def build_service(settings: Settings, brand: Brand, parts: Parts) -> WebService:
 
     retriever = parts.retriever
     if retriever is None:
-        from bot.retrieval.embed import get_embedder
-        from bot.retrieval.retrieve import Retriever
-        from bot.retrieval.store import open_store
+        from bot.retrieval import open_retriever
 
-        retriever = Retriever(open_store(settings), get_embedder(settings.embedder))
+        retriever = open_retriever(settings)
     llm = parts.llm if parts.llm is not None else get_chat_model()
     sessions = parts.sessions or Sessions(settings, Context(retriever=retriever, llm=llm))
 

@@ -14,11 +14,9 @@ from bot.web.brand import Brand
 def warm(settings: Settings) -> Any:
     """The retriever with its snapshot loaded and the embedder warm, so the first turn is fast.
     Raises the store's one-line error (e.g. "no index found …; run `social-audit ingest` first")."""
-    from bot.retrieval.embed import get_embedder
-    from bot.retrieval.retrieve import Retriever
-    from bot.retrieval.store import open_store
+    from bot.retrieval import open_retriever
 
-    retriever = Retriever(open_store(settings), get_embedder(settings.embedder))
+    retriever = open_retriever(settings)
     retriever.search("how often should we post on social media", k=1)
     return retriever
 
