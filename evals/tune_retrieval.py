@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 
 from bot.retrieval.index import hit_from_chunk
-from bot.retrieval.retrieve import RetrievalConfig, Retriever, ScopeEvidence, Scored, clears, relevant
+from bot.retrieval.retrieve import (
+    RetrievalConfig,
+    Retriever,
+    ScopeEvidence,
+    Scored,
+    Snapshot,
+    clears,
+    relevant,
+)
 from evals.cases import RetrievalCase
 from evals.metrics import first_relevant_rank, mrr_at, recall_at
 
@@ -30,28 +38,54 @@ LINEAR_GRID = {
 RRF_GRID = {"text": (0.0, 0.5, 1.0), "gloss": (0.5, 1.0), "question": (1.0, 2.0), "bm25": (0.0, 1.0, 2.0)}
 
 
+@dataclass(frozen=True)
+class GuardSignals:
+    """What calibrating the guard weighs for one question: the guard's own evidence, and the best
+    similarity to any passage's text and to any passage's gloss. The text and gloss pairs judge
+    passages without expansion questions; every curated passage judged as if it had none stands in
+    for them here (the product's guard reads only ``ScopeEvidence``)."""
+
+    question: float
+    question_outside: float
+    outside: float
+    text_all: float
+    gloss_all: float
+
+    @classmethod
+    def of(cls, scope: ScopeEvidence, entries: Sequence[Scored]) -> GuardSignals:
+        def best(view: str) -> float:
+            return max((s.dense.get(view, -1.0) for s in entries), default=-1.0)
+
+        return cls(scope.question, scope.question_outside, scope.outside, best("text"), best("gloss"))
+
+
 @dataclass
 class Evidence:
     case: RetrievalCase
-    entries: list[Scored]  # every passage, in index order
+    entries: list[Scored]  # every passage of ``snapshot``, in index order
     scope: ScopeEvidence
+    signals: GuardSignals
     vector: np.ndarray  # the question's embedding
     retriever: Retriever
+    snapshot: Snapshot  # the index the evidence was read from (every case reads the same one)
 
 
 def collect(retriever: Retriever, cases: Sequence[RetrievalCase]) -> list[Evidence]:
-    """Every passage's evidence for every question."""
+    """Every passage's evidence for every question, all from one snapshot of the index."""
     out = []
+    snap = retriever.snapshot()
     for case in cases:
         vector = retriever.embedder.encode([case.question], query=True)[0]
-        entries = retriever.evidence(case.question, vector)
-        out.append(Evidence(case, entries, retriever.scope_evidence(entries, vector), vector, retriever))
+        entries = retriever.evidence(snap, case.question, vector)
+        scope = retriever.scope_evidence(snap, entries, vector)
+        out.append(Evidence(case, entries, scope, GuardSignals.of(scope, entries), vector, retriever, snap))
     return out
 
 
 def ranked(evidence: Evidence, config: RetrievalConfig) -> list[Scored]:
     """The cached evidence ranked under ``config``, feedback included."""
-    return evidence.retriever.rank(copy.deepcopy(evidence.entries), evidence.vector, config)
+    return evidence.retriever.rank(evidence.snapshot, copy.deepcopy(evidence.entries),
+                                   evidence.vector, config)
 
 
 def ranks(evidence: Sequence[Evidence], config: RetrievalConfig) -> list[int | None]:
@@ -102,7 +136,7 @@ def _best_pair(evidence: Sequence[Evidence], signal: str, reject: float, min_flo
     floors = [f for f in GUARD_FLOORS if f >= min_floor]
     for floor, margin in itertools.product(floors, margins):
         verdicts = [(e.case.answerable,
-                     clears(getattr(e.scope, signal), getattr(e.scope, outside), floor, margin))
+                     clears(getattr(e.signals, signal), getattr(e.signals, outside), floor, margin))
                     for e in evidence]
         kept = [ok for answerable, ok in verdicts if answerable]
         rejected = [not ok for answerable, ok in verdicts if not answerable]

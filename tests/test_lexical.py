@@ -58,3 +58,30 @@ def test_compound_parts_meet_the_same_words_written_apart() -> None:
     compound_passage = set(document_terms(lexicon, "Et godt sykkelverksted.", "nb",
                                           vocabulary=vocabulary))
     assert {"sykkel", "verksted"} <= compound_passage  # the passage side splits too
+
+
+def test_stemming_on_several_threads_gives_what_one_thread_gives() -> None:
+    """Searches in a live server stem on many threads at once; a shared stemmer garbles words."""
+    import threading
+
+    from bot.retrieval.lexical import stem
+
+    words = tokens("Kundeservicen svarer på kommentarene og anmeldelsene hver eneste morgen, "
+                   "og markedsføringen følger kampanjene gjennom sesongene") * 20
+    alone = stem(words, "nb")
+    results: list[list[str]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        for _ in range(200):
+            try:
+                results.append(stem(words, "nb"))
+            except BaseException as err:  # noqa: BLE001  (reported below)
+                errors.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and all(r == alone for r in results), (errors[:1], len(results))

@@ -134,13 +134,12 @@ def test_the_guard_judges_unexpanded_passages_by_their_gloss_with_its_own_pair()
     outside = floor - margin - 0.02  # close enough that only the margin decides
 
     def evidence(gloss: float) -> ScopeEvidence:
-        return ScopeEvidence(question=-1.0, text_unexpanded=-1.0, text_all=-1.0, outside=outside,
-                             gloss_unexpanded=gloss)
+        return ScopeEvidence(question=-1.0, text_unexpanded=-1.0, outside=outside, gloss_unexpanded=gloss)
 
     assert relevant(evidence(floor + 0.01), config)
     assert not relevant(evidence(floor - 0.01), config)  # under the floor
     assert not relevant(evidence(-1.0), config)  # no glossed passage without questions
-    assert not relevant(ScopeEvidence(-1.0, -1.0, -1.0, floor + 0.5, gloss_unexpanded=floor + 0.01),
+    assert not relevant(ScopeEvidence(-1.0, -1.0, floor + 0.5, gloss_unexpanded=floor + 0.01),
                         config)  # an out-of-scope example is much closer
 
 
@@ -182,13 +181,12 @@ def test_the_question_guard_compares_means_of_the_best_few_similarities(retrieve
 
     question = "Should I just delete the nasty comments on our page?"
     vector = retriever.embedder.encode([question], query=True)[0]
-    snap = retriever._load()
+    snap = retriever.snapshot()
     questions = np.sort(snap.views["question"].vectors @ vector)[::-1]
     outside = np.sort(snap.scope @ vector)[::-1]
     for top in (1, 5):
-        probe = Retriever(retriever.store, retriever.embedder,
-                          config=retriever.config.model_copy(update={"guard_top": top}))
-        evidence = probe.scope_evidence(probe.score(question), vector)
+        probe = retriever.with_config(retriever.config.model_copy(update={"guard_top": top}))
+        evidence = probe.scope_evidence(probe.snapshot(), probe.score(question), vector)
         assert evidence.question == pytest.approx(float(questions[:top].mean()), abs=1e-6)
         assert evidence.question_outside == pytest.approx(float(outside[:top].mean()), abs=1e-6)
         assert evidence.outside == pytest.approx(float(outside[0]), abs=1e-6)
@@ -199,5 +197,5 @@ def test_guard_evidence_built_by_hand_compares_with_the_best_outside_example() -
     from bot.retrieval.retrieve import RetrievalConfig, ScopeEvidence, relevant
 
     config = RetrievalConfig.load().model_copy(update={"guard_floor": 0.5, "guard_margin": 0.01})
-    assert relevant(ScopeEvidence(0.9, -1.0, -1.0, 0.85), config)
-    assert not relevant(ScopeEvidence(0.9, -1.0, -1.0, 0.85, outside_top=0.895), config)
+    assert relevant(ScopeEvidence(0.9, -1.0, 0.85), config)
+    assert not relevant(ScopeEvidence(0.9, -1.0, 0.85, outside_top=0.895), config)

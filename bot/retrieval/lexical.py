@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -52,11 +53,18 @@ def stemmer_name(lang: str) -> str:
     return next((x.stemmer for x in langs.registry().languages if x.code == lang), "english")
 
 
-@lru_cache(maxsize=16)
-def _stemmer(lang: str) -> Any:
-    import snowballstemmer
+_THREAD = threading.local()
 
-    return snowballstemmer.stemmer(stemmer_name(lang))
+
+def _stemmer(lang: str) -> Any:
+    """This thread's stemmer for ``lang``. A snowball stemmer keeps the word it is working on in
+    itself, so threads sharing one (searches in a live server) garble each other's words."""
+    stemmers: dict[str, Any] = _THREAD.__dict__.setdefault("stemmers", {})
+    if lang not in stemmers:
+        import snowballstemmer
+
+        stemmers[lang] = snowballstemmer.stemmer(stemmer_name(lang))
+    return stemmers[lang]
 
 
 def stem(words: Sequence[str], lang: str) -> list[str]:

@@ -8,22 +8,26 @@ out-of-scope examples than to anything the passages answer. Weights and guard ar
 
 The index is read once into memory (vectors, texts and a BM25 table) and every passage is scored
 exactly per query: for a knowledge base of this size (thousands of vectors; ~1.5 kB each) that is
-faster than approximate search and gives every passage every signal. The snapshot is re-read when
-the index changes.
+faster than approximate search and gives every passage every signal. That in-memory snapshot is
+immutable: each query reads one from start to end, and when the index changes a new one is read
+and swapped in whole, so searches on several threads never mix two revisions of the index.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
 import yaml
 from pydantic import BaseModel, Field
 
+from bot.errors import IndexMissingError, StoreError
 from bot.retrieval.embed import ProjectEmbeddings
 from bot.retrieval.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
 from bot.retrieval.lexical import (
@@ -38,9 +42,10 @@ from bot.retrieval.lexical import (
 from bot.retrieval.store import ChromaStore
 from bot.types import Chunk, Hit
 
-__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "capped", "clears", "fuse", "refine",
-           "relevant"]
+__all__ = ["MAX_QUERY_CHARS", "Retriever", "RetrievalConfig", "Snapshot", "capped", "clears", "fuse",
+           "refine", "relevant"]
 REFRESH_SECONDS = 5.0  # how often a long-lived retriever checks whether the index changed
+READ_ATTEMPTS = 3  # reads of the index for one new snapshot before its error is raised
 LEXICAL_SETTINGS = ("split_compounds",)  # settings a snapshot (its BM25 table) is built with
 
 
@@ -95,13 +100,13 @@ class Scored:
 
 @dataclass(frozen=True)
 class ScopeEvidence:
+    """What the guard weighs for one query."""
+
     # mean of the ``guard_top`` best similarities to expansion questions (-1: none)
     question: float
     text_unexpanded: float  # best similarity to the text of passages without questions (-1: none)
-    text_all: float  # best similarity to any passage's text (for calibrating the text guard)
     outside: float  # best similarity to an out-of-scope example
     gloss_unexpanded: float = -1.0  # best similarity to the gloss of passages without questions
-    gloss_all: float = -1.0  # best similarity to any passage's gloss (for calibrating the gloss guard)
     outside_top: float | None = None  # mean of the ``guard_top`` best out-of-scope ones (None: outside)
 
     @property
@@ -110,7 +115,7 @@ class ScopeEvidence:
         return self.outside if self.outside_top is None else self.outside_top
 
 
-@dataclass
+@dataclass(frozen=True)
 class _ViewMatrix:
     vectors: np.ndarray  # rows sorted by owner
     owners: np.ndarray  # chunk index of each row
@@ -119,10 +124,11 @@ class _ViewMatrix:
 
     @classmethod
     def build(cls, rows: list[tuple[int, np.ndarray]]) -> _ViewMatrix:
-        rows.sort(key=lambda r: r[0])
+        rows = sorted(rows, key=lambda r: r[0])
         owners = np.array([r[0] for r in rows], dtype=np.int64)
         present, starts = np.unique(owners, return_index=True)
-        return cls(np.vstack([r[1] for r in rows]).astype(np.float32), owners, starts, present)
+        return cls(_frozen(np.vstack([r[1] for r in rows]).astype(np.float32)), _frozen(owners),
+                   _frozen(starts), _frozen(present))
 
     def best(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(owners, best similarity of each owner's rows)."""
@@ -137,43 +143,37 @@ class _ViewMatrix:
         return self.vectors[self.starts[pos]:end].mean(axis=0)
 
 
-@dataclass
-class _Snapshot:
-    chunks: list[Chunk]
-    views: dict[str, _ViewMatrix]
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The index as one query sees it: read whole at one revision of the store, never changed
+    afterwards. A query takes one at its start and reads only it; a refresh makes a new one."""
+
+    chunks: tuple[Chunk, ...]
+    views: Mapping[str, _ViewMatrix]
     scope: np.ndarray  # out-of-scope example vectors
     bm25: BM25
-    revision: str  # the store's revision it was read at
+    lexicon: Lexicon
+    revision: str  # the store's revision read just before the records
     vocabulary: frozenset[str] = frozenset()  # words compounds are split into (empty: no splitting)
-    by_id: dict[str, Chunk] | None = None
+    by_id: Mapping[str, Chunk] = field(default_factory=dict)
 
+    @classmethod
+    def read(cls, store: ChromaStore, revision: str, lexicon: Lexicon,
+             split_compounds: bool) -> Snapshot:
+        """Every record of ``store`` (whose revision was just ``revision``), in memory.
 
-@dataclass
-class Retriever:
-    """Searches one index with the embedder that built it (checked on first use)."""
-
-    store: ChromaStore
-    embedder: ProjectEmbeddings
-    config: RetrievalConfig = field(default_factory=RetrievalConfig.load)
-    lexicon: Lexicon | None = None
-    _snapshot: _Snapshot | None = None
-    _checked_at: float = 0.0
-
-    def _load(self) -> _Snapshot:
-        now = time.monotonic()
-        if self._snapshot is not None and now - self._checked_at < REFRESH_SECONDS:
-            return self._snapshot
-        self._checked_at = now
-        revision = self.store.revision()
-        if self._snapshot is not None and revision == self._snapshot.revision:
-            return self._snapshot
-        self.store.check_embedder(self.embedder.id)
-        self.lexicon = self.lexicon or Lexicon.load()
+        Should an ingest write while the records are read, the snapshot carries the revision
+        from before it, so the next check sees a newer one and reads the index again."""
         index: dict[str, int] = {}
         chunks: list[Chunk] = []
         rows: dict[str, list[tuple[int, np.ndarray]]] = {v: [] for v in VIEWS}
         scope: list[np.ndarray] = []
-        for record in self.store.records(vectors=True):
+        for record in store.records(vectors=True):
             view = str(record.metadata.get("view", "text"))
             assert record.vector is not None
             if view == SCOPE_VIEW:
@@ -186,57 +186,122 @@ class Retriever:
             if view in rows:
                 rows[view].append((index[chunk_id], record.vector))
         vocabulary = (vocabulary_of([t for c in chunks for t in (c.text, *c.questions)],
-                                    self.lexicon.stopwords)
-                      if self.config.split_compounds else frozenset())
-        terms = [document_terms(self.lexicon, c.text, c.lang, c.gloss, c.tags, c.questions,
+                                    lexicon.stopwords)
+                      if split_compounds else frozenset())
+        terms = [document_terms(lexicon, c.text, c.lang, c.gloss, c.tags, c.questions,
                                 vocabulary=vocabulary)
                  for c in chunks]
-        self._snapshot = _Snapshot(
-            chunks=chunks,
-            views={v: _ViewMatrix.build(r) for v, r in rows.items() if r},
-            scope=np.vstack(scope) if scope else np.zeros((0, 1), dtype=np.float32),
+        return cls(
+            chunks=tuple(chunks),
+            views=MappingProxyType({v: _ViewMatrix.build(r) for v, r in rows.items() if r}),
+            scope=_frozen(np.vstack(scope) if scope else np.zeros((0, 1), dtype=np.float32)),
             bm25=BM25.from_terms(terms),
+            lexicon=lexicon,
             revision=revision,
             vocabulary=vocabulary,
+            by_id=MappingProxyType({c.chunk_id: c for c in chunks}),
         )
-        return self._snapshot
+
+
+@dataclass
+class Retriever:
+    """Searches one index with the embedder that built it (checked on first use).
+
+    Safe to share between threads: each query takes one snapshot (``snapshot()``) at its start and
+    reads only that one; a refresh reads the index into a new snapshot under a lock and swaps it
+    in with one assignment, so a query running meanwhile finishes on the snapshot it took."""
+
+    store: ChromaStore
+    embedder: ProjectEmbeddings
+    config: RetrievalConfig = field(default_factory=RetrievalConfig.load)
+    lexicon: Lexicon | None = None
+    _snapshot: Snapshot | None = field(default=None, init=False, repr=False)
+    _checked_at: float = field(default=0.0, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def snapshot(self) -> Snapshot:
+        """The index as of now, for one query to use throughout. The store's revision is checked
+        at most every ``REFRESH_SECONDS``; when it changed, the index is read again. While another
+        thread reads it, a query goes on with the snapshot there is."""
+        current = self._snapshot
+        if current is not None and time.monotonic() - self._checked_at < REFRESH_SECONDS:
+            return current
+        if current is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return current
+        try:
+            return self._checked()
+        finally:
+            self._lock.release()
+
+    def _checked(self) -> Snapshot:
+        """Under the lock: the current snapshot, read again when the store's revision moved on."""
+        current, now = self._snapshot, time.monotonic()
+        if current is not None and now - self._checked_at < REFRESH_SECONDS:
+            return current  # another thread checked while this one waited
+        revision = self.store.revision()
+        if current is None or revision != current.revision:
+            self.store.check_embedder(self.embedder.id)
+            self.lexicon = self.lexicon or Lexicon.load()
+            current = self._read(revision, self.lexicon)
+            self._snapshot = current  # the swap: one assignment
+        self._checked_at = now
+        return current
+
+    def _read(self, revision: str, lexicon: Lexicon) -> Snapshot:
+        """The index in a new snapshot. Chroma can fail a read that meets an ingest's delete
+        half-way ("Error finding id"): such a read is tried again; an index that fails every time
+        is damaged, and its one-line error says how to repair it."""
+        for attempt in range(1, READ_ATTEMPTS + 1):
+            try:
+                return Snapshot.read(self.store, revision, lexicon, self.config.split_compounds)
+            except IndexMissingError:
+                raise
+            except StoreError:
+                if attempt == READ_ATTEMPTS:
+                    raise
+                time.sleep(0.05 * attempt)
+                revision = self.store.revision()
+        raise AssertionError("unreachable")
+
+    def refresh(self) -> None:
+        """Forget the snapshot, e.g. right after an ingest: the next query reads the index again
+        (queries running now finish on the snapshot they took)."""
+        with self._lock:
+            self._snapshot = None
 
     def with_config(self, config: RetrievalConfig) -> Retriever:
-        """A retriever of the same index and embedder under ``config``; it shares this one's
+        """A retriever of the same index and embedder under ``config``; it starts from this one's
         snapshot when ``config`` reads the index the same way (the same lexical settings)."""
         other = Retriever(self.store, self.embedder, config, self.lexicon)
         if all(getattr(config, key) == getattr(self.config, key) for key in LEXICAL_SETTINGS):
-            other._snapshot, other._checked_at = self._load(), self._checked_at
-            other.lexicon = self.lexicon
+            snap = self.snapshot()
+            other._snapshot, other._checked_at, other.lexicon = snap, self._checked_at, snap.lexicon
         return other
 
     def chunks(self) -> list[Chunk]:
         """Every passage in the index, in index order."""
-        return list(self._load().chunks)
+        return list(self.snapshot().chunks)
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         """The stored passage ``chunk_id`` (for verifying citations), or None."""
-        snap = self._load()
-        if snap.by_id is None:
-            snap.by_id = {c.chunk_id: c for c in snap.chunks}
-        return snap.by_id.get(chunk_id)
-
-    def refresh(self) -> None:
-        """Forget the cached index, e.g. right after an ingest."""
-        self._snapshot = None
+        return self.snapshot().by_id.get(chunk_id)
 
     def score(self, query: str) -> list[Scored]:
         """Every chunk with its evidence, best fused first."""
         query = capped(query)
-        return self._score(query, self.embedder.encode([query], query=True)[0])
+        return self._score(self.snapshot(), query, self.embedder.encode([query], query=True)[0])
 
     def score_many(self, queries: Sequence[str]) -> list[list[Scored]]:
-        """``score`` for each query, their embeddings computed in one batch (the audit asks many)."""
+        """``score`` for each query, their embeddings computed in one batch (the audit asks many),
+        all on one snapshot."""
         if not queries:
             return []
         queries = [capped(q) for q in queries]
         vectors = self.embedder.encode(queries, query=True)
-        return [self._score(q, v) for q, v in zip(queries, vectors, strict=True)]
+        snap = self.snapshot()
+        return [self._score(snap, q, v) for q, v in zip(queries, vectors, strict=True)]
 
     def score_guarded(self, queries: Sequence[str]) -> list[list[Scored]]:
         """``score_many``, with no passages for a query the guard finds out of scope (as ``search``)."""
@@ -244,34 +309,34 @@ class Retriever:
             return []
         queries = [capped(q) for q in queries]
         vectors = self.embedder.encode(queries, query=True)
+        snap = self.snapshot()
         out: list[list[Scored]] = []
         for query, vector in zip(queries, vectors, strict=True):
-            ranked = self._score(query, vector)
-            inside = not self.guard_active() or relevant(self.scope_evidence(ranked, vector), self.config)
+            ranked = self._score(snap, query, vector)
+            inside = (not self.guard_active()
+                      or relevant(self.scope_evidence(snap, ranked, vector), self.config))
             out.append(ranked if inside else [])
         return out
 
-    def _score(self, query: str, vector: np.ndarray) -> list[Scored]:
-        return self.rank(self.evidence(query, vector), vector, self.config)
+    def _score(self, snap: Snapshot, query: str, vector: np.ndarray) -> list[Scored]:
+        return self.rank(snap, self.evidence(snap, query, vector), vector, self.config)
 
-    def evidence(self, query: str, vector: np.ndarray) -> list[Scored]:
-        """Every passage, in index order, with its dense and BM25 evidence for ``query`` (whose
-        embedding is ``vector``), not yet fused."""
-        snap = self._load()
-        assert self.lexicon is not None
+    def evidence(self, snap: Snapshot, query: str, vector: np.ndarray) -> list[Scored]:
+        """Every passage of ``snap``, in index order, with its dense and BM25 evidence for
+        ``query`` (whose embedding is ``vector``), not yet fused."""
         entries = [Scored(chunk) for chunk in snap.chunks]
         for view, owner, sim in _similarities(snap, vector):  # every view: the guard weighs some
             entries[owner].dense[view] = sim  # the fusion may not
-        terms = query_terms(self.lexicon, query, vocabulary=snap.vocabulary)
+        terms = query_terms(snap.lexicon, query, vocabulary=snap.vocabulary)
         for entry, value in zip(entries, snap.bm25.scores(terms), strict=True):
             entry.bm25 = value
         return entries
 
-    def rank(self, entries: list[Scored], vector: np.ndarray, config: RetrievalConfig) -> list[Scored]:
-        """Fuse ``entries`` (as ``evidence`` gives them) under ``config``, with its pseudo-relevance
-        feedback, and return them best first. The tuner calls this to try settings on cached
-        evidence."""
-        snap = self._load()
+    def rank(self, snap: Snapshot, entries: list[Scored], vector: np.ndarray,
+             config: RetrievalConfig) -> list[Scored]:
+        """Fuse ``entries`` (as ``evidence`` gives them for ``snap``) under ``config``, with its
+        pseudo-relevance feedback, and return them best first. The tuner calls this to try
+        settings on cached evidence."""
         for entry in entries:
             entry.feedback = {}
         fuse(entries, config)
@@ -284,20 +349,18 @@ class Retriever:
             fuse(entries, config)
         return sorted(entries, key=lambda s: (-s.fused, s.chunk.chunk_id))
 
-    def scope_evidence(self, entries: list[Scored], vector: np.ndarray) -> ScopeEvidence:
-        """What the guard weighs, from every passage's ``entries`` in any order: in-scope
-        similarities against the out-of-scope one."""
-        snap, top = self._load(), self.config.guard_top
+    def scope_evidence(self, snap: Snapshot, entries: list[Scored], vector: np.ndarray) -> ScopeEvidence:
+        """What the guard weighs, from every passage's ``entries`` (of ``snap``) in any order:
+        in-scope similarities against the out-of-scope one."""
+        top = self.config.guard_top
         questions = snap.views.get("question")
         question = _top_mean(questions.vectors @ vector, top) if questions is not None else -1.0
-        text_all = max((s.dense.get("text", -1.0) for s in entries), default=-1.0)
         unexpanded = [s for s in entries if not s.chunk.questions]
         text_unexpanded = max((s.dense.get("text", -1.0) for s in unexpanded), default=-1.0)
         gloss_unexpanded = max((s.dense.get("gloss", -1.0) for s in unexpanded), default=-1.0)
-        gloss_all = max((s.dense.get("gloss", -1.0) for s in entries), default=-1.0)
         outside = snap.scope @ vector if len(snap.scope) else np.full(1, -1.0)
-        return ScopeEvidence(question, text_unexpanded, text_all, float(outside.max()),
-                             gloss_unexpanded, gloss_all, _top_mean(outside, top))
+        return ScopeEvidence(question, text_unexpanded, float(outside.max()), gloss_unexpanded,
+                             _top_mean(outside, top))
 
     def guard_active(self) -> bool:
         """The guard runs only with the embedder its thresholds were calibrated for."""
@@ -308,13 +371,14 @@ class Retriever:
         if not query:
             return []
         vector = self.embedder.encode([query], query=True)[0]
-        ranked = self._score(query, vector)
-        if self.guard_active() and not relevant(self.scope_evidence(ranked, vector), self.config):
+        snap = self.snapshot()
+        ranked = self._score(snap, query, vector)
+        if self.guard_active() and not relevant(self.scope_evidence(snap, ranked, vector), self.config):
             return []
         return [hit_from_chunk(s.chunk, s.fused) for s in ranked[:k]]
 
 
-def _similarities(snap: _Snapshot, vector: np.ndarray) -> list[tuple[str, int, float]]:
+def _similarities(snap: Snapshot, vector: np.ndarray) -> list[tuple[str, int, float]]:
     """(view, chunk index, best similarity of the chunk's rows in that view) for every view."""
     out = []
     for view, matrix in snap.views.items():
@@ -331,7 +395,7 @@ def _top_mean(similarities: np.ndarray, top: int) -> float:
     return float(np.partition(similarities, -top)[-top:].mean())
 
 
-def _feedback_vector(snap: _Snapshot, owner: int) -> np.ndarray | None:
+def _feedback_vector(snap: Snapshot, owner: int) -> np.ndarray | None:
     """What a passage lends the query in pseudo-relevance feedback: its gloss, else its text."""
     for view in ("gloss", "text"):
         matrix = snap.views.get(view)
