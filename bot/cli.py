@@ -274,7 +274,7 @@ def train_claims(settings: Settings) -> None:
     from bot.interview import claims_training, training
     from bot.interview.claims import cached_embed
 
-    retriever = retriever_for(settings)
+    retriever = open_retriever(settings)
     if not retriever.chunks():
         raise click.ClickException(f"the knowledge base in {settings.home} is empty: run "
                                    "`social-audit ingest` first")
