@@ -40,6 +40,16 @@ def test_every_data_file_covers_the_languages_of_its_surfaces() -> None:
     check_data(DATA)
 
 
+def test_every_data_file_with_texts_per_language_belongs_to_a_surface() -> None:
+    """A file keyed by language that no surface lists would escape the check above."""
+    reg = lang.registry()
+    listed = {f for s in reg.surfaces.values() for f in s.files}
+    known = frozenset(reg.codes())
+    per_language = {p.name for p in DATA.glob("*.yaml")
+                    if next(lang._tables(yaml.safe_load(p.read_text(encoding="utf-8")), "", known), None)}
+    assert per_language == listed
+
+
 def _registry(change: str) -> str:
     text = (DATA / "languages.yaml").read_text(encoding="utf-8")
     return text + change
