@@ -209,6 +209,17 @@ def test_a_no_said_after_the_cue_word_gives_way_to_the_heads(text: str, lang: st
     assert {f.path: f.value for f in reading.found}.get("criticism.has_plan_for_criticism") is False
 
 
+@pytest.mark.parametrize(("text", "lang"), [("We don't delete stuff, looks shady.", "en"),
+                                            ("Vi sletter ikke noget, vi svarer altid.", "da")])
+def test_a_no_read_with_its_negation_stands_whatever_the_heads_read(text: str, lang: str) -> None:
+    from bot.interview.engine import _meant
+    from bot.interview.state import Context
+
+    question = load().question("criticism")
+    reading = read(text, lang, Profile(), question, None, _meant(text, lang, question, Context()))
+    assert {f.path: f.value for f in reading.found}.get("criticism.deletes_critical_comments") is False
+
+
 def test_the_rate_of_the_one_channel_named_may_come_in_the_next_sentence() -> None:
     found = _found("Net Facebook. Elke Donderdag gaan die naweek-specials op.", "af", "channels")
     assert found["channels.facebook.frequency"] == 1.0

@@ -620,6 +620,8 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         the clause that is about the field ("150 000 a year on fairs, zero on digital ads"); a yes
         or no where the heads read the other ("Einen Plan haben wir dafür nicht":
         the negation comes after the cue word): the heads' reading stands."""
+        if kind_of(f.path).name == "bool" and f.value is False:
+            return False  # a no the cue words read with its negation ("Wouldn't delete stuff") stands
         return kind_of(f.path).name in (*_NUMERIC, "bool") and contradicted(f)
 
     cue_said = {(f.path, f.value) for f in answer + passing}
