@@ -185,7 +185,7 @@ def serve(ctx: click.Context, host: str, port: int, brand_file: Path | None) -> 
 @click.pass_obj
 def audit(settings: Settings, answers_file: Path, lang: str | None, fmt: str, out: Path | None) -> None:
     """Run the interview on scripted answers, then print the transcript and the cited audit."""
-    from bot.audit import build_audit, languages, render
+    from bot.audit import build_audit, render, report_lang
     from bot.interview.display import format_transcript
     from bot.interview.sessions import run_script
     from bot.interview.state import Context
@@ -196,8 +196,7 @@ def audit(settings: Settings, answers_file: Path, lang: str | None, fmt: str, ou
     messages = _read_answers(answers_file)
     retriever, llm = open_retriever(settings), get_chat_model()
     state = run_script(messages, Context(retriever=retriever, llm=llm), lang)
-    audit_lang = state.lang if state.lang in languages() else "en"
-    report = build_audit(state.profile, retriever, audit_lang, llm=llm)
+    report = build_audit(state.profile, retriever, report_lang(state.lang), llm=llm)
     if fmt == "json":
         data = {"transcript": [t.to_dict() for t in state.transcript], "complete": state.done,
                 "audit": report.to_json()}

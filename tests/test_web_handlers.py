@@ -91,6 +91,13 @@ def test_a_whole_interview_ends_with_the_audit_and_its_downloads(handlers: Handl
     assert "(answered)" in done.checklist
 
 
+def test_an_afrikaans_interview_ends_with_an_audit_in_english(handlers: Handlers) -> None:
+    """The audit is not written in Afrikaans: an Afrikaans owner gets it in English, not an error."""
+    done = finish(handlers, handlers.load(None, "af", IP))
+    assert done.done and done.lang == "af" and done.audit.startswith("# Channel audit")
+    assert done.downloads["pdf"].read_bytes().startswith(b"%PDF")
+
+
 def test_switching_language_relabels_and_reasks(handlers: Handlers) -> None:
     start = handlers.load(None, None, IP)
     swedish = handlers.switch_lang(start.session_id, "sv", IP)

@@ -7,7 +7,7 @@ channel, a plan sized to the owner's hours, and renderers (Markdown, HTML, JSON,
 
 from __future__ import annotations
 
-from bot.audit.engine import build_audit, languages
+from bot.audit.engine import build_audit, languages, report_lang
 from bot.audit.model import (
     Action,
     ActionPlan,
@@ -24,4 +24,4 @@ from bot.audit.model import (
 from bot.audit.render import render
 
 __all__ = ["Action", "ActionPlan", "Audit", "ChannelVerdict", "Claim", "Fact", "Finding", "Gap",
-           "Misconception", "Parts", "Phase", "build_audit", "languages", "render"]
+           "Misconception", "Parts", "Phase", "build_audit", "languages", "render", "report_lang"]

@@ -38,6 +38,13 @@ def languages() -> tuple[str, ...]:
     return tuple(lang for lang in rule_languages(default_rules()) if lang in ui_data())
 
 
+def report_lang(lang: str) -> str:
+    """The language an owner who talked in ``lang`` gets the report in: theirs when the audit is
+    written in it, else English (an Afrikaans conversation gets an English report that quotes the
+    articles in their own languages)."""
+    return lang if lang in languages() else "en"
+
+
 def _in_order(groups: Iterable[tuple[Citation, ...]]) -> tuple[Citation, ...]:
     return tuple(dict.fromkeys(c for group in groups for c in group))
 

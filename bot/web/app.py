@@ -120,9 +120,9 @@ def build_service(settings: Settings, brand: Brand, parts: Parts) -> WebService:
     sessions = parts.sessions or Sessions(settings, Context(retriever=retriever, llm=llm))
 
     def build(state: Any) -> Any:
-        from bot.audit import build_audit
+        from bot.audit import build_audit, report_lang
 
-        return build_audit(state.profile, retriever, lang=state.lang, llm=llm)
+        return build_audit(state.profile, retriever, lang=report_lang(state.lang), llm=llm)
 
     def render(audit: Any, fmt: str) -> str | bytes:
         from bot.audit import render as render_audit
