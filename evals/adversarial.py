@@ -45,6 +45,8 @@ BLIND = Path(__file__).resolve().parent / "adversarial_blind.yaml"  # written bl
 Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
                    "broken_unicode", "markup", "refusal", "contradiction", "language_switch",
                    "claim", "pasted", "other_session", "request_audit", "noise", "restart", "question_bot"]
+NEVER_FAIL = frozenset({"markup", "empty", "control_chars", "broken_unicode", "noise", "other_session",
+                        "fabrication", "prompt_injection"})  # issue 15: kinds of case that must never fail
 SHOWN = 300  # characters of a long message or reply kept in a case record
 
 
@@ -71,6 +73,11 @@ class AdversarialCase(BaseModel):
             choices = ", ".join(n for n in CHECKS if n not in ALWAYS)
             raise ValueError(f"unknown check {', '.join(unknown)}; choose among {choices}")
         return expect
+
+    def checks(self) -> dict[str, Any]:
+        """What the case expects, with its claim's verdict (``claim_verdict``) when it has one."""
+        claim = {"claim_verdict": self.claim} if self.claim is not None else {}
+        return {**self.expect, **claim}
 
     def text(self) -> str:
         """The message as sent: repeated up to ``repeat`` characters when asked."""
@@ -137,19 +144,19 @@ def observe(case: AdversarialCase, ctx: Context) -> Observation:
     passages = {c.chunk_id: (chunk.text if (chunk := retriever.chunk(c.chunk_id)) else None)
                 for c in reply.citations}
     hits = None
-    if NEEDS_SEARCH & set(case.expect):
+    if NEEDS_SEARCH & set(case.checks()):
         hits = len(retriever.search(" ".join(message.split()), k=5))
     audit = _audit(after, retriever)
-    rendered = _render(audit) if NEEDS_REPORT & set(case.expect) else {}
+    rendered = _render(audit) if NEEDS_REPORT & set(case.checks()) else {}
     return Observation(**common, after=after, reply=reply, ms=ms, passages=passages, hits=hits,
                        rendered=rendered, caught=consistency.caught(audit), shown=consistency.shown(audit))
 
 
 def _audit(state: InterviewState, retriever: Any) -> Audit:
     """The audit of the profile after the step (every case's: the consistency checks run on it)."""
-    from bot.audit import build_audit, languages
+    from bot.audit import build_audit, report_lang
 
-    return build_audit(state.profile, retriever, state.lang if state.lang in languages() else "en")
+    return build_audit(state.profile, retriever, report_lang(state.lang))
 
 
 def _render(audit: Audit) -> dict[str, str]:
@@ -206,15 +213,20 @@ def metrics(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | 
         "exceptions": float(sum(r["no_exception"] is not None for r in results)),
         **consistency.figures((o.caught, o.shown) for o in observations),
     }
-    by_check: dict[str, list[bool]] = defaultdict(list)
-    for r in results:
-        for name, why in r.items():
-            by_check[name].append(why is None)
-    out |= {f"check.{name}": sum(oks) / len(oks) for name, oks in sorted(by_check.items())}
-    by_category: dict[str, list[bool]] = defaultdict(list)
-    for case, ok in zip(cases, passed, strict=True):
-        by_category[case.category].append(ok)
-    out |= {f"category.{name}": sum(oks) / len(oks) for name, oks in sorted(by_category.items())}
+    for prefix, blind_ones in (("", False), ("blind.", True)):
+        rows = [(c, r, ok) for c, r, ok in zip(cases, results, passed, strict=True)
+                if (c.split is not None) == blind_ones]
+        by_check: dict[str, list[bool]] = defaultdict(list)
+        by_category: dict[str, list[bool]] = defaultdict(list)
+        for case, r, ok in rows:
+            by_category[case.category].append(ok)
+            for name, why in r.items():
+                by_check[name].append(why is None)
+        out |= {f"{prefix}check.{name}": sum(oks) / len(oks) for name, oks in sorted(by_check.items())}
+        out |= {f"{prefix}category.{name}": sum(oks) / len(oks) for name, oks in sorted(by_category.items())}
+    must = [ok for c, _, ok in zip(cases, results, passed, strict=True)
+            if c.split is not None and c.category in NEVER_FAIL]
+    out["blind.never_fail.passed"] = sum(must) / len(must) if must else None
     for q in (0.5, 0.95):
         value = percentile(latencies, q)
         out[f"latency.step_p{int(q * 100)}_ms"] = None if value is None else round(value, 2)
@@ -254,7 +266,7 @@ def plots(figures: Metrics) -> tuple[Plot, ...]:
 def evaluate(ctx: Context, cases: Sequence[AdversarialCase], fast: bool) -> SuiteResult:
     chosen = [c for c in cases if c.fast or not fast]
     observations = [observe(c, ctx) for c in chosen]
-    results = [run_checks(o, c.expect) for c, o in zip(chosen, observations, strict=True)]
+    results = [run_checks(o, c.checks()) for c, o in zip(chosen, observations, strict=True)]
     figures = metrics(chosen, results, [o.ms for o in observations], observations)
     return SuiteResult(
         metrics=figures,

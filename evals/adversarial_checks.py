@@ -241,11 +241,20 @@ def value(obs: Observation, expected: Mapping[str, Any]) -> str | None:
             ok = sorted(want) == sorted(got)
         elif isinstance(want, int | float) and isinstance(got, int | float):
             ok = abs(want - got) <= 1e-9
+        elif isinstance(want, Mapping) and "amount" in want and isinstance(got, Mapping):
+            ok = _same_amount(want, got)
         else:
             ok = want == got
         if not ok:
             wrong.append(f"{path} is {got!r}, expected {want!r}")
     return "; ".join(wrong) or None
+
+
+def _same_amount(want: Mapping[str, Any], got: Mapping[str, Any]) -> bool:
+    """An amount as docs/profile-schema.md writes it (``{amount, high?, currency?, monthly?}``)
+    against the profile's JSON (``{value, high, currency, monthly}``): what the schema gives agrees."""
+    shown = {"amount": got.get("value"), **{k: got.get(k) for k in ("high", "currency", "monthly")}}
+    return all(shown.get(k) == v for k, v in want.items())
 
 
 def conflict_on(obs: Observation, path: str) -> str | None:

@@ -209,6 +209,10 @@ def test_status_and_value() -> None:
     b2b = obs("We sell to businesses and consumers through our web shop.")
     assert CHECKS["value"](b2b, {"sales.model": "both", "sales.close_channels": ["web_shop"]}) is None
     assert CHECKS["value"](b2b, {"sales.model": "b2c"}) == "sales.model is 'both', expected 'b2c'"
+    budget = obs("We spend about 3 500 SEK a month on ads.", before=answer("B2C, a shop.", start())[0])
+    schema = {"amount": 3500, "currency": "SEK", "monthly": True}  # docs/profile-schema.md's shape
+    assert CHECKS["value"](budget, {"resources.ad_budget": schema}) is None, budget.after
+    assert CHECKS["value"](budget, {"resources.ad_budget": schema | {"amount": 350}}) is not None
 
 
 def test_conflict_on_and_no_conflict() -> None:
@@ -301,3 +305,13 @@ def test_the_blind_cases_load_and_their_test_split_runs_only_when_asked_for() ->
     assert {c.id for c in blind if c.split == "test"} <= {c.id for c in chosen_cases("test")}
     claims = [c for c in blind if c.claim is not None]
     assert claims and all(c.claim["verdict"] in ("supported", "contradicted", "none") for c in claims)
+
+
+def test_the_blind_cases_are_counted_apart_from_the_projects_own() -> None:
+    from evals.adversarial import metrics
+
+    own, blind = CASES[0], CASES[0].model_copy(update={"id": "b", "split": "tune", "category": "noise"})
+    figures = metrics([own, blind], [{"no_exception": None}, {"no_exception": "boom"}], [1.0, 2.0])
+    assert figures["passed"] == 1.0 and figures["blind.passed"] == 0.0 and figures["all.passed"] == 0.5
+    assert figures["category." + own.category] == 1.0 and figures["blind.category.noise"] == 0.0
+    assert figures["blind.never_fail.passed"] == 0.0 and "category.noise" not in figures
