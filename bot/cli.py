@@ -132,9 +132,9 @@ def chat(settings: Settings, lang: str | None, session_id: str | None) -> None:
     from bot.interview.display import format_reply
     from bot.interview.sessions import Sessions
     from bot.interview.state import Context
-    from bot.llm import get_chat_model
+    from bot.llm import chat_model
 
-    sessions = Sessions(settings, Context(retriever=_knowledge_base(settings), llm=get_chat_model()))
+    sessions = Sessions(settings, Context(retriever=_knowledge_base(settings), llm=chat_model(settings)))
     if session_id is not None:
         sessions.state(session_id)  # SessionNotFound: a one-line error
     session_id, reply = sessions.start(session_id, lang)
@@ -189,12 +189,12 @@ def audit(settings: Settings, answers_file: Path, lang: str | None, fmt: str, ou
     from bot.interview.display import format_transcript
     from bot.interview.sessions import run_script
     from bot.interview.state import Context
-    from bot.llm import get_chat_model
+    from bot.llm import chat_model
 
     if fmt == "pdf" and out is None:
         raise click.UsageError("--format pdf needs -o FILE")
     messages = _read_answers(answers_file)
-    retriever, llm = open_retriever(settings), get_chat_model()
+    retriever, llm = open_retriever(settings), chat_model(settings)
     state = run_script(messages, Context(retriever=retriever, llm=llm), lang)
     report = build_audit(state.profile, retriever, report_lang(state.lang), llm=llm)
     if fmt == "json":

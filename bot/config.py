@@ -38,6 +38,12 @@ class Settings(BaseModel):
     # made in <home>/web/browser_secret. Processes with different homes behind one address need
     # the same key, else a browser's stored session is lost when it reaches another process.
     browser_secret: str | None = Field(default=None, repr=False)
+    # The optional chat model (bot/llm.py): "" for none (the default mode), else
+    # "<provider>:<model>" (openai:<model> for any OpenAI-compatible server); the base URL of its
+    # server and the key it wants, when it wants one.
+    llm: str = ""
+    llm_base_url: str | None = None
+    llm_api_key: str | None = Field(default=None, repr=False)
 
     @property
     def chroma_path(self) -> Path:
@@ -54,6 +60,10 @@ class Settings(BaseModel):
             "extra_corpus": _split_paths(os.environ.get("SOCIAL_AUDIT_CORPUS")),
             "sessions_url": os.environ.get("SOCIAL_AUDIT_SESSIONS") or None,
             "browser_secret": os.environ.get("SOCIAL_AUDIT_BROWSER_SECRET") or None,
+            "llm": (os.environ.get("SOCIAL_AUDIT_LLM") or "").strip(),
+            "llm_base_url": os.environ.get("SOCIAL_AUDIT_LLM_BASE_URL") or None,
+            "llm_api_key": (os.environ.get("SOCIAL_AUDIT_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY")
+                            or None),
         }
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls.model_validate(env)

@@ -261,10 +261,10 @@ def evaluate(passages: Any, personas: Sequence[Persona], fast: bool, llm: Any = 
 
 
 def run(settings: Settings, fast: bool) -> SuiteResult:
-    from bot.llm import get_chat_model
+    from bot.llm import chat_model
     from bot.retrieval import open_retriever
 
-    return evaluate(open_retriever(settings), load_personas(), fast, get_chat_model())
+    return evaluate(open_retriever(settings), load_personas(), fast, chat_model(settings))
 
 
 SUITE = Suite(

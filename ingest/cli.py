@@ -74,7 +74,7 @@ def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, v
     if write_vectors:
         write_bundled_vectors(paths, rebuild)
         return
-    from bot.llm import get_chat_model
+    from bot.llm import chat_model
     from bot.retrieval.embed import get_embedder
     from bot.retrieval.store import open_store
     from ingest.pipeline import ingest
@@ -82,7 +82,7 @@ def ingest_command(settings: Settings, paths: tuple[Path, ...], rebuild: bool, v
 
     roots = [open_root(p) for p in paths] if paths else None
     report = ingest(settings, get_embedder(settings.embedder), open_store(settings, repair=rebuild), roots,
-                    rebuild=rebuild, progress=not as_json, llm=get_chat_model())
+                    rebuild=rebuild, progress=not as_json, llm=chat_model(settings))
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:

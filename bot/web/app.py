@@ -40,7 +40,7 @@ class Parts:
     """What the app is made of; tests and a scaled-out deployment may pass their own."""
 
     retriever: Any = None  # bot.retrieval.retrieve.Retriever; None: open the index from settings
-    llm: Any = None  # a chat model; None: from SOCIAL_AUDIT_LLM (usually none)
+    llm: Any = None  # a chat model; None: the one settings name (settings.llm, usually none)
     sessions: Any = None  # the interview's Sessions; None: Sessions(settings, context)
     rate_store: RateStore | None = None
     leads: LeadStore | None = None
@@ -109,14 +109,14 @@ def _detail(err: SocialAuditError) -> str:
 def build_service(settings: Settings, brand: Brand, parts: Parts) -> WebService:
     from bot.interview.sessions import Sessions
     from bot.interview.state import Context
-    from bot.llm import get_chat_model
+    from bot.llm import chat_model
 
     retriever = parts.retriever
     if retriever is None:
         from bot.retrieval import open_retriever
 
         retriever = open_retriever(settings)
-    llm = parts.llm if parts.llm is not None else get_chat_model()
+    llm = parts.llm if parts.llm is not None else chat_model(settings)
     sessions = parts.sessions or Sessions(settings, Context(retriever=retriever, llm=llm))
 
     def build(state: Any) -> Any:
