@@ -98,15 +98,40 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+# What a test needs from the system and .ci/run installs (Debian's chromium, PostgreSQL): missing,
+# the test skips and says why, unless $SOCIAL_AUDIT_REQUIRE names it ("chromium postgresql", set by
+# .ci/run): then it fails, so CI cannot pass with the browser or session-store tests skipped.
+REQUIRE = "SOCIAL_AUDIT_REQUIRE"
+
+
+def unavailable(what: str, why: str) -> None:
+    """Skip the test for ``why``, or fail it when ``$SOCIAL_AUDIT_REQUIRE`` names ``what``."""
+    if what in os.environ.get(REQUIRE, "").split():
+        pytest.fail(f"{why}; ${REQUIRE} requires {what}, so this test fails instead of skipping",
+                    pytrace=False)
+    pytest.skip(why)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests marked ``browser`` need Debian's chromium (tests/web_kit.py)."""
+    if item.get_closest_marker("browser") is None:
+        return
+    from tests.web_kit import CHROMIUM
+
+    if not CHROMIUM.exists():
+        unavailable("chromium", f"Debian's chromium is not installed at {CHROMIUM} "
+                    "(apt-get install -y chromium; .ci/run does)")
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Any]:
     """A real PostgreSQL server on loopback for the whole run (tests/pg.py); skipped only when
-    no PostgreSQL binaries are installed."""
+    no PostgreSQL binaries are installed (failed when $SOCIAL_AUDIT_REQUIRE names postgresql)."""
     from tests.pg import bin_dir, postgres_server
 
     binaries = bin_dir()
     if binaries is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)")
+        unavailable("postgresql", "PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)")
     with postgres_server(binaries) as server:
         yield server
 

@@ -20,7 +20,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import REPO
-from tests.web_kit import CHROMIUM, brand, chromium, live, make_app
+from tests.web_kit import brand, chromium, live, make_app
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -72,10 +72,7 @@ def test_swagger_ui_files_are_not_an_api_path_that_takes_other_methods(app: Any)
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install -y chromium; .ci/run does)")
+def browser() -> Iterator[Any]:  # its tests are marked browser: they skip without chromium (conftest)
     with chromium() as launched:
         yield launched
 

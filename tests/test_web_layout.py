@@ -1,10 +1,12 @@
 """The page on a phone (390×844) and a desktop (1280×900), and from the keyboard, in Debian's headless
 Chromium: nothing scrolls sideways, nothing visible lies over text, no word in the audit's tables
 breaks inside, the audit's tables are cards on a phone, the chat opens at its first message, focus
-follows the conversation and the tab order puts the quick replies before the history.
+follows the conversation (after a turn, a language switch and a new session) and the tab order puts
+the quick replies right after the answer box, before Send and the history.
 
 Screenshots go to ``reports/layout/`` (next to ``reports/screenshots/``; ``$SOCIAL_AUDIT_SCREENSHOTS``
-moves both); the path is printed. Without /usr/bin/chromium these tests skip and say why.
+moves both); the path is printed. Without /usr/bin/chromium these tests skip and say why (fail in
+CI, where ``$SOCIAL_AUDIT_REQUIRE`` names chromium).
 """
 
 from __future__ import annotations
@@ -17,12 +19,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import REPO
+from tests.test_web_browser import BOT_MESSAGES as BOTS
+from tests.test_web_browser import USER_MESSAGES as USERS
 from tests.test_web_browser import click_through, open_app, settle, users
-from tests.web_kit import CHROMIUM, brand, chromium, live, make_app
+from tests.web_kit import brand, chromium, live, make_app
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed at "
-                                 "/usr/bin/chromium (apt-get install -y chromium; .ci/run does)")]
+pytestmark = pytest.mark.browser  # skips without chromium (tests/conftest.py)
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -250,10 +252,18 @@ def test_the_keyboard_reaches_quick_replies_first_and_focus_follows_each_turn(
         order.append(focused(page))
     quick = [i for i, where in enumerate(order) if where.startswith("sa-quick-")]
     history = [i for i, where in enumerate(order) if where.startswith("sa-chat ")]
-    assert order[:2] == ["sa-msg textarea", "sa-send button"] and quick and quick[0] == 2, order
-    assert quick == list(range(2, 2 + len(quick)))  # the quick replies, one after the other
-    assert history and min(history) > max(quick), order  # the history is reachable, after them
+    shown = page.locator("[id^=sa-quick-]:visible").count()
+    # The answer box, each quick reply one after the other, then Send and the page's controls.
+    assert order[0] == "sa-msg textarea" and quick == list(range(1, 1 + shown)) and shown >= 2, str(order)
+    after = order[1 + shown:]
+    assert after[:4] == ["sa-send button", "sa-lang input", "sa-new button", "sa-delete button"], order
+    assert history and min(history) > max(quick) + 4, order  # the history is reachable, after them
     assert {order[i].split(" ")[1] for i in history} >= {"citation", "copy"}
+    # Send is still drawn beside the answer box, above the quick replies (only the order differs).
+    box, send, first = (page.locator(f"#{name}").bounding_box()
+                        for name in ("sa-msg", "sa-send", "sa-quick-0"))
+    assert abs(send["y"] - box["y"]) < 8 and send["x"] > box["x"] + box["width"], (box, send)
+    assert first["y"] > box["y"] + box["height"], (box, first)
 
     for _ in range(2):  # answer by keyboard: focus comes back to the new first quick reply
         question = page.locator("#sa-quick-0").inner_text()
@@ -275,7 +285,7 @@ def test_the_keyboard_reaches_quick_replies_first_and_focus_follows_each_turn(
 
     # A citation of the history, focused from the keyboard; the chat is scrolled up, so Gradio shows
     # its scroll-down arrow: it is over neither that citation nor any message.
-    page.locator("#sa-send").focus()
+    page.locator("#sa-delete").focus()
     for _ in range(60):
         page.keyboard.press("Tab")
         if focused(page) == "sa-chat citation":
@@ -299,6 +309,74 @@ def test_the_keyboard_reaches_quick_replies_first_and_focus_follows_each_turn(
     page.screenshot(path=folder / "keyboard-citation.png")
     page.context.close()
 
+
+# What has focus: the element's id (or its nearest ancestor's), its tag, and whether it is the body.
+ACTIVE = """() => {
+  const el = document.activeElement;
+  const owner = el && el.closest("[id]");
+  return {id: owner ? owner.id : "", tag: el ? el.tagName.toLowerCase() : "", body: el === document.body,
+          text: el ? el.innerText || "" : ""};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/embed/"])
+def test_after_a_language_switch_by_keyboard_focus_is_on_the_open_questions_first_quick_reply(
+        browser: Any, app_url: str, path: str) -> None:
+    from bot.interview.policy import load as load_policy
+    from bot.profile import Profile
+
+    first = load_policy().next_question(Profile(), ())
+    assert first is not None and first.quick_replies("sv")
+    page = new_page(browser, DESKTOP)
+    open_app(page, app_url + path)
+    bots = page.locator(BOTS).count()
+    # Gradio's dropdown sends its value when it loses focus: passing over it changes nothing and
+    # leaves focus where the keyboard moved it.
+    page.locator("#sa-lang input").focus()
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(1500)  # the server has answered by now
+    assert page.evaluate(ACTIVE)["id"] == "sa-new" and page.locator(BOTS).count() == bots
+    page.keyboard.press("Shift+Tab")  # back, and the language chosen from the keyboard
+    assert page.evaluate(ACTIVE)["id"] == "sa-lang"
+    page.wait_for_selector("[role=option].active[aria-label='English']")
+    page.keyboard.press("ArrowDown")  # the next language in the list: Swedish
+    page.wait_for_selector("[role=option].active[aria-label='Svenska']")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelectorAll({BOTS!r}).length > {bots}")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'sa-quick-0'")
+    page.wait_for_timeout(500)  # and it stays there
+    active = page.evaluate(ACTIVE)
+    assert not active["body"] and active["id"] == "sa-quick-0", active
+    assert active["text"].strip() == first.quick_replies("sv")[0], active
+    newest = page.locator(BOTS).last.inner_text()
+    assert first.ask(Profile(), "sv")[:40] in newest, newest  # the open question, in Swedish
+    page.context.close()
+
+
+@pytest.mark.parametrize("button", ["sa-new", "sa-delete"])
+def test_a_new_session_opens_at_the_greeting_with_focus_in_the_answer_box(
+        browser: Any, app_url: str, button: str) -> None:
+    page = new_page(browser, DESKTOP)
+    open_app(page, app_url + "/")
+    greeting = page.locator(BOTS).first.inner_text()
+    for _ in range(3):  # a conversation long enough to scroll the chat
+        before = users(page)
+        page.locator("#sa-quick-0").click()
+        settle(page, before)
+    assert page.evaluate("() => document.querySelector('#sa-chat [role=log]').scrollTop") > 0
+    page.locator(f"#{button}").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.querySelectorAll({USERS!r}).length === 0")
+    page.wait_for_function("() => document.activeElement && document.activeElement.closest('#sa-msg')")
+    page.wait_for_timeout(500)
+    active = page.evaluate(ACTIVE)
+    assert not active["body"] and (active["id"], active["tag"]) == ("sa-msg", "textarea"), active
+    chat = page.evaluate(CHAT_TOP)  # the chat back at its first message: the greeting
+    assert chat["scrollTop"] == 0 and 0 <= chat["firstTop"] < chat["height"] / 2, chat
+    assert page.locator(BOTS).first.inner_text() == greeting
+    page.keyboard.press("Tab")  # and from there, the new session's quick replies come first
+    assert page.evaluate(ACTIVE)["id"] == "sa-quick-0"
+    page.context.close()
 
 
 def test_on_a_phone_each_new_question_is_shown_from_its_start(

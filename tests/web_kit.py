@@ -17,7 +17,9 @@ import httpx
 from bot.config import Settings
 from bot.web.brand import Brand
 
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium: .ci/run installs it; browser tests skip without
+# Debian's chromium: .ci/run installs it; tests marked browser skip without it, or fail when
+# $SOCIAL_AUDIT_REQUIRE names chromium (tests/conftest.py).
+CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 

@@ -1,4 +1,4 @@
-"""The page's layout on narrow screens and from the keyboard: CSS and two small scripts, no logic in
+"""The page's layout on narrow screens and from the keyboard: CSS and small scripts, no logic in
 Python. ``ui.WebUI`` adds the CSS to its own and runs the scripts.
 
 - The audit's tables are cards when their box is narrower than ``CARDS_BELOW`` pixels or the table
@@ -6,11 +6,15 @@ Python. ``ui.WebUI`` adds the CSS to its own and runs the scripts.
   a column grows to its longest word, and a table too wide for that becomes cards.
 - The chat opens at its first message (Gradio's autoscroll is off); after each turn the newest bot
   message is scrolled to its start (in the chat, and in the window when that start is out of it, as
-  on a phone) and focus goes to the first quick reply, or to that message when there is none.
+  on a phone) and focus goes to the first quick reply, or to that message when there is none; the
+  same after a language switch (the open question asked again). After a new session (or deleting
+  one) the chat is back at its greeting and focus is in the answer box.
 - The floating "Conversation" label takes its own line, and the chat's scroll-down arrow sits at
   the right end of that line, above the messages: it never covers a message or the focused element.
-- In the chat column the answer box and the quick replies come before the conversation in the tab
-  order, while the conversation is still drawn on top (flex ``order``).
+- In the chat column the tab order is the answer box, the quick replies, Send, the language and
+  session controls, then the conversation's history; the page draws the conversation on top and
+  Send beside the answer box, above the quick replies (one row, flex ``order``): the order drawn is
+  not the order built.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ CARDS_BELOW = 640
 CSS = """
 #sa-chat-column > #sa-chat { order: -2; }
 #sa-chat-column > #sa-notice { order: -1; }
+#sa-answer > .form:has(#sa-msg) { order: -3; }
+#sa-answer > #sa-send { order: -2; }
+#sa-answer > #sa-suggest-label { order: -1; flex: 1 1 100%; }
 #sa-chat label[data-testid="block-label"] { position: static; margin-bottom: 4px; }
 #sa-chat .scroll-down-button-container { top: 0; bottom: auto; left: auto; right: 8px; transform: none; }
 #sa-chat .scroll-down-button-container button { box-shadow: none; }
@@ -68,8 +75,7 @@ CARDS = """() => {
 # After a turn: the newest bot message scrolled to its start inside the chat (and the window), focus
 # on the first quick reply (or, with none, on the message itself) without scrolling away from it.
 # Runs after Gradio has drawn the last update.
-FOCUS = """() => {
-  setTimeout(() => {
+_SHOW_NEWEST = """
     const log = document.querySelector("#sa-chat [role=log]");
     const bots = document.querySelectorAll("#sa-chat [data-testid=bot]");
     const newest = bots[bots.length - 1];
@@ -81,5 +87,34 @@ FOCUS = """() => {
     const quick = document.querySelector("#sa-quick-0");
     if (quick && quick.offsetParent !== null) { quick.focus({preventScroll: true}); return; }
     if (newest) { newest.tabIndex = -1; newest.focus({preventScroll: true}); }
+"""
+FOCUS = "() => {\n  setTimeout(() => {" + _SHOW_NEWEST + "  }, 60);\n}"
+
+# A language switch: SWITCHING runs at once in the browser and notes whether the language chosen
+# differs from the page's (``#sa-roles``, drawn from the server's last answer); SWITCHED, after the
+# answer is drawn, does what FOCUS does when it did: the open question, asked again in the new
+# language, is shown and its first quick reply focused. Gradio's dropdown also sends its value when
+# it loses focus: that changes nothing, so focus stays where the keyboard moved it.
+SWITCHING = """(lang) => {
+  const roles = document.querySelector("#sa-roles");
+  const chat = document.querySelector("#sa-chat");
+  if (chat) chat.dataset.saSwitched = String(!roles || roles.lang !== lang);
+  document.documentElement.lang = lang;
+}"""
+SWITCHED = """() => {
+  setTimeout(() => {
+    const chat = document.querySelector("#sa-chat");
+    if (!chat || chat.dataset.saSwitched !== "true") return;
+    chat.dataset.saSwitched = "false";""" + _SHOW_NEWEST + """  }, 60);
+}"""
+
+# After "New session" or "Delete this conversation": the chat back at its greeting and focus in the
+# answer box, as when the page opens (the chat is a live log: a screen reader reads the greeting).
+FRESH = """() => {
+  setTimeout(() => {
+    const log = document.querySelector("#sa-chat [role=log]");
+    if (log) log.scrollTop = 0;
+    const box = document.querySelector("#sa-msg textarea");
+    if (box) box.focus({preventScroll: true});
   }, 60);
 }"""

@@ -197,17 +197,17 @@ class WebUI:
         return demo
 
     def _chat_column(self, lang: str) -> None:
-        """In the tab order the answer box, then the quick replies, then the conversation's history
-        (drawn on top by ``layout.CSS``)."""
+        """In the tab order (the order built here) the answer box, the quick replies, Send, the language
+        and session controls, then the conversation's history; ``layout.CSS`` draws the history on
+        top and Send beside the answer box, above the quick replies."""
         self.notice = gr.Markdown("", elem_id="sa-notice", container=False)
-        with gr.Row():
+        with gr.Row(elem_id="sa-answer"):
             self.msg = gr.Textbox(label=t("message", lang), placeholder=t("placeholder", lang),
                                   elem_id="sa-msg", scale=5, lines=1, max_lines=6, autofocus=True)
-            self.send = gr.Button(t("send", lang), variant="primary", elem_id="sa-send", scale=1)
-        self.suggest = gr.Markdown(f"**{text(t('suggestions', lang))}**", elem_id="sa-suggest-label")
-        with gr.Row(elem_id="sa-quick"):
+            self.suggest = gr.Markdown(f"**{text(t('suggestions', lang))}**", elem_id="sa-suggest-label")
             self.quick = [gr.Button("", visible=False, size="sm", elem_id=f"sa-quick-{i}")
                           for i in range(QUICK_SLOTS)]
+            self.send = gr.Button(t("send", lang), variant="primary", elem_id="sa-send", scale=1)
             menu = [(language_name(code), code) for code in langs.codes("ui")]
             self.lang = gr.Dropdown(choices=menu, value=lang, label=t("language", lang), elem_id="sa-lang",
                                     scale=2)
@@ -351,10 +351,14 @@ class WebUI:
                   for button in self.quick]
         for turn in turns:  # focus to the first quick reply, or the newest bot message
             turn.then(None, None, None, js=layout.FOCUS)
-        self.lang.input(switch, [self.lang, self.sid], outs, api_name="language")
-        self.lang.input(None, [self.lang], None, js="(l) => { document.documentElement.lang = l; }")
-        self.new.click(new, [self.lang], outs, api_name="new_session")
-        self.forget.click(forget, [self.sid, self.lang], outs, api_name="delete_session")
+        # The open question, asked again in the new language, gets focus as after a turn; a new
+        # session starts at the greeting with focus in the answer box.
+        self.lang.input(None, [self.lang], None, js=layout.SWITCHING)
+        self.lang.input(switch, [self.lang, self.sid], outs, api_name="language").then(
+            None, None, None, js=layout.SWITCHED)
+        self.new.click(new, [self.lang], outs, api_name="new_session").then(None, None, None, js=layout.FRESH)
+        self.forget.click(forget, [self.sid, self.lang], outs, api_name="delete_session").then(
+            None, None, None, js=layout.FRESH)
         self.edit_save.click(edit, [self.sid, self.edit_field, self.edit_value], [*outs, self.edit_value],
                              api_name="edit")
         for done in (self.business.submit, self.business.blur):  # the files renamed with it
