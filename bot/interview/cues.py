@@ -93,10 +93,58 @@ def _language_names() -> PhraseMatcher:
     return phrase_matcher(data()["language_names"])
 
 
+@lru_cache(maxsize=1)
+def _language_targets() -> PhraseMatcher:
+    return phrase_matcher(data()["language_targets"])
+
+
+@lru_cache(maxsize=1)
+def _switch_words() -> PhraseMatcher:
+    return phrase_matcher({"switch": [p for phrases in data()["switch_words"].values() for p in phrases]})
+
+
+def _asked_for(text: str) -> str | None:
+    """The one language ``text`` asks for ("på svenska", "auf Deutsch"), else None."""
+    asked = {label for *_, label in find_phrases(text, _language_targets())}
+    return asked.pop() if len(asked) == 1 else None
+
+
 def named_language(text: str) -> str | None:
-    """The one conversation language ``text`` names ("in English please" -> "en"), else None."""
+    """The language ``text`` asks for ("kan vi köra på svenska?" in a message that also says "my
+    English is not so good" -> "sv"), else the one it names ("English please" -> "en"), else None."""
+    asked = _asked_for(text)
+    if asked is not None:
+        return asked
     named = {label for *_, label in find_phrases(text, _language_names())}
     return named.pop() if len(named) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _kind_phrases() -> PhraseMatcher:
+    table = data()["kind_phrases"]
+    return phrase_matcher({kind: [p for phrases in table[kind].values() for p in phrases] for kind in table})
+
+
+def phrased_kind(text: str) -> str | None:
+    """The kind a phrase of ``kind_phrases`` gives the message ("skip the questions" asks for the
+    audit, "why do you need to know" asks about the bot), in any language; None for none or two."""
+    kinds = {label for *_, label in find_phrases(text, _kind_phrases())}
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def asks_for_language(text: str) -> str | None:
+    """The language a message asks to go on in: one asked for ("auf Deutsch", "suomeksi") with a
+    word of asking or a question mark ("Können wir bitte auf Deutsch weitermachen?"), else None.
+    "We sell in Swedish shops" asks for nothing; long messages are answers, not requests."""
+    if len(text.split()) > _SWITCH_WORDS_MAX:
+        return None
+    asked = _asked_for(text)
+    if asked is None or not ("?" in text or find_phrases(text, _switch_words())):
+        return None
+    return asked
+
+
+_SWITCH_WORDS_MAX = 30
 
 
 def looks_like_question(text: str, lang: str) -> bool:

@@ -19,7 +19,7 @@ from bot.citations import Citation, number
 from bot.interview import messages as msg
 from bot.interview.cues import looks_like_question, named_language
 from bot.interview.errors import EditError
-from bot.interview.kinds import looks_like_code
+from bot.interview.kinds import looks_like_noise
 from bot.interview.policy import SOCIAL, Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import about, anchor_citation, claim_answer, side_answer
@@ -471,7 +471,7 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
 
 # Kinds answered before anything in the message is read (nothing in them becomes a fact).
 _OVERRIDING = frozenset({"instruction", "request_audit", "request_restart"})  # the last two asked first
-_CODE = "noise"  # code (kinds.looks_like_code) is never read either
+_CODE = "noise"  # code and keyboard mash (kinds.looks_like_noise) are never read either
 # Kinds answered as such unless the reader finds an answer to the question in the message ("6 800
 # modtagere, åbningsraten omkring 45 %" is an answer with a percentage in it, not a request for
 # figures); pasted material, when it is long or has several lines, in any case.
@@ -790,7 +790,7 @@ def step_reading(state: InterviewState, text: str, ctx: Context, raw: str = "",
     long = len(raw) >= _PASTED_CHARS or "\n" in raw
     if kind in _OVERRIDING or (kind == "pasted" and long):
         return _on_kind(state, kind, text, ctx)
-    if kind == _CODE and looks_like_code(raw):
+    if kind == _CODE and looks_like_noise(raw):
         return _resume(state, [msg.render("kind_noise", state.lang)], ctx)
     if state.conflict is not None:
         return _resolve(state, text, ctx, kind)

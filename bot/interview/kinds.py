@@ -120,15 +120,43 @@ def looks_like_code(text: str) -> bool:
     return bool(_CODE.search(text))
 
 
+_VOWELS = frozenset("aeiouyåäöæøéèêëáàâíìîïóòôúùûüõ")
+_NODS = frozenset("👍👌✅🙏👏")  # emoji that say yes or thanks: an answer, not noise
+
+
+def _mashed(word: str) -> bool:
+    """A word no language writes: one letter three times running ("jjjjkkk", "lll") or five
+    letters and no vowel ("sdfghj"); short ones without vowels may be names ("SMS", "CRM")."""
+    return bool(re.search(r"(.)\1\1", word)) or (len(word) >= 5 and not _VOWELS & set(word))
+
+
+def looks_like_noise(text: str) -> bool:
+    """Code, keyboard mash ("jjjjjjkkkk;;;;lll") or three or more symbols and no letter or digit
+    ("🙈🔥🔥💯", "..."): nothing in it to read. A nod ("👍") is no noise."""
+    if looks_like_code(text):
+        return True
+    low = text.casefold()
+    if any(ch.isdigit() for ch in low) or _NODS & set(text):
+        return False
+    words = re.findall(r"[^\W\d_]+", low)
+    if not words:
+        return len("".join(text.split())) >= 3
+    return all(_mashed(w) for w in words)
+
+
 def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed: Embed) -> str | None:
     """The kind the interview acts on: an instruction by its phrases (in any language, whatever
     the heads say), code by its look (noise: "SELECT * FROM profiles WHERE 1=1" is no ad budget
     of 1), else the heads' kind; a request to switch language only when it names one."""
-    from bot.interview.cues import instructs, named_language
+    from bot.interview.cues import asks_for_language, instructs, named_language, phrased_kind
 
     if instructs(text):
         return "instruction"
-    if looks_like_code(text):
+    if asks_for_language(text) is not None:
+        return "request_language"
+    if (phrased := phrased_kind(text)) is not None:
+        return phrased
+    if looks_like_noise(text):
         return "noise"
     found = classify(text, question_topic, heads, embed) if heads is not None else None
     if found is None or (found.name == "request_language" and named_language(text) is None):
