@@ -278,17 +278,19 @@ _MD_SPECIAL = re.compile(r"[<>&\\`*_\[\]#|~]")  # what Markdown would read as ma
 _MD_LINK = re.compile(r"(?<!\\)\]\(\s*javascript:", re.IGNORECASE)  # an unescaped "](javascript:"
 
 
-def escaped(obs: Observation, _: Any = True) -> str | None:
+def escaped(obs: Observation, mode: Any = True) -> str | None:
     """The message, shown as the user's words in the rendered report, is escaped in HTML and
     Markdown: it is there in escaped form (so it was rendered), never raw, and no tag of it
-    survives."""
+    survives. ``escaped: if_shown``: the report need not show it (nothing was read from it), but
+    wherever it is shown it is escaped and no tag or link of it survives."""
     payload = " ".join(obs.message.split())
     page, md = obs.rendered.get("html"), obs.rendered.get("md")
     if page is None or md is None:
         return "no report was rendered"
     problems = []
     safe_html = html.escape(payload, quote=True)
-    if safe_html not in page:
+    shown = safe_html in page
+    if not shown and mode != "if_shown":
         problems.append("html: the message is not shown (escaped)")
     markup = {"html": safe_html != payload, "md": bool(_MD_SPECIAL.search(payload))}
     for text, name in ((page, "html"), (md, "md")):
@@ -297,7 +299,7 @@ def escaped(obs: Observation, _: Any = True) -> str | None:
         lowered = text.casefold()
         problems += [f"{name}: {tag} survives" for tag in _RAW_TAGS
                      if tag in payload.casefold() and tag in lowered]
-    if "&lt;" not in md and "<" in payload:
+    if "&lt;" not in md and "<" in payload and (shown or mode != "if_shown"):
         problems.append("md: angle brackets are not escaped")
     if _MD_LINK.search(md):
         problems.append("md: a javascript: link survives")

@@ -252,6 +252,11 @@ def test_escaped() -> None:
     assert CHECKS["escaped"](clickable, True) == \
         "md: the message is shown raw; md: a javascript: link survives"
     assert CHECKS["escaped"](replace(good, rendered={}), True) == "no report was rendered"
+    absent = replace(good, rendered={"html": "<td>nothing of it</td>", "md": "| nothing of it |"})
+    assert CHECKS["escaped"](absent, True) == "html: the message is not shown (escaped); " \
+        "md: angle brackets are not escaped"
+    assert CHECKS["escaped"](absent, "if_shown") is None  # not shown: nothing of it can be live
+    assert CHECKS["escaped"](raw, "if_shown") is not None
 
 
 def test_max_ms() -> None:
