@@ -220,6 +220,20 @@ def test_a_no_read_with_its_negation_stands_whatever_the_heads_read(text: str, l
     assert {f.path: f.value for f in reading.found}.get("criticism.deletes_critical_comments") is False
 
 
+def test_who_buys_read_as_the_other_side_by_the_heads_is_not_taken_from_the_cue_words() -> None:
+    """"Yksityishenkilöitä ei juuri ole" (hardly any private persons) names consumers with the
+    negation after the word: the cue words read consumers, the heads read the clause about small
+    firms as businesses; the cue words' consumers are not recorded."""
+    from bot.interview.engine import _meant
+    from bot.interview.state import Context
+
+    text = ("Asiakkaat on enimmäkseen pienyrittäjiä, parturit, rakennusfirmat. "
+            "Yksityishenkilöitä ei juuri ole.")
+    question = load().question("sales_model")
+    reading = read(text, "fi", Profile(), question, None, _meant(text, "fi", question, Context()))
+    assert {f.path: f.value for f in reading.found}.get("sales.model") in (None, "b2b")
+
+
 def test_the_rate_of_the_one_channel_named_may_come_in_the_next_sentence() -> None:
     found = _found("Net Facebook. Elke Donderdag gaan die naweek-specials op.", "af", "channels")
     assert found["channels.facebook.frequency"] == 1.0
