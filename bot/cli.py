@@ -267,7 +267,7 @@ def train_reader(check: bool) -> None:
 def train_claims(settings: Settings) -> None:
     """Retrain the stance head of the claim check ("your articles say email is dead") from
     bot/data/reading/claims/*.jsonl over the knowledge base in --home (run `social-audit ingest`
-    first), calibrate it on the dev claims, and write claims.npz/.json in bot/data/reading."""
+    first), calibrate it on held-out scores, and write claims.npz/.json in bot/data/reading."""
     import json as json_
 
     from bot.interview import claims_training, training
@@ -282,7 +282,8 @@ def train_claims(settings: Settings) -> None:
     head, meta = claims_training.train(claims, retriever.chunks(), retriever.search, embed,
                                        retriever.embedder.id)
     head.save(training.FOLDER, meta)
-    click.echo(json_.dumps({"thresholds": meta["thresholds"], "dev": meta["dev"]["by_doc"]}, indent=1))
+    shown = {"thresholds": meta["thresholds"], "held_out": meta["held_out"]["by_doc"]}
+    click.echo(json_.dumps(shown, indent=1))
     click.echo(f"{len(claims)} claims; written to {training.FOLDER / 'claims.json'}")
 
 

@@ -195,7 +195,7 @@ def test_every_claim_names_one_sentence_and_train_and_dev_share_no_claim(bundled
     claims = claims_training.load_claims()
     found = claims_training.targets(claims, bundled_retriever.chunks())  # raises on a bad 'about'
     assert sum(t is not None for t in found) == sum(c.verdict != "none" for c in claims)
-    writers = (claims_training.TRAIN, claims_training.DEV)
+    writers = ("C1", "C2")
     by_writer = {w: {c.text for c in claims if c.writer == w} for w in writers}
     assert all(by_writer.values()) and not by_writer["C1"] & by_writer["C2"]
     assert {c.lang for c in claims} == {"en", "sv", "da", "nb", "fi", "de", "af"}
@@ -230,3 +230,23 @@ def test_a_claim_the_kind_heads_take_for_a_question_is_checked_as_a_claim(ctx: C
     reply = _claim(ctx, "nb", "artikkelen deres sier vel at instagram er en fin mulighet for butikker til å "
                               "vise fram produktene sine?")
     assert reply.text.startswith("Ja — artikkel 003 sier:")
+
+
+def test_calibration_takes_the_lowest_threshold_that_keeps_precision() -> None:
+    from bot.interview.claims_training import Claim, Rows, Target, calibrate
+    from bot.types import Hit
+
+    def hit(source: str) -> Hit:
+        return Hit("c", source, "en", "", "Some sentence here.", 1.0)
+
+    # five supported claims scored 0.99 … 0.95 (the one at 0.96 quotes the wrong article) and a
+    # "none" claim at 0.94: right are 3 of 4 at 0.96, 4 of 5 at 0.95, 3 of 3 at 0.97
+    claims = [Claim(f"c{i}", "en", "supported" if i < 5 else "none", "x" if i < 5 else "", "C1")
+              for i in range(6)]
+    found = [Target("a.txt", "Some sentence here.") if i < 5 else None for i in range(6)]
+    sources = ["a.txt", "a.txt", "a.txt", "b.txt", "a.txt", "a.txt"]
+    candidates = [Candidate(hit(s), 0, "Some sentence here.", "", 0) for s in sources]
+    support = np.array([0.99, 0.98, 0.97, 0.96, 0.95, 0.94])
+    data = Rows(np.zeros((6, 10)), np.zeros((6, 2), dtype=np.int8), np.arange(6), candidates)
+    thresholds = calibrate(claims, found, data, np.column_stack([support, np.zeros(6)]))
+    assert thresholds[0] == pytest.approx(0.97) and np.isinf(thresholds[1])

@@ -3,10 +3,11 @@
 Claims live in ``bot/data/reading/claims/<writer>.jsonl``, one JSON object a line: ``claim``,
 ``lang``, ``verdict`` (supported, contradicted or none) and, unless none, ``about``: a stretch of
 the English gloss of the one corpus sentence that supports or contradicts it (the sentence is
-found by it, so the data stays readable and survives re-chunking). Writer ``C1`` trains the head;
-``C2`` (other claims, half of them on sentences C1 never names) calibrates its two thresholds for
-claim-level precision ``PRECISION`` and is not trained on. Neither set is eval data: the claims
-of the adversarial suite are written blind, elsewhere.
+found by it, so the data stays readable and survives re-chunking). Two sets, ``C1`` and ``C2``
+(other claims, half of them on sentences C1 never names): each claim is scored by a head trained
+on the other set, the two thresholds are calibrated on those held-out scores for claim-level
+precision ``PRECISION``, and the head shipped is trained on both. Neither set is eval data: the
+claims of the adversarial suite are written blind, elsewhere.
 
 Each claim's candidates are the sentences of the passages the retriever finds for it; the one
 its ``about`` names is the positive example of its verdict, every other one a negative.
@@ -39,7 +40,6 @@ from bot.interview.claims import (
 )
 
 FOLDER = training.FOLDER / "claims"
-TRAIN, DEV = "C1", "C2"
 PRECISION = 0.9
 MIN_SAID = 3  # a threshold must let at least this many dev claims through
 C = 0.1
@@ -216,29 +216,44 @@ def digest(claims: Sequence[Claim]) -> str:
     return h.hexdigest()
 
 
+def subset(data: Rows, keep: np.ndarray) -> Rows:
+    return Rows(data.x[keep], data.y[keep], data.owner[keep], [c for c, k in zip(data.candidates, keep,
+                                                                              strict=True) if k])
+
+
+def out_of_fold(claims: Sequence[Claim], data: Rows, embedder_id: str) -> np.ndarray:
+    """Every candidate's (supports, contradicts) scores from a head trained on the other writer."""
+    writers = np.asarray([claims[i].writer for i in data.owner])
+    scores = np.zeros((len(data.x), 2))
+    for writer in sorted(set(writers)):
+        held = writers == writer
+        weights, bias, mean, scale = fit(subset(data, ~held))
+        head = StanceHead(weights, bias, mean, scale, np.full(2, np.inf), embedder_id)
+        scores[held] = head.stances(data.x[held])
+    return scores
+
+
 def train(claims: Sequence[Claim], chunks: Sequence[Any], search: Any, embed: EmbedPair,
           embedder_id: str) -> tuple[StanceHead, dict[str, Any]]:
-    """The head trained on ``TRAIN``, its thresholds calibrated on ``DEV``, and what was measured."""
-    train_claims = [c for c in claims if c.writer == TRAIN]
-    dev_claims = [c for c in claims if c.writer == DEV]
-    if not train_claims or not dev_claims:
-        raise ConfigError(f"claims of writer {TRAIN} (training) and {DEV} (calibration) are both needed "
-                          f"in {FOLDER}")
-    train_found, dev_found = targets(train_claims, chunks), targets(dev_claims, chunks)
-    train_rows = rows(train_claims, train_found, search, embed)
-    dev_rows = rows(dev_claims, dev_found, search, embed)
-    weights, bias, mean, scale = fit(train_rows)
-    head = StanceHead(weights, bias, mean, scale, np.full(2, np.inf), embedder_id)
-    dev_probs = head.stances(dev_rows.x)
-    thresholds = calibrate(dev_claims, dev_found, dev_rows, dev_probs)
+    """The head trained on every claim, with thresholds calibrated on the scores each claim gets
+    from a head trained on the other writer (``out_of_fold``), and what was measured there."""
+    writers = sorted({c.writer for c in claims})
+    if len(writers) < 2:
+        raise ConfigError(f"claims of two writers at least are needed in {FOLDER} (each is scored by a "
+                          "head trained on the others)")
+    found = targets(claims, chunks)
+    data = rows(claims, found, search, embed)
+    held_out = out_of_fold(claims, data, embedder_id)
+    thresholds = calibrate(claims, found, data, held_out)
+    weights, bias, mean, scale = fit(data)
     head = StanceHead(weights, bias, mean, scale, thresholds, embedder_id)
-    dev = outcomes(dev_claims, dev_found, dev_rows, dev_probs, thresholds)
-    trained = outcomes(train_claims, train_found, train_rows, head.stances(train_rows.x), thresholds)
-    meta = {"claims": {TRAIN: len(train_claims), DEV: len(dev_claims)}, "sha256": digest(claims),
+    result = outcomes(claims, found, data, held_out, thresholds)
+    by_writer = {w: scores([o for o in result if o.claim.writer == w]) for w in writers}
+    meta = {"claims": {w: sum(c.writer == w for c in claims) for w in writers}, "sha256": digest(claims),
             "precision_target": PRECISION,
             "thresholds": {"supported": _rounded(thresholds[0]), "contradicted": _rounded(thresholds[1])},
-            "dev": {"by_doc": scores(dev), "by_sentence": scores(dev, "sentence")},
-            "train": {"by_doc": scores(trained)}}
+            "held_out": {"by_doc": scores(result), "by_sentence": scores(result, "sentence"),
+                         "by_writer": by_writer}}
     return head, meta
 
 
