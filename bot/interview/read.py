@@ -622,6 +622,8 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         the negation comes after the cue word): the heads' reading stands."""
         if kind_of(f.path).name == "bool" and f.value is False:
             return False  # a no the cue words read with its negation ("Wouldn't delete stuff") stands
+        if f.path == "sales.model" and f.value in _ONE_SIDE:  # businesses where the heads read only
+            return {m.value for m in by_path.get(f.path, ())} == {_ONE_SIDE[f.value]}  # consumers, or back
         return kind_of(f.path).name in (*_NUMERIC, "bool") and contradicted(f)
 
     cue_said = {(f.path, f.value) for f in answer + passing}
@@ -645,6 +647,8 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
              and (m.path not in have or isinstance(m.value, frozenset))]
     return kept_answer, kept_passing + extra
 
+
+_ONE_SIDE = {"b2b": "b2c", "b2c": "b2b"}  # who buys: the one the other rules out
 
 _OPENING_WORDS = 4  # a correction word counts in the first words of a message ("actually, 5 hours")
 
