@@ -227,7 +227,7 @@ def test_who_buys_read_as_the_other_side_by_the_heads_is_not_taken_from_the_cue_
     from bot.interview.engine import _meant
     from bot.interview.state import Context
 
-    text = ("Asiakkaat on enimmäkseen pienyrittäjiä, parturit, rakennusfirmat. "
+    text = ("Asiakkaat on enimmäkseen pienyrittäjiä, parturit, rakennusfirmat, kahvilat. "
             "Yksityishenkilöitä ei juuri ole.")
     question = load().question("sales_model")
     reading = read(text, "fi", Profile(), question, None, _meant(text, "fi", question, Context()))
