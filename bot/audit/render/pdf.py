@@ -1,7 +1,12 @@
 """The audit as PDF (fpdf2), set in Source Sans Pro from the ``font-source-sans-pro`` package: a
 Unicode TrueType font covering the Nordic and German letters (å ä ö æ ø ü ß) and Afrikaans (ê ë ô).
 Its creation date is when it was made, unless the caller gives one (the same audit and date give the
-same bytes)."""
+same bytes).
+
+PDF viewers make links of text that looks like an address, link annotation or not; the owner's own
+words (the evidence appendix's quotes and the free-text answers it lists) are therefore written
+``defanged`` (``bot.links``: ``https[:]//our-shop[.]example``), the articles' quotes and the
+bot's texts as they are. The document has no link annotation of any kind."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from typing import Any
 from bot.audit.model import Audit
 from bot.audit.render.common import LEVEL_KEYS, View
 from bot.errors import ConfigError
+from bot.links import defanged
 
 FONT = "SourceSans"
 STYLES = {"": "SourceSansPro-Regular.ttf", "B": "SourceSansPro-Bold.ttf", "I": "SourceSansPro-It.ttf"}
@@ -113,8 +119,9 @@ def _plan(doc: _Doc, v: View) -> None:
 
 def _appendix(doc: _Doc, v: View) -> None:
     for c in v.audit.evidence:
-        words = f" ({v.s('user_words')}: “{c.source_message}”)" if c.source_message else ""
-        doc.text(f"[{v.basis(c.basis)}] {c.text}{words} {v.marks(c.citations)}", size=9, gap=0.6)
+        words = f" ({v.s('user_words')}: “{defanged(c.source_message)}”)" if c.source_message else ""
+        claim = defanged(c.text) if c.section == "facts" else c.text  # "field: the owner's answer"
+        doc.text(f"[{v.basis(c.basis)}] {claim}{words} {v.marks(c.citations)}", size=9, gap=0.6)
     doc.heading(v.s("citations"), 3)
     for citation, n in v.numbers.items():
         doc.text(f"[{n}] {v.source_line(citation)}", size=9.5, style="B", gap=0.4)
