@@ -250,3 +250,32 @@ def test_calibration_takes_the_lowest_threshold_that_keeps_precision() -> None:
     data = Rows(np.zeros((6, 10)), np.zeros((6, 2), dtype=np.int8), np.arange(6), candidates)
     thresholds = calibrate(claims, found, data, np.column_stack([support, np.zeros(6)]))
     assert thresholds[0] == pytest.approx(0.97) and np.isinf(thresholds[1])
+
+
+@pytest.mark.parametrize(("english", "negated_"), [
+    ("Social media is not free.", "Social media is free."),
+    ("Email can help you.", "Email can not help you."),
+    ("Facebook decides the reach.", "It is not true that facebook decides the reach."),
+    ("Customers don't expect answers.", "Customers do expect answers."),
+])
+def test_the_english_of_a_sentence_negated(english: str, negated_: str) -> None:
+    from bot.interview.claims import negate
+
+    assert negate(english) == negated_
+
+
+def test_a_claim_of_the_opposite_is_closer_to_the_sentence_negated(embedder) -> None:  # type: ignore[no-untyped-def]
+    from bot.interview.claims import FEATURES, cached_embed, pair_features
+    from bot.types import Hit
+
+    text = "Runt 100 procent av alla som är online har ett e-postkonto och är också aktiva användare."
+    gloss = "Around 100 percent of everyone who is online has an email account and is also an active user."
+    hit = Hit("c", "000.txt", "sv", "", text, 1.0, sentence_glosses=(gloss,))
+    [candidate] = sentence_candidates([hit])
+    flip = FEATURES.index("flip")
+    embed = cached_embed(embedder)
+    def flipped(claim: str) -> float:
+        return float(pair_features(claim, "en", [candidate], embed)[0, flip])
+
+    assert flipped("hardly anyone online has an email account any more") > \
+        flipped("almost everyone online has an email account")

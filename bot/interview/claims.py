@@ -41,7 +41,8 @@ log = logging.getLogger(__name__)
 VERDICTS = ("supported", "contradicted", "none")
 PASSAGES = 4  # passages searched for a claim; their sentences are the candidates
 FEATURES = ("sim_text", "sim_gloss", "sim_best", "margin_text", "margin_gloss", "rank_top",
-            "neg_claim", "neg_sentence", "neg_differs", "short")
+            "neg_claim", "neg_sentence", "neg_differs", "short", "flip")
+FLIP = 0.005  # the claim this much closer to the sentence's English negated than as it is: the opposite
 
 EmbedPair = Callable[[Sequence[str], bool], "np.ndarray"]  # texts, query? -> L2-normalised rows
 
@@ -196,8 +197,26 @@ def sentence_candidates(hits: Sequence[Hit]) -> list[Candidate]:
     return out
 
 
+_AUX = re.compile(r"\b(?:is|are|was|were|can|could|must|should|will|would|may|might|has|have|does|do)\b")
+_NOT = re.compile(r"\s*\b(?:not|never)\b|n't")
+
+
+def negate(english: str) -> str:
+    """A crude English negation of a sentence: its first "not"/"never" taken out, else "not"
+    after its first auxiliary ("is" -> "is not"), else "It is not true that …"."""
+    if _NOT.search(english):
+        return _NOT.sub("", english, count=1)
+    aux = _AUX.search(english)
+    if aux:
+        return f"{english[:aux.end()]} not{english[aux.end():]}"
+    return f"It is not true that {english[:1].lower()}{english[1:]}"
+
+
 def pair_features(claim: str, lang: str, candidates: Sequence[Candidate], embed: EmbedPair) -> np.ndarray:
-    """One row of ``FEATURES`` per candidate sentence of ``claim`` (written in ``lang``)."""
+    """One row of ``FEATURES`` per candidate sentence of ``claim`` (written in ``lang``). ``flip``:
+    how much closer the claim is to the sentence's English negated (``negate``) than to it as it
+    is, by e5: a claim that says the opposite in other words ("email is dead") comes closer to
+    "… is not an active user" (0 for a sentence with no English)."""
     import numpy as np
 
     if not candidates:
@@ -207,6 +226,10 @@ def pair_features(claim: str, lang: str, candidates: Sequence[Candidate], embed:
     texts = embed([c.text for c in candidates], False) @ q
     glossed = [c.gloss or c.text for c in candidates]
     glosses = embed(glossed, False) @ q
+    english = [i for i, c in enumerate(candidates) if c.gloss or c.hit.lang == "en"]
+    flips = np.zeros(len(candidates))
+    if english:
+        flips[english] = embed([negate(glossed[i]) for i in english], False) @ q - glosses[english]
     best = np.maximum(texts, glosses)
     neg_claim = float(negated(said, lang))
     rows = []
@@ -214,13 +237,13 @@ def pair_features(claim: str, lang: str, candidates: Sequence[Candidate], embed:
         neg_sentence = float(negated(c.gloss, "en") if c.gloss else negated(c.text, c.hit.lang))
         rows.append([texts[i], glosses[i], best[i], texts[i] - texts.max(), glosses[i] - glosses.max(),
                      float(c.rank == 0), neg_claim, neg_sentence, float(neg_claim != neg_sentence),
-                     float(len(c.text.split()) < 8)])
+                     float(len(c.text.split()) < 8), flips[i]])
     return np.asarray(rows, dtype=np.float64)
 
 
 # -- the stance head ---------------------------------------------------------------------------
 
-POLARITY = ("neg_claim", "neg_sentence", "neg_differs")  # what the topic head does not read
+POLARITY = ("neg_claim", "neg_sentence", "neg_differs", "flip")  # what the topic head does not read
 
 
 @dataclass(frozen=True)
@@ -228,8 +251,9 @@ class StanceHead:
     """Two logistic regressions over ``FEATURES`` and their thresholds: row 0 scores "this
     sentence says what the claim says" (supports), row 1 "this sentence is about what the claim
     is about" (its topic, polarity aside). A sentence contradicts the claim when it is on its
-    topic and one of the two is negated and the other not, and supports it only when neither or
-    both are (``stances``): "social media is free" is never confirmed by "… is not free"."""
+    topic and says the opposite: one of the two is negated and the other not, or the claim is
+    closer to the sentence negated (``flip`` above ``FLIP``); it supports it only when neither
+    holds (``stances``): "social media is free" is never confirmed by "… is not free"."""
 
     weights: np.ndarray  # 2 x features, on standardised features
     bias: np.ndarray
@@ -245,10 +269,12 @@ class StanceHead:
 
     def stances(self, x: np.ndarray) -> np.ndarray:
         """Per candidate: (supports, contradicts) scores."""
+        import numpy as np
+
         probs = self.probabilities(x).copy()
-        differs = x[:, FEATURES.index("neg_differs")]
-        probs[:, 0] *= 1.0 - differs
-        probs[:, 1] *= differs
+        opposite = np.maximum(x[:, FEATURES.index("neg_differs")], x[:, FEATURES.index("flip")] > FLIP)
+        probs[:, 0] *= 1.0 - opposite
+        probs[:, 1] *= opposite
         return probs
 
     def save(self, folder: Any, meta: dict[str, Any]) -> None:

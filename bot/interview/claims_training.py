@@ -133,21 +133,24 @@ def rows(claims: Sequence[Claim], found: Sequence[Target | None], search: Any, e
 
 
 def fit(data: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The support head on every feature (its positives: the sentences of supported claims) and
-    the topic head on all but the polarity ones (its positives: the sentences of supported and
-    of contradicted claims)."""
+    """The support head on every feature but the flip (its positives: the sentences of supported
+    claims) and the topic head on all but polarity and flip (its positives: the sentences of
+    supported and of contradicted claims); the flip only gates (``StanceHead.stances``)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = data.x.mean(axis=0), data.x.std(axis=0) + 1e-6
     z = (data.x - mean) / scale
     polar = [FEATURES.index(f) for f in POLARITY]
-    topic = z.copy()
+    flip = FEATURES.index("flip")
+    support, topic = z.copy(), z.copy()
+    support[:, flip] = 0.0
     topic[:, polar] = 0.0
     weights, bias = np.zeros((2, data.x.shape[1])), np.full(2, -30.0)
-    for j, (x, y) in enumerate(((z, data.y[:, 0]), (topic, data.y.max(axis=1)))):
+    for j, (x, y) in enumerate(((support, data.y[:, 0]), (topic, data.y.max(axis=1)))):
         if 0 < y.sum() < len(y):
             model = LogisticRegression(C=C, max_iter=2000, class_weight="balanced").fit(x, y)
             weights[j], bias[j] = model.coef_[0], model.intercept_[0]
+    weights[0, flip] = 0.0
     weights[1, polar] = 0.0
     return weights, bias, mean, scale
 
