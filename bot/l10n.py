@@ -6,12 +6,8 @@ English way."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-import yaml
-
-from bot import lang as langs
+from bot import datafiles
 from bot.errors import ConfigError
 
 NBSP = "\u00a0"  # between a number and its unit: "1,5 h" never breaks across lines
@@ -24,16 +20,16 @@ class Marks:
     hours: str
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _data() -> dict[str, dict[str, dict[str, str]]]:
-    text = (resources.files("bot") / "data" / "locale.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, dict[str, str]]] = langs.require("locale.yaml", yaml.safe_load(text))
+    data: dict[str, dict[str, dict[str, str]]] = datafiles.load_checked(
+        "locale.yaml", dict[str, dict[str, dict[str, str]]])
     if set(data) != {"numbers", "languages"} or set(data["numbers"]) != set(data["languages"]):
         raise ConfigError("bot/data/locale.yaml needs 'numbers' and 'languages', for the same languages")
     return data
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _table() -> dict[str, Marks]:
     out = {}
     for lang, entry in _data()["numbers"].items():

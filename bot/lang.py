@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
+from bot import datafiles
 from bot.errors import ConfigError
 
 REGISTRY = "languages.yaml"
@@ -131,6 +130,11 @@ def load_registry(text: str, where: str = f"bot/data/{REGISTRY}") -> Registry:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise LanguageError(f"{where}: not valid YAML ({' '.join(str(err).split())})") from err
+    return registry_from_data(data, where)
+
+
+def registry_from_data(data: Any, where: str = f"bot/data/{REGISTRY}") -> Registry:
+    """The registry of parsed languages.yaml ``data``; LanguageError naming the key if wrong."""
     if not isinstance(data, dict) or set(data) != {"surfaces", "languages"}:
         raise LanguageError(f"{where}: needs exactly 'surfaces' and 'languages'")
     if not isinstance(data["surfaces"], dict) or not isinstance(data["languages"], list):
@@ -147,10 +151,9 @@ def load_registry(text: str, where: str = f"bot/data/{REGISTRY}") -> Registry:
     return Registry(languages, surfaces)
 
 
-@lru_cache(maxsize=1)
 def registry() -> Registry:
-    """The product's registry, read on first use (never at import)."""
-    return load_registry(_read(REGISTRY))
+    """The product's registry, read on first use (never at import), through ``bot.datafiles``."""
+    return datafiles.load(REGISTRY, registry_from_data)
 
 
 def codes(surface: str | None = None) -> tuple[str, ...]:
@@ -167,10 +170,6 @@ def close(a: str, b: str) -> bool:
     reg = registry()
     group = {x.code: x.close for x in reg.languages}
     return a in group and b in group and group[a] is not None and group[a] == group[b]
-
-
-def _read(name: str) -> str:
-    return (resources.files("bot") / "data" / name).read_text(encoding="utf-8")
 
 
 # -- coverage of the data files ------------------------------------------------------------------
@@ -216,8 +215,9 @@ def require(file: str, data: T) -> T:
 
 
 def load(file: str) -> Any:
-    """The package data file ``bot/data/<file>`` of a surface, parsed and checked against the registry."""
-    return require(file, yaml.safe_load(_read(file)))
+    """The package data file ``bot/data/<file>`` of a surface, parsed and checked against the registry
+    (by the loader, ``bot.datafiles``, which checks every file it loads)."""
+    return datafiles.load_checked(file, Any)
 
 
 def check_data(folder: Path) -> None:
@@ -240,7 +240,7 @@ class _Detection:
     markers: tuple[tuple[re.Pattern[str], tuple[str, ...], float], ...]
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _detection() -> _Detection:
     where = "bot/data/detection.yaml"
     data = load("detection.yaml")

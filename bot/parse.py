@@ -28,13 +28,12 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
-
+from bot import datafiles
 from bot.errors import UnknownNameError
 from bot.profile import Amount, SalesCycle
+from bot.vocabulary import AnswersFile
 
 SkipKind = Literal["skipped", "unknown", "refused"]
 Synonyms = Iterable[str] | Mapping[str, Iterable[str]]
@@ -69,10 +68,8 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
 
 
-@lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(
-        (resources.files("bot") / "data" / "answers.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = datafiles.load_checked("answers.yaml", AnswersFile)
     return data
 
 

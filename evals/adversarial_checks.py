@@ -165,7 +165,7 @@ def says(obs: Observation, key: str) -> str | None:
     reply's language: every literal stretch of the template, whatever fills its variables."""
     if obs.reply is None:
         return "no reply"
-    template = pick(message_data()["messages"][key], obs.reply.lang)
+    template = pick(message_data().messages[key], obs.reply.lang)
     stretches = [lit.strip() for lit, _, _, _ in string.Formatter().parse(template) if len(lit.strip()) > 2]
     missing = [s for s in stretches if s not in obs.reply.text]
     return f"the reply does not say {key!r}" if missing or not stretches else None

@@ -19,6 +19,7 @@ TARGET_MS = 1000.0
 def bench_audit(settings: Settings, rounds: int = 20) -> dict[str, Any]:
     from bot.audit import build_audit, render
     from bot.audit.rules import load_rules
+    from bot.datafiles import DataSource, use_source
     from bot.retrieval import open_retriever
     from evals.bench import _time, percentiles
     from evals.personas import load_personas
@@ -26,8 +27,8 @@ def bench_audit(settings: Settings, rounds: int = 20) -> dict[str, Any]:
     persona = next(p for p in load_personas() if p.id == "web_shop")  # every path answered
     retriever = open_retriever(settings)
     index_ms = _time(retriever.chunks)  # a fresh retriever reads the index once
-    _clear_caches()
-    cold_ms = _time(lambda: build_audit(persona.profile, retriever, persona.lang))  # + rules, texts
+    with use_source(DataSource()):  # data files not yet loaded: rules, scoring, texts
+        cold_ms = _time(lambda: build_audit(persona.profile, retriever, persona.lang))
     audit = build_audit(persona.profile, retriever, persona.lang)
     queries = [rule.evidence.query for rule in _fired_rules(audit)]
     text = (resources.files("bot") / "data" / "audit_rules.yaml").read_text(encoding="utf-8")
@@ -50,16 +51,6 @@ def bench_audit(settings: Settings, rounds: int = 20) -> dict[str, Any]:
         "cold_ratio_to_rules_floor": round(cold_ms / max(percentiles(rules_ms)["p50"], 1e-6), 2),
         "target_ms": TARGET_MS, "within_target": build["p95"] < TARGET_MS,
     }
-
-
-def _clear_caches() -> None:
-    from bot.audit.config import scoring_config
-    from bot.audit.narrative import _prompt
-    from bot.audit.rules import default_rules
-    from bot.audit.texts import ui_data
-
-    for cached in (default_rules, scoring_config, ui_data, _prompt):
-        cached.cache_clear()
 
 
 def _fired_rules(audit: Any) -> list[Any]:

@@ -14,13 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from bot import datafiles
 from bot import lang as langid
 from bot.citations import sentences
 from bot.interview.messages import fill
@@ -66,14 +64,22 @@ class Prompts:
     checks: Checks
 
 
-@lru_cache(maxsize=1)
+class PromptsFile(BaseModel):
+    """``bot/data/gloss_prompts.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    system: str
+    user: str
+    markers: tuple[str, ...]
+    checks: dict[str, Any]
+
+
+@datafiles.cached
 def load_prompts() -> Prompts:
-    data: dict[str, Any] = yaml.safe_load(
-        (resources.files("bot") / "data" / "gloss_prompts.yaml").read_text(encoding="utf-8"))
-    raw = dict(data["checks"])
+    data = datafiles.load("gloss_prompts.yaml", PromptsFile)
+    raw = dict(data.checks)
     raw["echo_phrases"] = tuple(str(p).lower() for p in raw["echo_phrases"])
-    return Prompts(system=str(data["system"]), user=str(data["user"]),
-                   markers=tuple(str(m) for m in data["markers"]), checks=Checks(**raw))
+    return Prompts(system=data.system, user=data.user, markers=data.markers, checks=Checks(**raw))
 
 
 def messages(item: Chunk, prompts: Prompts) -> list[tuple[str, str]]:

@@ -199,9 +199,9 @@ def test_between_channels_that_fit_alike_the_one_posted_on_most_stays(bundled_re
 
 @pytest.mark.parametrize("hours", [None, 0.5])
 def test_a_step_that_costs_no_hours_neither_displaces_a_costed_step_nor_waits_for_hours(
-        bundled_retriever: Any, monkeypatch: pytest.MonkeyPatch, hours: float | None) -> None:
-    import bot.audit.engine as engine
+        bundled_retriever: Any, hours: float | None) -> None:
     from bot.audit.rules import default_rules
+    from bot.datafiles import data_override, packaged
 
     path = REPO / "evals" / "personas" / "deletes_criticism.yaml"
     spec = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -215,9 +215,11 @@ def test_a_step_that_costs_no_hours_neither_displaces_a_costed_step_nor_waits_fo
         steps = {a.key: a.days for p in audit.plan.phases for a in p.actions}
         return steps | {a.key: a.deferred for a in audit.plan.deferred}
 
-    kept = tuple(r for r in default_rules() if r.id not in free)
-    monkeypatch.setattr(engine, "default_rules", lambda: kept)
-    without = build_audit(profile, bundled_retriever, "fi")
+    rules_file = packaged("audit_rules.yaml")
+    kept = [r for r in rules_file["rules"] if r["id"] not in free]
+    with data_override("audit_rules.yaml", {"rules": kept}):
+        assert {r.id for r in default_rules()} == {r["id"] for r in rules_file["rules"]} - free
+        without = build_audit(profile, bundled_retriever, "fi")
     costed = {k: v for k, v in placed(with_free).items() if k.removeprefix("rule:") not in free}
     assert costed == placed(without)  # every costed step where it was, or deferred as it was
     if hours is not None:  # a sized plan: a step of no hours is never deferred for hours

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from bot.audit import build_audit, render, situations
-from bot.audit import engine as audit_engine
 from bot.audit.config import Situations, scoring_config
 from bot.audit.engine import languages
 from bot.audit.evidence import anchor_citations, by_source
 from bot.audit.rules import default_rules
 from bot.citations import verify
+from bot.datafiles import data_override, packaged
 from bot.profile import Profile
 from bot.retrieval.lexical import Lexicon
 from bot.types import Chunk
@@ -81,11 +80,11 @@ def test_a_passage_of_a_rule_judged_not_to_apply_is_no_situation_finding() -> No
     assert situations.advice_chunks(judged, anchored, False) == {"a", "b", "c", "d"}  # type: ignore[arg-type]
 
 
-def _enabled(monkeypatch: pytest.MonkeyPatch, **settings: Any) -> None:
-    config = scoring_config()
-    chosen = config.situations.model_copy(update={"enabled": True, **settings})
-    changed = config.model_copy(update={"situations": chosen})
-    monkeypatch.setattr(audit_engine, "scoring_config", lambda: changed)
+def _enabled(**settings: Any) -> AbstractContextManager[Any]:
+    """The audit with the situations of ``bot/data/audit_scoring.yaml`` switched on, with ``settings``."""
+    raw = packaged("audit_scoring.yaml")
+    raw["situations"] = raw.get("situations", {}) | {"enabled": True, **settings}
+    return data_override("audit_scoring.yaml", raw)
 
 
 def _profile() -> Profile:
@@ -94,12 +93,14 @@ def _profile() -> Profile:
 
 
 def test_switched_on_an_audit_adds_the_passage_that_answers_the_owners_words(
-        bundled_retriever: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    _enabled(monkeypatch, enabled=False)
-    off = build_audit(_profile(), bundled_retriever, "en")
+        bundled_retriever: Any) -> None:
+    with _enabled(enabled=False):
+        assert not scoring_config().situations.enabled
+        off = build_audit(_profile(), bundled_retriever, "en")
     assert not any(f.rule_id.startswith(situations.PREFIX) for f in off.findings)
-    _enabled(monkeypatch, min_strength=0.0, respect_rules=False)
-    audit = build_audit(_profile(), bundled_retriever, "en")
+    with _enabled(min_strength=0.0, respect_rules=False):
+        audit = build_audit(_profile(), bundled_retriever, "en")
+        shown = [render(build_audit(_profile(), bundled_retriever, lang), "md") for lang in languages()]
     rule_findings = [f for f in audit.findings if not f.rule_id.startswith(situations.PREFIX)]
     added = [f for f in audit.findings if f.rule_id.startswith(situations.PREFIX)]
     assert added and audit.findings[:len(rule_findings)] == tuple(rule_findings)  # rules first
@@ -112,22 +113,20 @@ def test_switched_on_an_audit_adds_the_passage_that_answers_the_owners_words(
     verify(audit.citations, bundled_retriever)
     assert not any(a.rule_id and a.rule_id.startswith(situations.PREFIX)
                    for p in audit.plan.phases for a in p.actions)
-    for lang in languages():
-        shown = render(build_audit(_profile(), bundled_retriever, lang), "md")
-        assert "Only Facebook" in shown or "angry comments" in shown
+    for text in shown:
+        assert "Only Facebook" in text or "angry comments" in text
 
 
-def test_a_strength_no_passage_reaches_adds_nothing(bundled_retriever: Any,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _enabled(monkeypatch, min_strength=1.01, signal="question", respect_rules=False)
-    audit = build_audit(_profile(), bundled_retriever, "en")
+def test_a_strength_no_passage_reaches_adds_nothing(bundled_retriever: Any) -> None:
+    with _enabled(min_strength=1.01, signal="question", respect_rules=False):
+        audit = build_audit(_profile(), bundled_retriever, "en")
     assert not any(f.rule_id.startswith(situations.PREFIX) for f in audit.findings)
 
 
 def test_the_suites_count_a_situation_finding_by_the_rule_whose_passage_it_quotes(
-        bundled_retriever: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    _enabled(monkeypatch, min_strength=0.0, respect_rules=False, per_message=3)
-    audit = build_audit(_profile(), bundled_retriever, "en")
+        bundled_retriever: Any) -> None:
+    with _enabled(min_strength=0.0, respect_rules=False, per_message=3):
+        audit = build_audit(_profile(), bundled_retriever, "en")
     answers = situation_rules(audit, bundled_retriever)
     index = by_source(bundled_retriever)
     anchors = {r.id: anchor_citations(r, index) for r in default_rules()}

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from bot.datafiles import DataSource, use_source
 from bot.interview import meaning
 from bot.interview.read import message_clauses
 from bot.interview.state import Context
@@ -69,13 +70,11 @@ def test_the_shipped_heads_match_the_labels_and_fire_for_most() -> None:
 
 
 def test_reader_off_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert meaning.load_heads() is not None
     monkeypatch.setenv("SOCIAL_AUDIT_READER", "cues")
-    meaning.load_heads.cache_clear()
-    try:
+    with use_source(DataSource()):  # a process started with the setting
         assert meaning.load_heads() is None
-    finally:
-        monkeypatch.delenv("SOCIAL_AUDIT_READER")
-        meaning.load_heads.cache_clear()
+    assert meaning.load_heads() is not None  # this process's heads are untouched
 
 
 def _read(text: str, lang: str, topic: str | None = None) -> dict[str, object]:

@@ -16,9 +16,9 @@ def _dummy(template: str) -> dict[str, str]:
     return {name: f"<{name}>" for name in msg.variables(template)}
 
 
-@pytest.mark.parametrize("key", sorted(msg.data()["messages"]))
+@pytest.mark.parametrize("key", sorted(msg.data().messages))
 def test_every_message_in_every_required_language_with_the_same_variables(key: str) -> None:
-    table = msg.data()["messages"][key]
+    table = msg.data().messages[key]
     assert set(REQUIRED) <= set(table), f"{key} misses {set(REQUIRED) - set(table)}"
     names = msg.variables(table["en"])
     for lang, template in table.items():
@@ -48,17 +48,17 @@ def test_every_question_in_every_required_language(question) -> None:  # type: i
 
 @pytest.mark.parametrize("lang", REQUIRED)
 def test_fields_and_options_are_named_in_every_required_language(lang: str) -> None:
-    for table in msg.data()["fields"].values():
+    for table in msg.data().fields.values():
         assert lang in table
     options = {"sales_model": SALES_MODELS, "close_channels": CLOSE_CHANNELS, "responder": RESPONDERS,
                "cycles": CYCLES, "goals": GOALS, "purposes": PURPOSES, "owners": OWNERS, "channels": CHANNELS}
     for kind, names in options.items():
-        assert set(msg.data()["options"][kind]) == set(names), kind
+        assert set(msg.data().options[kind]) == set(names), kind
         for name in names:
             assert msg.option(kind, name, lang)
-    for word in msg.data()["words"].values():
+    for word in msg.data().words.values():
         assert lang in word
-    for unit in msg.data()["units"].values():
+    for unit in msg.data().units.values():
         assert lang in unit
 
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.errors import ConfigError
+from bot import datafiles
 from bot.profile import CHANNELS, PATHS, RESPONDERS
 
 
@@ -127,12 +125,6 @@ def load_yaml(text: str) -> Any:
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
 
 
-@lru_cache(maxsize=1)
 def scoring_config() -> ScoringConfig:
-    text = (resources.files("bot") / "data" / "audit_scoring.yaml").read_text(encoding="utf-8")
-    try:
-        return ScoringConfig.model_validate(load_yaml(text))
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"bot/data/audit_scoring.yaml: {where}: {first['msg']}") from err
+    """``bot/data/audit_scoring.yaml`` (or its override: ``bot.datafiles``), validated."""
+    return datafiles.load("audit_scoring.yaml", ScoringConfig)

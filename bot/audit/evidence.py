@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any, Protocol
 
+from bot import datafiles
 from bot.audit.rules import Anchor, Rule
 from bot.citations import Citation, CitationError, cite, quote_gloss, sentences, verify
 from bot.retrieval.lexical import Lexicon, document_terms, query_terms
@@ -54,7 +54,7 @@ def anchor_citations(rule: Rule, index: dict[str, list[Chunk]]) -> tuple[Citatio
     return tuple(anchor_citation(rule.id, a, index) for a in rule.evidence.anchors)
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _lexicon() -> Lexicon:
     return Lexicon.load()
 

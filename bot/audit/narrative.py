@@ -14,13 +14,13 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ConfigDict
+
+from bot import datafiles
 from bot import lang as langs
-from bot.audit.config import load_yaml
 from bot.audit.model import ChannelVerdict, Finding, Misconception
 from bot.audit.texts import UI, fill
 from bot.citations import Citation, sentences
@@ -36,11 +36,27 @@ LINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+"
                   r"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)+\.(?:com|net|org|io|co|info|biz|xyz|se|dk|no|fi|de)\b")
 
 
-@lru_cache(maxsize=1)
-def _prompt() -> dict[str, Any]:
-    text = (resources.files("bot") / "data" / "audit_narrative.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = load_yaml(text)
-    return data
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Check(_Strict):
+    echo_words: int
+    secret_fields: tuple[str, ...]
+    secret_min: int
+
+
+class NarrativeFile(_Strict):
+    """``bot/data/audit_narrative.yaml``: the prompts and the post-check's settings."""
+
+    version: int
+    system: str
+    user: str
+    check: Check
+
+
+def _prompt() -> NarrativeFile:
+    return datafiles.load("audit_narrative.yaml", NarrativeFile)
 
 
 def numbers_in(text: str) -> list[set[float]]:
@@ -145,7 +161,7 @@ def check(text: str, grounds: Grounds) -> str:
 def brief_grams(system: str, n: int) -> frozenset[tuple[str, ...]]:
     """The word runs of the brief's fixed text: the system prompt as sent, and the user template's
     own lines (its placeholders are the audit's data, which the narrative should restate)."""
-    fixed = [line for line in str(_prompt()["user"]).splitlines() if "{" not in line]
+    fixed = [line for line in _prompt().user.splitlines() if "{" not in line]
     return frozenset().union(*(grams(line, n) for line in [*system.splitlines(), *fixed]))
 
 
@@ -160,16 +176,16 @@ def _secret_values(value: Any) -> list[str]:
 def secrets_of(llm: Any) -> tuple[str, ...]:
     """The configured model's key, base URL and host (the ``secret_fields`` it has), each at
     least ``secret_min`` characters long."""
-    rules = _prompt()["check"]
-    found = [s for name in rules["secret_fields"] for s in _secret_values(getattr(llm, name, None))]
-    return tuple(dict.fromkeys(s for s in found if len(s) >= int(rules["secret_min"])))
+    rules = _prompt().check
+    found = [s for name in rules.secret_fields for s in _secret_values(getattr(llm, name, None))]
+    return tuple(dict.fromkeys(s for s in found if len(s) >= rules.secret_min))
 
 
 def grounds_for(citations: Sequence[Citation], profile: Profile, system: str,
                 secrets: Sequence[str] = (), stated: Iterable[str] = ()) -> Grounds:
     """The grounds of a narrative over ``citations``: ``system`` is the system prompt as sent,
     ``stated`` the audit's own texts the model was given (their numbers may be restated)."""
-    n = int(_prompt()["check"]["echo_words"])
+    n = _prompt().check.echo_words
     numbers = _profile_numbers(profile) | {x for t in stated for readings in numbers_in(t) for x in readings}
     return Grounds(tuple(citations), frozenset(numbers), brief_grams(system, n), tuple(secrets), n)
 
@@ -189,7 +205,7 @@ def source_line(n: int, citation: Citation) -> str:
 
 def system_prompt(ui: UI) -> str:
     prompt = _prompt()
-    return fill(prompt["system"], "audit_narrative.yaml system",
+    return fill(prompt.system, "audit_narrative.yaml system",
                 language=langs.language(ui.lang).name)  # "Norwegian Bokmål", from languages.yaml
 
 
@@ -205,7 +221,7 @@ def messages(channels: Sequence[ChannelVerdict], findings: Sequence[Finding],
     items = [f"- {f.title}: {f.text} {marks(f.citations)}" for f in findings]
     items += [f"- {m.title}: {m.text} {marks(m.citations)}" for m in misconceptions]
     sources = [source_line(n, c) for c, n in number.items()]
-    user = fill(_prompt()["user"], "audit_narrative.yaml user", channels="\n".join(lines) or "-",
+    user = fill(_prompt().user, "audit_narrative.yaml user", channels="\n".join(lines) or "-",
                 findings="\n".join(items) or "-", sources="\n".join(sources) or "-")
     return [("system", system_prompt(ui)), ("user", user)]
 

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot import datafiles
 from bot import lang as langs
 from bot.audit.conditions import Cond, ConditionError, check, leaves, parse, substitute
 from bot.audit.config import load_yaml
 from bot.audit.facts import DERIVED_FROM, derived_kind
 from bot.audit.texts import placeholders
-from bot.errors import SocialAuditError
+from bot.errors import ConfigError
 from bot.profile import CHANNELS, Kind, kind_of
 
 # Placeholder -> the path whose value fills it; a rule may use it only when its condition reads it.
@@ -27,7 +26,7 @@ PLACEHOLDER_PATHS = {"hours": "resources.hours_per_week", "hours_needed": "deriv
 TARGETS = (*CHANNELS, "each", "used_social")
 
 
-class RulesError(SocialAuditError):
+class RulesError(ConfigError):
     """The audit rules file is wrong; the message names the rule and the problem."""
 
 
@@ -175,6 +174,11 @@ def load_rules(text: str) -> tuple[Rule, ...]:
         data = load_yaml(text) or {}
     except yaml.YAMLError as err:
         raise RulesError(f"audit rules: not valid YAML ({' '.join(str(err).split())})") from err
+    return rules_from_data(data)
+
+
+def rules_from_data(data: Any) -> tuple[Rule, ...]:
+    """The rules of a parsed rules file, checked."""
     raws = data.get("rules") if isinstance(data, dict) else None
     if not isinstance(raws, list) or not raws:
         raise RulesError("audit rules: expected a top-level 'rules:' list")
@@ -194,10 +198,16 @@ def load_rules(text: str) -> tuple[Rule, ...]:
     return tuple(rules)
 
 
-@lru_cache(maxsize=1)
+def _rules_file(data: Any) -> tuple[Rule, ...]:
+    try:
+        return rules_from_data(data or {})
+    except RulesError as err:
+        raise RulesError(f"{datafiles.FOLDER}/audit_rules.yaml: {err}") from err
+
+
 def default_rules() -> tuple[Rule, ...]:
-    text = (resources.files("bot") / "data" / "audit_rules.yaml").read_text(encoding="utf-8")
-    return load_rules(text)
+    """The rules of ``bot/data/audit_rules.yaml`` (or of its override: ``bot.datafiles``)."""
+    return datafiles.load("audit_rules.yaml", _rules_file)
 
 
 def rule_languages(rules: tuple[Rule, ...]) -> tuple[str, ...]:

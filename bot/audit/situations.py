@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
+from bot import datafiles
 from bot.audit.config import Situations
 from bot.audit.evidence import best_sentence
 from bot.audit.facts import Facts
@@ -41,7 +41,7 @@ class Match:
     strength: float
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def lexicon() -> Lexicon:
     return Lexicon.load()
 

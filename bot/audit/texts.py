@@ -6,13 +6,11 @@ from __future__ import annotations
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-from bot import l10n
-from bot import lang as langs
-from bot.audit.config import load_yaml
+from pydantic import BaseModel, ConfigDict
+
+from bot import datafiles, l10n
 from bot.errors import SocialAuditError
 from bot.profile import Amount, SalesCycle
 
@@ -35,11 +33,16 @@ def fill(template: str, where: str = "template", **values: Any) -> str:
     return template.format(**values)
 
 
-@lru_cache(maxsize=1)
+class UIFile(BaseModel):
+    """``bot/data/audit_ui.yaml``: per language, its strings and tables of names."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: int
+    ui: dict[str, dict[str, str | dict[str, str]]]
+
+
 def ui_data() -> Mapping[str, Mapping[str, Any]]:
-    text = (resources.files("bot") / "data" / "audit_ui.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, Any]] = langs.require("audit_ui.yaml", load_yaml(text))["ui"]
-    return data
+    return datafiles.load("audit_ui.yaml", UIFile).ui
 
 
 @dataclass(frozen=True)

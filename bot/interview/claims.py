@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from bot import datafiles
 from bot.citations import sentences
 from bot.parse import normalise
 
@@ -288,7 +289,7 @@ class StanceHead:
                                             encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def load_head() -> StanceHead | None:
     """The shipped stance head; None when none is trained (every claim is then "can't confirm")."""
     from bot.interview.meaning import shipped

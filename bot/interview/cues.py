@@ -6,40 +6,61 @@ A message in one language is matched against that language's cues and the Englis
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot import lang as langs
+from bot import datafiles
 from bot.parse import PhraseMatcher, find_phrases, normalise, phrase_matcher
 
 Spans = dict[str, list[tuple[int, int, str]]]
 
 
-@lru_cache(maxsize=1)
-def data() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
-        (resources.files("bot") / "data" / "cues.yaml").read_text(encoding="utf-8"))
-    return langs.require("cues.yaml", loaded)
+PerLanguage = dict[str, list[str]]  # language -> phrases
 
 
-def _phrases(table: dict[str, list[str]], lang: str) -> list[str]:
+class Polite(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    please: PerLanguage
+    can_you: PerLanguage
+
+
+class CuesFile(BaseModel):
+    """``bot/data/cues.yaml``: cue phrases per language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    cues: dict[str, PerLanguage] = Field(min_length=1)  # a field's key -> its cue words
+    consumer_venues: PerLanguage
+    interrogatives: PerLanguage
+    question_endings: PerLanguage  # a question particle's endings ("onko")
+    polite: Polite
+    requests: PerLanguage
+    instructions: PerLanguage
+    kind_phrases: dict[str, PerLanguage]  # a message kind -> the phrases that give it
+    language_targets: dict[str, list[str]]  # a language's code -> how a message asks for it
+    switch_words: PerLanguage
+    language_names: dict[str, list[str]]  # a language's code -> its names in any language
+
+
+def data() -> CuesFile:
+    return datafiles.load("cues.yaml", CuesFile)
+
+
+def _phrases(table: PerLanguage, lang: str) -> list[str]:
     return [*table.get(lang, []), *(table.get("en", []) if lang != "en" else [])]
 
 
-@lru_cache(maxsize=256)
+@datafiles.cached
 def matcher(key: str, lang: str) -> PhraseMatcher:
     """One cue key's phrases in ``lang`` and English."""
-    table = data()[key] if key in ("consumer_venues", "requests") else data()["cues"][key]
+    named = {"consumer_venues": data().consumer_venues, "requests": data().requests}
+    table = named[key] if key in named else data().cues[key]
     return phrase_matcher({key: _phrases(table, lang)})
 
 
 def cues(text: str, lang: str) -> Spans:
     """Every cue key found in ``text`` (already normalised: ``bot.parse.normalise``), with its spans."""
     found: Spans = {}
-    for key in data()["cues"]:
+    for key in data().cues:
         spans = matcher(key, lang).find(text)
         if spans:
             found[key] = spans
@@ -50,9 +71,9 @@ def venue(text: str, lang: str) -> bool:
     return bool(find_phrases(text, matcher("consumer_venues", lang)))
 
 
-@lru_cache(maxsize=16)
+@datafiles.cached
 def _interrogatives(lang: str) -> frozenset[str]:
-    return frozenset(w.casefold() for w in _phrases(data()["interrogatives"], lang))
+    return frozenset(w.casefold() for w in _phrases(data().interrogatives, lang))
 
 
 def _alternatives(table: dict[str, list[str]]) -> str:
@@ -60,10 +81,10 @@ def _alternatives(table: dict[str, list[str]]) -> str:
                                                              key=len, reverse=True))
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _polite() -> re.Pattern[str]:
     """The polite opening of a request, in any language (``polite`` in cues.yaml)."""
-    please, can_you = (_alternatives(data()["polite"][k]) for k in ("please", "can_you"))
+    please, can_you = (_alternatives(table) for table in (data().polite.please, data().polite.can_you))
     return re.compile(rf"^\s*(?:(?:{please})[\s,]+)?(?:(?:{can_you})[\s,]+(?:(?:{please})[\s,]+)?)?")
 
 
@@ -76,9 +97,9 @@ def opens_request(text: str, lang: str) -> bool:
     return any(s == offset for s, _, _ in matcher("requests", lang).find(norm))
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _instructions() -> PhraseMatcher:
-    table = data()["instructions"]
+    table = data().instructions
     return phrase_matcher({"instruction": [p for phrases in table.values() for p in phrases]})
 
 
@@ -88,19 +109,19 @@ def instructs(text: str) -> bool:
     return bool(find_phrases(text, _instructions()))
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _language_names() -> PhraseMatcher:
-    return phrase_matcher(data()["language_names"])
+    return phrase_matcher(data().language_names)
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _language_targets() -> PhraseMatcher:
-    return phrase_matcher(data()["language_targets"])
+    return phrase_matcher(data().language_targets)
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _switch_words() -> PhraseMatcher:
-    return phrase_matcher({"switch": [p for phrases in data()["switch_words"].values() for p in phrases]})
+    return phrase_matcher({"switch": [p for phrases in data().switch_words.values() for p in phrases]})
 
 
 def _asked_for(text: str) -> str | None:
@@ -119,9 +140,9 @@ def named_language(text: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _kind_phrases() -> PhraseMatcher:
-    table = data()["kind_phrases"]
+    table = data().kind_phrases
     return phrase_matcher({kind: [p for phrases in table[kind].values() for p in phrases] for kind in table})
 
 
@@ -158,5 +179,5 @@ def looks_like_question(text: str, lang: str) -> bool:
     if not first:
         return False
     word = first.group(1)
-    particle = len(word) > 3 and word.endswith(tuple(data()["question_endings"].get(lang, ())))
+    particle = len(word) > 3 and word.endswith(tuple(data().question_endings.get(lang, ())))
     return word in _interrogatives(lang) or particle

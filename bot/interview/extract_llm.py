@@ -9,13 +9,11 @@ error of the model (network, refusal, invalid output) falls back to the parser a
 from __future__ import annotations
 
 import logging
-from functools import lru_cache
-from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field, field_validator
 
+from bot import datafiles
 from bot.interview.messages import fill
 from bot.interview.policy import Question
 from bot.interview.read import Found, Reading
@@ -88,11 +86,8 @@ PATHS = {"sales_model": "sales.model", "close_channels": "sales.close_channels",
          "has_plan_for_criticism": "criticism.has_plan_for_criticism", "owners": "ownership.owners"}
 
 
-@lru_cache(maxsize=1)
 def _prompts() -> dict[str, str]:
-    loaded: dict[str, str] = yaml.safe_load(
-        (resources.files("bot") / "data" / "interview_prompts.yaml").read_text(encoding="utf-8"))
-    return loaded
+    return datafiles.load("interview_prompts.yaml", dict[str, str])
 
 
 def _typed(name: str, value: Any) -> Any:

@@ -16,9 +16,9 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from bot import datafiles
 from bot.parse import normalise
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class KindHeads:
                                            encoding="utf-8")
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def load_kind_heads() -> KindHeads | None:
     """The shipped kind heads; None when none are trained (or SOCIAL_AUDIT_READER=cues)."""
     from bot.interview.meaning import shipped

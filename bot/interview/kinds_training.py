@@ -85,10 +85,11 @@ def train(messages: Sequence[Message], embed: Embed, embedder_id: str) -> tuple[
 
 def compare_shipped(heads: KindHeads) -> str:
     """One line saying the shipped kind heads equal ``heads``; ConfigError when they differ."""
+    from bot.datafiles import DataSource, use_source
     from bot.interview.kinds import load_kind_heads
 
-    load_kind_heads.cache_clear()
-    shipped = load_kind_heads()
+    with use_source(DataSource()):  # as on disk now, not as this process first read it
+        shipped = load_kind_heads()
     if shipped is None:
         raise ConfigError("no trained kind heads are shipped; run `social-audit train-reader`")
     same = training.same_arrays((shipped.thresholds, shipped.weights, shipped.bias),

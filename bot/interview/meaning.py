@@ -20,11 +20,10 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from bot import parse
+from bot import datafiles, parse
 from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, PURPOSES, RESPONDERS, SALES_MODELS, Amount
 
 PURPOSE = "purposes"  # what a channel is used for, whichever channel: attached to one by ``for_channels``
@@ -137,7 +136,7 @@ def shipped(stem: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
         return info, {name: loaded[name] for name in loaded.files}
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def load_heads() -> Heads | None:
     """The shipped heads, or None when none have been trained or SOCIAL_AUDIT_READER=cues."""
     found = shipped("heads")

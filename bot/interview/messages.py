@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field
 
-from bot import l10n
-from bot import lang as langs
+from bot import datafiles, l10n
 from bot.profile import Amount, SalesCycle, kind_of
 
 _OPTION_SETS = {"sales.model": "sales_model", "sales.close_channels": "close_channels",
@@ -27,11 +24,22 @@ class MessageError(KeyError):
     """A template was rendered without one of its variables, or does not exist."""
 
 
-@lru_cache(maxsize=1)
-def data() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(
-        (resources.files("bot") / "data" / "interview_messages.yaml").read_text(encoding="utf-8"))
-    return langs.require("interview_messages.yaml", loaded)
+Texts = dict[str, str]  # language (or "all") -> text
+
+
+class MessagesFile(BaseModel):
+    """``bot/data/interview_messages.yaml``: each entry a text per language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    messages: dict[str, Texts] = Field(min_length=1)
+    words: dict[str, Texts]
+    units: dict[str, Texts]
+    fields: dict[str, Texts]
+    options: dict[str, dict[str, Texts]]
+
+
+def data() -> MessagesFile:
+    return datafiles.load("interview_messages.yaml", MessagesFile)
 
 
 def variables(template: str) -> set[str]:
@@ -56,14 +64,14 @@ def fill(template: str, values: Mapping[str, Any]) -> str:
 
 
 def render(key: str, lang: str, **values: Any) -> str:
-    table = data()["messages"].get(key)
+    table = data().messages.get(key)
     if table is None:
         raise MessageError(f"no message {key!r}")
     return fill(pick(table, lang), values)
 
 
 def word(key: str, lang: str) -> str:
-    return pick(data()["words"][key], lang)
+    return pick(data().words[key], lang)
 
 
 def join(items: Iterable[str], lang: str) -> str:
@@ -75,12 +83,12 @@ def join(items: Iterable[str], lang: str) -> str:
 
 
 def option(kind: str, name: str, lang: str) -> str:
-    return pick(data()["options"][kind][name], lang)
+    return pick(data().options[kind][name], lang)
 
 
 def field_name(path: str, lang: str) -> str:
     """The name of a profile field for a user ("response time"), per-channel ones with the channel."""
-    fields = data()["fields"]
+    fields = data().fields
     parts = path.split(".")
     if parts[0] == "channels" and len(parts) == 3:
         channel = option("channels", parts[1], lang)
@@ -90,12 +98,12 @@ def field_name(path: str, lang: str) -> str:
 
 def _amount(value: Amount, lang: str) -> str:
     shown = l10n.money(value.value, lang, value.currency, value.high)
-    return fill(pick(data()["units"]["per_month"], lang), {"amount": shown}) if value.monthly else shown
+    return fill(pick(data().units["per_month"], lang), {"amount": shown}) if value.monthly else shown
 
 
 def show(path: str, value: Any, lang: str) -> str:
     """A value as the user would say it: "5 h a week", "Facebook and Instagram", "yes"."""
-    units = data()["units"]
+    units = data().units
     leaf = path.rsplit(".", 1)[-1]
     kind = kind_of(path).name
     if isinstance(value, Amount):

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot import lang as langs
+from bot import datafiles
 from bot.interview.messages import fill, join, option, pick
 from bot.profile import CHANNELS, SETTLED, Profile
 
@@ -109,13 +107,47 @@ def _expand(specs: tuple[str, ...], profile: Profile) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _question(raw: dict[str, Any]) -> Question:
-    if raw["when"] not in CONDITIONS:
-        raise ValueError(f"question {raw['id']}: unknown condition {raw['when']!r}")
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AnchorSpec(_Strict):
+    source: str
+    quote: str
+
+
+class QuestionSpec(_Strict):
+    id: str
+    fills: tuple[str, ...] = Field(min_length=1)
+    also: tuple[str, ...] = ()
+    when: str
+    anchor: AnchorSpec
+    topic: dict[str, str]
+    text: dict[str, str]
+    why: dict[str, str]
+    quick: dict[str, tuple[str, ...]]
+
+    @field_validator("when")
+    @classmethod
+    def _known(cls, when: str) -> str:
+        if when not in CONDITIONS:
+            raise ValueError(f"unknown condition {when!r}; choose one of: {', '.join(CONDITIONS)}")
+        return when
+
+
+class InterviewFile(_Strict):
+    """``bot/data/interview.yaml``: the questions in order, and the interview's limits."""
+
+    max_questions: int = Field(ge=1)
+    max_turns: int = Field(default=11, ge=1)
+    questions: tuple[QuestionSpec, ...] = Field(min_length=1)
+
+
+def _question(spec: QuestionSpec) -> Question:
     return Question(
-        id=raw["id"], fills_spec=tuple(raw["fills"]), also_spec=tuple(raw.get("also") or ()),
-        when=raw["when"], anchor=Anchor(**raw["anchor"]), text=raw["text"], why=raw["why"],
-        topic=raw["topic"], quick={lang: tuple(q) for lang, q in raw["quick"].items()})
+        id=spec.id, fills_spec=spec.fills, also_spec=spec.also, when=spec.when,
+        anchor=Anchor(spec.anchor.source, spec.anchor.quote), text=spec.text, why=spec.why,
+        topic=spec.topic, quick=spec.quick)
 
 
 @dataclass(frozen=True)
@@ -154,9 +186,8 @@ class Policy:
                      if q.id not in asked and q.applies(profile) and profile.missing(q.fills(profile)))
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def load() -> Policy:
-    raw = langs.require("interview.yaml", yaml.safe_load(
-        (resources.files("bot") / "data" / "interview.yaml").read_text(encoding="utf-8")))
-    return Policy(tuple(_question(q) for q in raw["questions"]), int(raw["max_questions"]),
-                  int(raw.get("max_turns", 11)))
+    """The question policy of ``bot/data/interview.yaml`` (or of its override: ``bot.datafiles``)."""
+    spec = datafiles.load("interview.yaml", InterviewFile)
+    return Policy(tuple(_question(q) for q in spec.questions), spec.max_questions, spec.max_turns)

@@ -8,9 +8,9 @@ the stored text, so the citation verifies), shown with the English of the senten
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 
+from bot import datafiles
 from bot.citations import Citation, cite, number, problem, sentences
 from bot.interview.claims import check
 from bot.interview.messages import render
@@ -23,7 +23,7 @@ MIN_QUOTE = 80  # a shorter best sentence takes the next one along
 MAX_PASSAGES = 2
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _lexicon() -> Lexicon:
     return Lexicon.load()
 

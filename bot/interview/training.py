@@ -222,10 +222,11 @@ def same_arrays(shipped: Sequence[np.ndarray | None], trained: Sequence[np.ndarr
 
 def compare_shipped(heads: Heads) -> str:
     """One line saying the shipped heads equal ``heads``; ConfigError when they differ."""
+    from bot.datafiles import DataSource, use_source
     from bot.interview.meaning import load_heads
 
-    load_heads.cache_clear()
-    shipped = load_heads()
+    with use_source(DataSource()):  # as on disk now, not as this process first read it
+        shipped = load_heads()
     if shipped is None:
         raise ConfigError("no trained heads are shipped; run `social-audit train-reader`")
     same = shipped.labels == heads.labels and same_arrays(

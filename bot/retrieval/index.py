@@ -13,6 +13,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict
+
 from bot.types import Chunk, Hit
 
 VIEWS = ("text", "gloss", "question")
@@ -73,14 +75,19 @@ def scope_records(questions: list[str]) -> list[IndexRecord]:
     return records
 
 
+class ScopeFile(BaseModel):
+    """``bot/data/out_of_scope.yaml``: questions the product does not answer, for the guard."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    description: str = ""
+    questions: tuple[str, ...]
+
+
 def load_scope_questions() -> list[str]:
     """The product's out-of-scope examples (``bot/data/out_of_scope.yaml``)."""
-    from importlib import resources
+    from bot import datafiles
 
-    import yaml
-
-    text = (resources.files("bot") / "data" / "out_of_scope.yaml").read_text(encoding="utf-8")
-    return [str(q) for q in (yaml.safe_load(text) or {}).get("questions", [])]
+    return list(datafiles.load("out_of_scope.yaml", ScopeFile).questions)
 
 
 def chunk_from_metadata(meta: dict[str, Any]) -> Chunk:

@@ -15,9 +15,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
+from bot import datafiles
 from bot import lang as langs
 from bot.lang import detect
 
@@ -42,7 +42,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(normalise(text))
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _data() -> tuple[dict[str, Any], dict[str, frozenset[str]]]:
     lexicon, stop = langs.load("lexicon.yaml"), langs.load("stopwords.yaml")
     return lexicon, {lang: frozenset(normalise(str(w)) for w in words) for lang, words in stop.items()}

@@ -19,14 +19,13 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
 from typing import Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, Field
 
+from bot import datafiles
 from bot.errors import IndexMissingError, StoreError
 from bot.retrieval.embed import ProjectEmbeddings
 from bot.retrieval.index import SCOPE_VIEW, VIEWS, chunk_from_metadata, hit_from_chunk
@@ -81,8 +80,7 @@ class RetrievalConfig(BaseModel):
 
     @classmethod
     def load(cls) -> RetrievalConfig:
-        text = (resources.files("bot") / "data" / "retrieval.yaml").read_text(encoding="utf-8")
-        return cls.model_validate(yaml.safe_load(text) or {})
+        return datafiles.load("retrieval.yaml", cls)
 
 
 @dataclass

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import string
-from functools import lru_cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
+from bot import datafiles
 from bot import lang as langs
 from bot.errors import SocialAuditError
 
@@ -17,11 +14,9 @@ class StringError(SocialAuditError):
     """A UI string is missing or was filled without one of its values."""
 
 
-@lru_cache(maxsize=1)
 def table() -> dict[str, dict[str, str]]:
-    text = (resources.files("bot") / "data" / "ui.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return langs.require("ui.yaml", loaded)
+    """``bot/data/ui.yaml``: each label's text per language."""
+    return datafiles.load("ui.yaml", dict[str, dict[str, str]])
 
 
 def language_name(code: str) -> str:

@@ -1,0 +1,52 @@
+"""The schema of ``bot/data/answers.yaml``: the words the parsers (``bot/parse.py``) read answers by.
+
+The parsers read the file as plain mappings; this schema checks it at load time, so that a missing
+or misspelt key is a one-line error naming it, not a KeyError mid-conversation.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+PerLanguage = dict[str, list[str]]  # language (or "all") -> phrases
+Labelled = dict[str, PerLanguage]  # label -> its phrases per language
+Choice = PerLanguage | list[PerLanguage]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Signals(_Strict):
+    yes: PerLanguage
+    no: PerLanguage
+    maybe: PerLanguage
+    skipped: PerLanguage
+    unknown: PerLanguage
+    refused: PerLanguage
+
+
+class AnswersFile(_Strict):
+    signals: Signals
+    negators: PerLanguage
+    clause_breaks: PerLanguage
+    channels: Labelled
+    sales_model: Labelled
+    close_channels: Labelled
+    number_words: dict[str, dict[str, float]]  # language -> word -> its number
+    units: Labelled
+    durations: Labelled  # hours -> phrases
+    few: PerLanguage
+    periods: Labelled
+    approximately: PerLanguage
+    response_times: Labelled  # hours -> phrases
+    currencies: dict[str, list[str]]
+    currency_prefixes: dict[str, list[str]]
+    multipliers: dict[str, list[str]]
+    between_words: list[str]
+    zero_amount: PerLanguage
+    position: PerLanguage
+    zero_hours: PerLanguage
+    choices: dict[str, dict[str, Choice]]  # a set's name -> option -> its phrases
+    post_counts: PerLanguage
+    once: Labelled  # posts a week -> phrases
