@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.audit.conditions import (
+from bot.audit.rules import audit_kind
+from bot.conditions import (
     All,
     AnyOf,
     ConditionError,
@@ -19,7 +20,6 @@ from bot.audit.conditions import (
     parse,
     substitute,
 )
-from bot.audit.rules import audit_kind
 from bot.profile import Amount, Field, Profile, SalesCycle
 
 PROFILE = (Profile()
@@ -156,7 +156,7 @@ def test_a_settled_leaf_without_value_is_unknown() -> None:
 
 
 def test_did_not_know_only_when_the_owner_said_so() -> None:
-    from bot.audit.conditions import said_dont_know
+    from bot.conditions import said_dont_know
     from bot.profile import Field
 
     assert said_dont_know(Field(None, "unknown", "ved ikke"))

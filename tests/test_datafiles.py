@@ -158,9 +158,14 @@ def test_bad_yaml_and_unknown_files_are_one_line() -> None:
         datafiles.load("nothing.yaml", dict)
 
 
-def test_an_unknown_interview_condition_names_the_question() -> None:
-    shipped = packaged("interview.yaml")
-    broken = _with(shipped, ("questions", 1, "when"), "sometimes")
-    with data_override("interview.yaml", broken), pytest.raises(ConfigError) as err:
-        policy.load()
-    assert str(err.value).startswith("bot/data/interview.yaml: questions[1].when: ")
+@pytest.mark.parametrize(("when", "says"), [
+    ({"sales.modell": {"is": "b2b"}}, "unknown profile path 'sales.modell'"),
+    ({"sales.model": {"is": "wholesale"}}, "unknown option 'wholesale'"),
+    ({"sales.model": {"about": "b2b"}}, "unknown operator 'about'"),
+    ("b2b", "Input should be a valid dictionary"),
+])
+def test_a_wrong_interview_condition_names_the_question_and_what_is_wrong(when: Any, says: str) -> None:
+    broken = copy.deepcopy(packaged("interview.yaml"))
+    broken["questions"][1]["when"] = when  # close_channels: always asked, now with a condition
+    message = _one_line_error("interview.yaml", policy.load, broken)
+    assert message.startswith("bot/data/interview.yaml: questions[1].when: ") and says in message

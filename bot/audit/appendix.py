@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.audit.conditions import said_dont_know
 from bot.audit.facts import Facts
 from bot.audit.judge import fact
 from bot.audit.model import ActionPlan, ChannelVerdict, Claim, Finding, Misconception
 from bot.audit.narrative import MARKER
 from bot.audit.texts import UI
 from bot.citations import Citation, sentences
+from bot.conditions import said_dont_know
 from bot.profile import PATHS, SETTLED
 
 

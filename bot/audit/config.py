@@ -78,7 +78,7 @@ class Situations(_Strict):
     effort: Literal["high", "medium", "low"] = "low"
 class Inference(_Strict):
     path: str
-    implied_by: dict[str, Any]  # a condition (bot/audit/conditions.py) over stated answers
+    implied_by: dict[str, Any]  # a condition (bot/conditions.py) over stated answers
 
 
 class Consistency(_Strict):

@@ -25,13 +25,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from bot.audit.conditions import Cond, ConditionError, evaluate, parse, said_dont_know, substitute
-from bot.audit.conditions import check as check_condition
 from bot.audit.config import ScoringConfig, scoring_config
 from bot.audit.facts import DERIVED_FROM, Facts
 from bot.audit.model import ActionPlan, Audit, ChannelVerdict, Finding, Gap, Misconception, Phase, Violation
 from bot.audit.rules import Rule, audit_kind, default_rules
 from bot.audit.texts import UI, ui_for
+from bot.conditions import Cond, ConditionError, evaluate, parse, said_dont_know, substitute
+from bot.conditions import check as check_condition
 from bot.errors import ConfigError
 from bot.profile import CHANNELS
 

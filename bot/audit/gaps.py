@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.audit.conditions import said_dont_know
 from bot.audit.facts import DERIVED_FROM, Facts
 from bot.audit.findings import title
 from bot.audit.judge import Judgement
 from bot.audit.model import Gap
 from bot.audit.texts import UI
+from bot.conditions import said_dont_know
 from bot.profile import PATHS, SETTLED
 
 

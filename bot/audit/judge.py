@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.audit.conditions import evaluate, said_dont_know, substitute
 from bot.audit.facts import DERIVED, Facts
 from bot.audit.model import Fact
 from bot.audit.rules import Rule
 from bot.audit.texts import UI
+from bot.conditions import evaluate, said_dont_know, substitute
 from bot.profile import PATHS
 
 _ORDER = {p: i for i, p in enumerate((*PATHS, *DERIVED))}

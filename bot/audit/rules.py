@@ -13,10 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot import datafiles
 from bot import lang as langs
-from bot.audit.conditions import Cond, ConditionError, check, leaves, parse, substitute
 from bot.audit.config import load_yaml
 from bot.audit.facts import DERIVED_FROM, derived_kind
 from bot.audit.texts import placeholders
+from bot.conditions import Cond, ConditionError, check, leaves, parse, substitute
 from bot.errors import ConfigError
 from bot.profile import CHANNELS, Kind, kind_of
 

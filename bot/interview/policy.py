@@ -8,15 +8,16 @@ Answers that settle a path in passing (a user who says everything at once) remov
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot import datafiles
+from bot.conditions import Cond, ConditionError, check, evaluate, parse
 from bot.interview.messages import fill, join, option, pick
-from bot.profile import CHANNELS, SETTLED, Profile
+from bot.profile import CHANNELS, SETTLED, Profile, kind_of
 
 SOCIAL = ("facebook", "instagram", "linkedin", "twitter", "tiktok", "youtube", "snapchat", "pinterest")
 CHANNEL_FILLS = {"channel_frequency": "frequency", "channel_purposes": "purposes"}
@@ -33,25 +34,6 @@ def social_in_use(profile: Profile) -> tuple[str, ...]:
     return tuple(c for c in CHANNELS if c in used and c in SOCIAL)
 
 
-def _social(profile: Profile) -> bool:
-    """Social channels are, or may be, in use: unknown counts as maybe."""
-    used = _value(profile, "channels.used")
-    return used is None or bool(set(used) & set(SOCIAL))
-
-
-CONDITIONS: dict[str, Callable[[Profile], bool]] = {
-    "always": lambda p: True,
-    "b2b": lambda p: _value(p, "sales.model") in ("b2b", "both"),
-    "social": _social,
-    "social_known": lambda p: bool(social_in_use(p)),
-    "responds": lambda p: _social(p) and _value(p, "resources.responder") != "nobody",
-    "has_list": lambda p: _value(p, "email_list.has_list") is True,
-    # a team, not the owner alone, may run social media: an owner who answers herself is not asked
-    # who takes part (nor is that guessed: the field stays open)
-    "team": lambda p: _social(p) and _value(p, "resources.responder") != "owner",
-}
-
-
 @dataclass(frozen=True)
 class Anchor:
     source: str
@@ -63,7 +45,7 @@ class Question:
     id: str
     fills_spec: tuple[str, ...]
     also_spec: tuple[str, ...]
-    when: str
+    when: Cond | None  # None: always
     anchor: Anchor
     text: Mapping[str, str]
     why: Mapping[str, str]
@@ -71,7 +53,8 @@ class Question:
     quick: Mapping[str, tuple[str, ...]]
 
     def applies(self, profile: Profile) -> bool:
-        return CONDITIONS[self.when](profile)
+        """Whether its condition holds; a condition that cannot be judged yet does not."""
+        return self.when is None or evaluate(self.when, profile.get).value is True
 
     def fills(self, profile: Profile) -> tuple[str, ...]:
         """The profile paths this question asks for (per-channel ones for the channels in use)."""
@@ -120,7 +103,7 @@ class QuestionSpec(_Strict):
     id: str
     fills: tuple[str, ...] = Field(min_length=1)
     also: tuple[str, ...] = ()
-    when: str
+    when: dict[str, Any] | None = None  # a condition (bot/conditions.py); none: always
     anchor: AnchorSpec
     topic: dict[str, str]
     text: dict[str, str]
@@ -129,9 +112,12 @@ class QuestionSpec(_Strict):
 
     @field_validator("when")
     @classmethod
-    def _known(cls, when: str) -> str:
-        if when not in CONDITIONS:
-            raise ValueError(f"unknown condition {when!r}; choose one of: {', '.join(CONDITIONS)}")
+    def _condition(cls, when: dict[str, Any] | None) -> dict[str, Any] | None:
+        if when is not None:
+            try:
+                check(parse(when), kind_of)
+            except ConditionError as err:
+                raise ValueError(str(err)) from err
         return when
 
 
@@ -145,7 +131,8 @@ class InterviewFile(_Strict):
 
 def _question(spec: QuestionSpec) -> Question:
     return Question(
-        id=spec.id, fills_spec=spec.fills, also_spec=spec.also, when=spec.when,
+        id=spec.id, fills_spec=spec.fills, also_spec=spec.also,
+        when=None if spec.when is None else parse(spec.when),
         anchor=Anchor(spec.anchor.source, spec.anchor.quote), text=spec.text, why=spec.why,
         topic=spec.topic, quick=spec.quick)
 

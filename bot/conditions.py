@@ -1,4 +1,6 @@
-"""A small declarative condition language over profile paths, evaluated in pure Python.
+"""A small declarative condition language over profile paths, evaluated in pure Python: the audit's
+rules (``bot/data/audit_rules.yaml``) and the interview's questions (``bot/data/interview.yaml``)
+say when they apply in it.
 
 A condition is ``{all: [...]}``, ``{any: [...]}``, ``{not: cond}`` or a leaf ``{path: {op: operand}}``
 (several ops in one leaf must all hold). Evaluation is three-valued: a leaf whose answer is not
