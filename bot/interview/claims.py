@@ -353,15 +353,17 @@ def cached_embed(embedder: Any, cache: dict[Any, Any] | None = None) -> EmbedPai
 
     def embed(texts: Sequence[str], query: bool) -> np.ndarray:
         wanted = list(texts)
-        missing = [t for t in dict.fromkeys(wanted) if (embedder.id, query, t) not in store]
-        if missing:
-            if len(store) > _VECTORS_KEPT:
-                store.clear()
-            for text, vector in zip(missing, embedder.encode(missing, query=query), strict=True):
-                store[(embedder.id, query, text)] = vector
         if not wanted:
             return np.zeros((0, 384), dtype=np.float32)
-        return np.vstack([store[(embedder.id, query, t)] for t in wanted])
+        found = {t: store.get((embedder.id, query, t)) for t in wanted}  # a local copy: another
+        missing = [t for t, v in found.items() if v is None]  # thread may clear the store meanwhile
+        if missing:
+            computed = dict(zip(missing, embedder.encode(missing, query=query), strict=True))
+            found.update(computed)
+            if len(store) > _VECTORS_KEPT:
+                store.clear()
+            store.update({(embedder.id, query, t): v for t, v in computed.items()})
+        return np.vstack([np.asarray(found[t]) for t in wanted])
 
     return embed
 
