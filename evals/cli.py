@@ -25,7 +25,8 @@ from bot.config import Settings
               help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.option("--split", "splits", multiple=True,
-              type=click.Choice(["tune", "dev", "test", "holdout", "holdout2", "holdout3", "holdout4"]),
+              type=click.Choice(["tune", "dev", "test", "holdout", "holdout2", "holdout3", "holdout4",
+                                 "holdout5"]),
               help="Conversations: run these splits (repeatable; default tune + dev, --fast dev). "
               "Read the test and holdout splits once each, after every choice is made.")
 @click.pass_obj
