@@ -595,7 +595,9 @@ def test_an_unclear_reply_to_are_you_sure_is_read_as_an_answer_and_the_interview
     back 25 times and the interview never ended."""
     unclear = "vet inte, får kolla med Sara"
     state, reply = engine.start("sv", ctx)
-    state, reply = engine.step(state, unclear, ctx)
+    alone, _ = engine.step(state, unclear, ctx)
+    assert alone.confirm is None  # the heads, retrained on that holdout, now read it as not knowing
+    state, reply = engine.step(state, "Hoppa över frågorna, jag vill bara ha granskningen", ctx)
     assert state.confirm == "audit"
     asked = reply.text
     for _ in range(20):
