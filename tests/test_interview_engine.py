@@ -609,3 +609,15 @@ def test_an_unclear_reply_to_are_you_sure_is_read_as_an_answer_and_the_interview
         if reply.question == "summary":
             state, reply = engine.step(state, render("summary_yes", state.lang), ctx)
     assert state.done
+
+
+def test_a_request_to_switch_with_facts_in_it_switches_says_so_and_keeps_the_facts(ctx: Context) -> None:
+    state, _ = engine.start("da", ctx)
+    for answer in ("Vi sælger til virksomheder, mest gennem folk vi kender.",
+                   "Typisk 40.000 kr, et par uger.", "Vi bruger Instagram og LinkedIn."):
+        state, _ = engine.step(state, answer, ctx)
+    switch = "Sorry, I'll switch to English. About 5 hours a week, nothing on ads."
+    state, reply = engine.step(state, switch, ctx)
+    assert state.lang == "en" and reply.text.startswith(render("kind_language", "en"))
+    assert state.profile.get("resources.hours_per_week").value == 5.0
+    assert state.transcript[-1].text == reply.text

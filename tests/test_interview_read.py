@@ -234,6 +234,12 @@ def test_who_buys_read_as_the_other_side_by_the_heads_is_not_taken_from_the_cue_
     assert {f.path: f.value for f in reading.found}.get("sales.model") in (None, "b2b")
 
 
+def test_markup_is_no_words_of_the_owner() -> None:
+    found = _found("we're on <b>instagram</b> like 4x a week <script>alert('x')</script>", "en", "channels")
+    assert found["channels.used"] == {"instagram"}  # no X (Twitter) from the script
+    assert found["channels.instagram.frequency"] == 4.0
+
+
 def test_the_rate_of_the_one_channel_named_may_come_in_the_next_sentence() -> None:
     found = _found("Net Facebook. Elke Donderdag gaan die naweek-specials op.", "af", "channels")
     assert found["channels.facebook.frequency"] == 1.0

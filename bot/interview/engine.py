@@ -807,6 +807,7 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
     message) decides what a message nothing was read from means. A request to switch language
     switches it, and what else the message says is read ("can we speak English? The deals are
     about 2 000 € each")."""
+    before = next((t.lang for t in reversed(state.transcript) if t.role == "bot"), state.lang)
     if kind == "request_language":
         state = replace(state, lang=named_language(text) or state.lang)
     lang = state.lang
@@ -818,11 +819,15 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
 
         reading = cross_check(reading, text, lang, state.profile, pending, ctx.llm)
     figures = kind != "request_figures" or looks_like_question(text, lang)  # "HR-assistentti on 50 % somessa"
-    if kind in _UNLESS_ANSWERED and not reading.answered and figures:
+    said = reading.answered or (kind == "request_language" and bool(reading.found))  # "Sorry, I'll
+    if kind in _UNLESS_ANSWERED and not said and figures:  # switch to English. About 5 hours a week"
         return _on_kind(state, kind, text, ctx)
-    if reading.question:
-        return _side(state, text, ctx)
-    return _answer(state, reading, text, ctx, kind)
+    state, reply = _side(state, text, ctx) if reading.question else _answer(state, reading, text, ctx, kind)
+    if kind == "request_language" and lang != before:  # "Can we switch to English? We post on
+        # Instagram every day": the switch is said, then the rest
+        reply = replace(reply, text=f"{msg.render('kind_language', lang)}\n\n{reply.text}")
+        state = replace(state, transcript=(*state.transcript[:-1], reply.turn()))
+    return state, reply
 
 
 def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> InterviewState:

@@ -676,6 +676,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
          recent: Question | None = None, meant: tuple[Found, ...] | None = None) -> Reading:
     """What ``message`` says, given the question just asked (``pending``), the one before it and
     what the reader's heads say its clauses mean (``meant``, None without heads)."""
+    message = without_markup(message)
     norm = without_requests(statements(normalise(message)), lang)
     skip = parse.parse_skip(message) if pending is not None else None
     if _corrects(norm, lang) and skip is None:
@@ -712,6 +713,17 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     if question:
         return Reading(question=True)
     return Reading(found=merged, skip=skip, answered=answered)
+
+
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
+
+
+def without_markup(message: str) -> str:
+    """``message`` as words: scripts and styles (with what they hold) and tags taken out
+    ("we're on <b>instagram</b> 4x a week <script>alert('x')</script>" names no X). What is
+    shown and stored stays as the owner typed it, escaped wherever it is shown."""
+    return _TAG.sub(" ", _SCRIPT.sub(" ", message))
 
 
 def answer_value(path: str, text: str, lang: str) -> Any:
