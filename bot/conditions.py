@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.parse import parse_skip
+from bot.interview.fields import parse_skip
 from bot.profile import CYCLES, SETTLED, STATUSES, Amount, Field, Kind, SalesCycle
 
 SET_OPS = {"has", "has_any", "has_all", "has_none", "subset_of", "count_ge", "count_le", "empty"}

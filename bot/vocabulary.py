@@ -1,4 +1,5 @@
-"""The schema of ``bot/data/answers.yaml``: the words the parsers (``bot/parse.py``) read answers by.
+"""The schema of ``bot/data/answers.yaml``: the words the field parsers (``bot/interview/fields.py``)
+read answers by.
 
 The parsers read the file as plain mappings; this schema checks it at load time, so that a missing
 or misspelt key is a one-line error naming it, not a KeyError mid-conversation.

@@ -91,13 +91,13 @@ TURN_TARGET_P95_MS = 150.0  # with the reader's clause embeddings (issue 14)
 
 def _parse_all(message: str) -> None:
     """The floor of a turn: every deterministic answer parser run once over the message."""
-    from bot import parse
+    from bot.interview import fields
 
-    for fn in (parse.parse_yes_no, parse.parse_skip, parse.parse_channels, parse.parse_sales_model,
-               parse.parse_close_channels, parse.parse_hours, parse.parse_response_time,
-               parse.parse_sales_cycle, parse.parse_amount, parse.parse_frequency, parse.parse_count):
+    for fn in (fields.parse_yes_no, fields.parse_skip, fields.parse_channels, fields.parse_sales_model,
+               fields.parse_close_channels, fields.parse_hours, fields.parse_response_time,
+               fields.parse_sales_cycle, fields.parse_amount, fields.parse_frequency, fields.parse_count):
         fn(message)
-    parse.parse_choices(message, "goals")
+    fields.parse_choices(message, "goals")
 
 
 def _noop_graph(path: Path) -> Any:

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from bot import datafiles, l10n, parse
+from bot import datafiles, l10n
 from bot.audit.config import scoring_config
 from bot.audit.narrative import _prompt as narrative
 from bot.audit.rules import default_rules
 from bot.audit.texts import ui_data
 from bot.datafiles import DataSource, data_override, packaged, use_source
 from bot.errors import ConfigError
-from bot.interview import cues, extract_llm, messages, policy
+from bot.interview import cues, extract_llm, messages, phrases, policy
 from bot.retrieval.index import load_scope_questions
 from bot.web import strings
 from ingest.gloss import load_prompts
@@ -26,7 +26,7 @@ Key = tuple[str | int, ...]
 # file, what loads it, a key to remove and the path its error names, a key to give a wrong type
 # (and the value) and the path its error names
 CASES: list[tuple[str, Callable[[], Any], Key, str, Key, Any, str]] = [
-    ("answers.yaml", parse._data, ("signals", "unknown"), "signals.unknown",
+    ("answers.yaml", phrases.answer_words, ("signals", "unknown"), "signals.unknown",
      ("negators", "en"), 5, "negators.en"),
     ("cues.yaml", cues.data, ("interrogatives",), "interrogatives",
      ("cues", "reply", "en"), "reply", "cues.reply.en"),

@@ -168,9 +168,9 @@ def test_the_audit_narrative_never_sees_what_the_user_typed(bundled_retriever: A
 
 def test_currencies_are_the_parsers_codes() -> None:
     from bot.interview.extract_llm import Currency, Money
-    from bot.parse import _data
+    from bot.interview.phrases import answer_words
 
-    assert set(get_args(Currency)) == set(_data()["currencies"]) - {"kr"}
+    assert set(get_args(Currency)) == set(answer_words()["currencies"]) - {"kr"}
     assert Money.model_validate({"value": 5, "currency": " sek"}).currency == "SEK"
     with pytest.raises(ValueError):
         Money.model_validate({"value": 5, "currency": "YOU READ ONE MESSAGE"})

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 
 from bot.interview import engine
 from bot.interview.errors import EditError
+from bot.interview.fields import SkipKind
 from bot.interview.policy import load
 from bot.interview.read import EDITABLE, Reading, answer_value, read
 from bot.interview.state import Context, InterviewState, Reply
 from bot.lang import codes
-from bot.parse import SkipKind
 from bot.profile import check_value
+from tests.test_interview_fields_properties import LONG, SHORT
 from tests.test_interview_sessions import SCRIPT
-from tests.test_parse_properties import LONG, SHORT
 
 LANGS = codes("interview")
 PROPS = settings(max_examples=80, deadline=None,

@@ -191,7 +191,7 @@ def test_a_filler_actually_mid_sentence_corrects_nothing() -> None:
 
 
 def test_a_hedge_before_an_answer_is_no_skip() -> None:
-    from bot.parse import parse_skip
+    from bot.interview.fields import parse_skip
 
     assert parse_skip("hard to say, maybe 25 hours a week") is None
     assert parse_skip("hard to say") == "unknown"

@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 
 from bot import datafiles
 from bot.citations import sentences
-from bot.parse import normalise
+from bot.interview.phrases import normalise
 
 if TYPE_CHECKING:
     import numpy as np

@@ -10,7 +10,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot import datafiles
-from bot.parse import PhraseMatcher, find_phrases, normalise, phrase_matcher
+from bot.interview.phrases import PhraseMatcher, find_phrases, normalise, phrase_matcher
 
 Spans = dict[str, list[tuple[int, int, str]]]
 
@@ -58,7 +58,7 @@ def matcher(key: str, lang: str) -> PhraseMatcher:
 
 
 def cues(text: str, lang: str) -> Spans:
-    """Every cue key found in ``text`` (already normalised: ``bot.parse.normalise``), with its spans."""
+    """Every cue key found in ``text`` (already normalised: ``phrases.normalise``), with its spans."""
     found: Spans = {}
     for key in data().cues:
         spans = matcher(key, lang).find(text)

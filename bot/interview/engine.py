@@ -19,12 +19,13 @@ from bot.citations import Citation, number
 from bot.interview import messages as msg
 from bot.interview.cues import looks_like_question, named_language
 from bot.interview.errors import EditError
+from bot.interview.fields import parse_skip, parse_yes_no
 from bot.interview.kinds import looks_like_noise
+from bot.interview.phrases import normalise
 from bot.interview.policy import SOCIAL, Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import about, anchor_citation, claim_answer, side_answer
 from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
-from bot.parse import normalise, parse_skip, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status, kind_of
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}

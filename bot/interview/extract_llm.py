@@ -29,7 +29,7 @@ Channel = Literal["facebook", "instagram", "linkedin", "twitter", "tiktok", "you
                   "pinterest", "email", "website", "google_business", "other"]
 Goal = Literal["sales", "relationships", "customer_service", "information_press", "recruitment", "brand"]
 Owner = Literal["marketing", "customer_service", "sales", "management", "everyone"]
-Currency = Literal["SEK", "DKK", "NOK", "EUR", "USD", "GBP", "ZAR"]  # the codes bot/parse.py reads
+Currency = Literal["SEK", "DKK", "NOK", "EUR", "USD", "GBP", "ZAR"]  # the codes fields.py reads
 
 
 class Money(BaseModel):

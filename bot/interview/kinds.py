@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot import datafiles
-from bot.parse import normalise
+from bot.interview.phrases import normalise
 
 if TYPE_CHECKING:
     import numpy as np

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from bot import datafiles, parse
+from bot import datafiles
+from bot.interview import fields, phrases
 from bot.profile import CLOSE_CHANNELS, GOALS, OWNERS, PURPOSES, RESPONDERS, SALES_MODELS, Amount
 
 PURPOSE = "purposes"  # what a channel is used for, whichever channel: attached to one by ``for_channels``
@@ -60,7 +61,7 @@ def label_names() -> tuple[str, ...]:
 def targets(labels: dict[str, Any], text: str = "") -> set[str]:
     """The heads a labelled statement is a positive example of. ``channels.unused``: the text
     names a channel its labels do not count as used."""
-    named = parse.parse_channels(text) if text else set()
+    named = fields.parse_channels(text) if text else set()
     out: set[str] = {UNUSED} if named - set(labels.get("channels.used") or ()) else set()
     for path, value in labels.items():
         if path in VALUE_FIELDS:
@@ -188,15 +189,15 @@ def _money(amount: Amount | None) -> Amount | None:
 
 
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
-    "sales.deal_size": lambda c, lang: _money(parse.parse_amount(c, lang)),
-    "sales.sales_cycle": lambda c, lang: parse.parse_sales_cycle(c),
-    "resources.hours_per_week": lambda c, lang: parse.parse_hours(c),
-    "resources.response_time": lambda c, lang: parse.parse_response_time(c),
-    "resources.ad_budget": lambda c, lang: _money(parse.parse_amount(c, lang)) or (
-        Amount(0.0) if parse.says_zero(c) else None),
-    "email_list.size": lambda c, lang: parse.parse_count(c, lang),
-    "channels.used": lambda c, lang: frozenset(parse.parse_channels(c)) or None,
-    UNUSED: lambda c, lang: frozenset(parse.parse_channels(c)) or None,  # the channels it names
+    "sales.deal_size": lambda c, lang: _money(fields.parse_amount(c, lang)),
+    "sales.sales_cycle": lambda c, lang: fields.parse_sales_cycle(c),
+    "resources.hours_per_week": lambda c, lang: fields.parse_hours(c),
+    "resources.response_time": lambda c, lang: fields.parse_response_time(c),
+    "resources.ad_budget": lambda c, lang: _money(fields.parse_amount(c, lang)) or (
+        Amount(0.0) if fields.says_zero(c) else None),
+    "email_list.size": lambda c, lang: fields.parse_count(c, lang),
+    "channels.used": lambda c, lang: frozenset(fields.parse_channels(c)) or None,
+    UNUSED: lambda c, lang: frozenset(fields.parse_channels(c)) or None,  # the channels it names
 }
 
 
@@ -231,8 +232,8 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
     limits = heads.thresholds
     low = heads.check if lenient and heads.check is not None else heads.asked
     if asked and low is not None:
-        fields = {PURPOSE if p.endswith(f".{PURPOSE}") else p for p in asked}
-        on_topic = np.array([label.split("=", 1)[0] in fields for label in heads.labels])
+        asked_paths = {PURPOSE if p.endswith(f".{PURPOSE}") else p for p in asked}
+        on_topic = np.array([label.split("=", 1)[0] in asked_paths for label in heads.labels])
         limits = np.where(on_topic, low, heads.thresholds)
     out: list[Meant] = []
     for i, clause in enumerate(clauses):
@@ -242,7 +243,7 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
             path = label.split("=", 1)[0]
             if path == UNUSED and not says_more(clause):
                 continue
-            if path in NOT_NEGATED and parse.says_not(clause):
+            if path in NOT_NEGATED and phrases.says_not(clause):
                 continue  # "online verkaufen tun wir nix" is no web shop: the heads miss the "not"
             if path in SETS or path == UNUSED:
                 found = _value(label, clause, lang)
@@ -267,8 +268,8 @@ _MORE_WORDS = 3  # a stretch naming channels must say this much more to say they
 def says_more(text: str) -> bool:
     """Whether ``text`` says something besides naming channels: "insta, tiktok, facebook ja x"
     is a list of channels in use, whatever the unused head makes of it."""
-    norm = parse.normalise(text)
-    spans = parse.channel_spans(norm)
+    norm = phrases.normalise(text)
+    spans = fields.channel_spans(norm)
     rest = "".join(" " if any(a <= i < b for a, b, *_ in spans) else ch for i, ch in enumerate(norm))
     return len(re.findall(r"[^\W\d_]{2,}", rest)) >= _MORE_WORDS
 
@@ -280,8 +281,8 @@ def dormant(sentences: Sequence[str], heads: Heads, embed: Embed) -> frozenset[s
     e-postlista" the head cannot tell which channel the "no" is about. A sentence that gives a
     posting rate is about an active channel and takes nothing away. The head is trained on whole
     statements, so a sentence is what it reads best."""
-    named = [(s, frozenset(parse.parse_channels(s))) for s in sentences]
-    named = [(s, c) for s, c in named if len(c) == 1 and parse.parse_frequency(s) is None and says_more(s)]
+    named = [(s, frozenset(fields.parse_channels(s))) for s in sentences]
+    named = [(s, c) for s, c in named if len(c) == 1 and fields.parse_frequency(s) is None and says_more(s)]
     if not named:
         return frozenset()
     j = heads.labels.index(UNUSED)
@@ -297,7 +298,7 @@ def for_channels(found: Sequence[Meant], clauses: Sequence[str], social: Sequenc
     nearest clause before it that names any ("Instagram is our main one. Mostly pictures of the
     cakes"), else the one channel the question asked about or the whole message names; a
     purpose with no such channel is dropped (it is nobody's)."""
-    named_in = [{c for c in parse.parse_channels(clause) if c in social} for clause in clauses]
+    named_in = [{c for c in fields.parse_channels(clause) if c in social} for clause in clauses]
     in_message = set().union(*named_in)
     asked_channels = {p.split(".")[1] for p in asked if p.endswith(f".{PURPOSE}")}
     fallback = asked_channels if len(asked_channels) == 1 else in_message if len(in_message) == 1 else set()

@@ -16,11 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import parse
+from bot.interview import fields, phrases
 from bot.interview.cues import Spans, cues, looks_like_question, opens_request, venue
+from bot.interview.fields import SkipKind, parse_yes_no
 from bot.interview.meaning import UNUSED
+from bot.interview.phrases import normalise
 from bot.interview.policy import SOCIAL, Question
-from bot.parse import SkipKind, normalise, parse_yes_no
 from bot.profile import SETTLED, Amount, Profile, Status, kind_of
 
 _SENTENCE = re.compile(r"[!?;\n]+|\.(?=\s|$)")
@@ -67,7 +68,7 @@ def _polar(text: str, spans: list[tuple[int, int, str]] | None) -> bool | None:
     """True where a cue stands un-negated ("we delete them"), False where negated ("we never
     delete"), None without the cue, or where its cues say both ("bots we block, but we don't
     delete criticism": which one answers is not for the cue words to guess)."""
-    said = {not parse.negated(text, start, end) for start, end, *_ in spans or ()}
+    said = {not phrases.negated(text, start, end) for start, end, *_ in spans or ()}
     return said.pop() if len(said) == 1 else None
 
 
@@ -85,7 +86,7 @@ def _roi(text: str, c: Spans) -> bool | None:
         return False
     if "quick" in c:
         return _polar(text, c["quick"])
-    cycle = parse.parse_sales_cycle(text)
+    cycle = fields.parse_sales_cycle(text)
     if cycle is None or cycle.category == "months" and (cycle.days is None or 92 < cycle.days < 180):
         return None
     return cycle.category in ("instant", "days", "weeks", "months")
@@ -96,9 +97,9 @@ def _no_ads(text: str, lang: str) -> bool:
     noll"; not "don't know") and no clause gives ads an amount: then the money named elsewhere
     is for something else ("the printed catalog is our big spend, about $40k a year")."""
     about = [cl for s in sentences(text) for cl in clauses(s, lang) if "ads" in cues(cl, lang)]
-    amounts = [parse.parse_amount(cl, lang) for cl in about]
-    zero = any(parse.says_not(cl) and parse.parse_skip(cl) is None or parse.says_zero(cl) or a == Amount(0.0)
-               for cl, a in zip(about, amounts, strict=True))
+    amounts = [fields.parse_amount(cl, lang) for cl in about]
+    zero = any(phrases.says_not(cl) and fields.parse_skip(cl) is None or fields.says_zero(cl)
+               or a == Amount(0.0) for cl, a in zip(about, amounts, strict=True))
     return zero and not any(a is not None and a.value > 0 for a in amounts)
 
 
@@ -107,7 +108,7 @@ def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     so: a currency or a word for ads. A "no ads" beside money for other things is no ads."""
     if "ads" in c and _no_ads(text, lang):
         return Amount(0.0)
-    amount = parse.parse_amount(text, lang)
+    amount = fields.parse_amount(text, lang)
     if amount is not None and (primary or "ads" in c or amount.currency is not None):
         return amount
     if _polar(text, c.get("ads")) is False or (primary and _leading_yes_no(text) is False):
@@ -120,7 +121,7 @@ def _deal(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     is the sales cycle, not a rate of the amount."""
     for sentence in sentences(text):
         for clause in clauses(sentence, lang):
-            amount = parse.parse_amount(clause, lang)
+            amount = fields.parse_amount(clause, lang)
             if amount is not None:
                 return amount
     return None
@@ -153,17 +154,18 @@ def _deletes(text: str, lang: str, c: Spans, primary: bool) -> bool | None:
 
 
 def _channels_answer(text: str, lang: str, c: Spans, primary: bool) -> frozenset[str] | None:
-    found = parse.parse_channels(text)
+    found = fields.parse_channels(text)
     if found:
         return frozenset(found)
     return frozenset() if primary and _leading_yes_no(text) is False else None
 
 
 def _responder(text: str, lang: str, c: Spans, primary: bool) -> str | None:
-    whole = parse.parse_choice(text, "responder")
+    whole = fields.parse_choice(text, "responder")
     if whole is not None:
         return whole
-    return next((v for s in re.split(r"[,;]|\s-\s", text) if (v := parse.parse_choice(s, "responder"))), None)
+    parts = re.split(r"[,;]|\s-\s", text)
+    return next((v for s in parts if (v := fields.parse_choice(s, "responder"))), None)
 
 
 @dataclass(frozen=True)
@@ -178,15 +180,15 @@ def _simple(fn: Callable[[str, str], Any]) -> Callable[[str, str, Spans, bool], 
 
 
 def _about_cycle(t: str, c: Cues) -> bool:
-    return ("cycle" in c or "takes" in c and bool(c.keys() & {"deal", "sell"})) and not parse.periods(t)
+    return ("cycle" in c or "takes" in c and bool(c.keys() & {"deal", "sell"})) and not fields.periods(t)
 
 
 def _about_hours(t: str, c: Cues) -> bool:
-    return ("spend" in c or bool(parse.periods(t))) and "within" not in c
+    return ("spend" in c or bool(fields.periods(t))) and "within" not in c
 
 
 def _about_response(t: str, c: Cues) -> bool:
-    return "within" in c or "reply" in c and "spend" not in c and not parse.periods(t)
+    return "within" in c or "reply" in c and "spend" not in c and not fields.periods(t)
 
 
 def _roi_answer(t: str, lang: str, c: Spans, primary: bool) -> bool | None:
@@ -195,25 +197,25 @@ def _roi_answer(t: str, lang: str, c: Spans, primary: bool) -> bool | None:
 
 
 def _options(name: str) -> Callable[[str, str, Spans, bool], Any]:
-    return _simple(lambda t, lang: _nonempty(parse.parse_choices(t, name)))
+    return _simple(lambda t, lang: _nonempty(fields.parse_choices(t, name)))
 
 
 RULES: dict[str, Rule] = {
-    "sales.model": Rule(lambda t, c: "sell" in c, _simple(lambda t, lang: parse.parse_sales_model(t)),
+    "sales.model": Rule(lambda t, c: "sell" in c, _simple(lambda t, lang: fields.parse_sales_model(t)),
                         "sentence"),
     "sales.close_channels": Rule(lambda t, c: bool(c.keys() & {"sell", "close_via"}),
-                                 _simple(lambda t, lang: _nonempty(parse.parse_close_channels(t))),
+                                 _simple(lambda t, lang: _nonempty(fields.parse_close_channels(t))),
                                  "sentence"),
     "sales.deal_size": Rule(lambda t, c: bool(c.get("deal")), _deal),
-    "sales.sales_cycle": Rule(_about_cycle, _simple(lambda t, lang: parse.parse_sales_cycle(t))),
-    "resources.hours_per_week": Rule(_about_hours, _simple(lambda t, lang: parse.parse_hours(t))),
-    "resources.response_time": Rule(_about_response, _simple(lambda t, lang: parse.parse_response_time(t))),
+    "sales.sales_cycle": Rule(_about_cycle, _simple(lambda t, lang: fields.parse_sales_cycle(t))),
+    "resources.hours_per_week": Rule(_about_hours, _simple(lambda t, lang: fields.parse_hours(t))),
+    "resources.response_time": Rule(_about_response, _simple(lambda t, lang: fields.parse_response_time(t))),
     "resources.responder": Rule(lambda t, c: "reply" in c, _responder),
     "resources.ad_budget": Rule(lambda t, c: "ads" in c, _ads),
-    "channels.used": Rule(lambda t, c: "use" in c or parse.parse_frequency(t) is not None, _channels_answer,
+    "channels.used": Rule(lambda t, c: "use" in c or fields.parse_frequency(t) is not None, _channels_answer,
                           "sentence"),
     "email_list.has_list": Rule(lambda t, c: "email" in c, _bool_answer("email")),
-    "email_list.size": Rule(lambda t, c: "email" in c, _simple(parse.parse_count)),
+    "email_list.size": Rule(lambda t, c: "email" in c, _simple(fields.parse_count)),
     "goals": Rule(lambda t, c: "goal" in c, _options("goals"), "sentence"),
     "measurement.measures_results": Rule(lambda t, c: "measure" in c and "measure_up" not in c,
                                          _bool_answer("measure")),
@@ -346,7 +348,7 @@ def _unprompted(clause_list: list[Stretch], sentence_list: list[Stretch],
 
 def _posts(text: str, lang: str) -> float | None:
     """Posts a week, unless ``text`` is about money for ads ("200 a month on facebook ads")."""
-    return None if "ads" in cues(text, lang) else parse.parse_frequency(text)
+    return None if "ads" in cues(text, lang) else fields.parse_frequency(text)
 
 
 def _lead_rate(text: str, start: int, lang: str) -> float | None:
@@ -362,11 +364,11 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
     """Per-channel posting frequency ("Facebook 3 times a week, Instagram daily") and purposes."""
     found: list[Found] = []
     asked_channels = [p.split(".")[1] for p in asked if p.endswith(".frequency")]
-    named = {label for stretch in sentence_list for *_, label in parse.channel_spans(stretch.text)}
+    named = {label for stretch in sentence_list for *_, label in fields.channel_spans(stretch.text)}
     if not asked_channels and len(named) == 1 and named <= set(SOCIAL):  # "Net Facebook. Elke
         asked_channels = list(named)  # Donderdag gaan die specials op": one channel, its rate later
     for stretch in sentence_list:
-        all_spans = parse.channel_spans(stretch.text)
+        all_spans = fields.channel_spans(stretch.text)
         spans = [s for s in all_spans if s[2] in SOCIAL]
         segments = [(label, stretch.text[start:(spans[i + 1][0] if i + 1 < len(spans) else None)])
                     for i, (start, _, label) in enumerate(spans)]
@@ -390,8 +392,8 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
                 found.append(Found(f"channels.{channel}.frequency", rate))
             purpose_path = f"channels.{channel}.purposes"
             if purpose_path in asked or "for" in cues(segment, lang):
-                purposes = (parse.parse_choices(segment, "purposes")
-                            or parse.parse_choices(stretch.text, "purposes"))
+                purposes = (fields.parse_choices(segment, "purposes")
+                            or fields.parse_choices(stretch.text, "purposes"))
                 if purposes:
                     found.append(Found(purpose_path, frozenset(purposes)))
     return found
@@ -532,9 +534,9 @@ def _mailed(stretches: list[Stretch]) -> list[Found]:
     ("lounaslista lähtee maanantaisin sähköpostilla", "stuur 3-4 keer n jaar n nuusbrief"); a
     list said to lie idle ("haven't sent anything in a year") is no use of it."""
     for stretch in stretches:  # clauses, then sentences
-        named = parse.parse_channels(stretch.text)
-        rate = parse.parse_frequency(stretch.text)
-        if named == {"email"} and rate and not parse.says_not(stretch.text):
+        named = fields.parse_channels(stretch.text)
+        rate = fields.parse_frequency(stretch.text)
+        if named == {"email"} and rate and not phrases.says_not(stretch.text):
             return [Found("channels.used", frozenset({"email"}), words=stretch.text)]
     return []
 
@@ -565,7 +567,7 @@ def _unused_checked(meant: tuple[Found, ...], clause_list: list[Stretch],
     """The heads' readings with two corrections to which channels are not in use: a channel
     named in a plan or a wish is not in use ("the MD wonders if …"); one given a posting rate is."""
     plans = [c.text for c in clause_list if "considering" in c.cues]
-    planned = frozenset().union(*(parse.parse_channels(text) for text in plans))
+    planned = frozenset().union(*(fields.parse_channels(text) for text in plans))
     posted = posted - planned
     out = [Found(m.path, m.value - posted, m.status, m.words) if m.path == UNUSED else m for m in meant]
     return tuple(m for m in out if m.value or m.path != UNUSED) + (
@@ -678,7 +680,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     what the reader's heads say its clauses mean (``meant``, None without heads)."""
     message = without_markup(message)
     norm = without_requests(statements(normalise(message)), lang)
-    skip = parse.parse_skip(message) if pending is not None else None
+    skip = fields.parse_skip(message) if pending is not None else None
     if _corrects(norm, lang) and skip is None:
         return _correction(norm, lang, profile, recent)
     asked = set(pending.fills(profile)) | set(pending.also(profile)) if pending else set()
@@ -731,9 +733,9 @@ def answer_value(path: str, text: str, lang: str) -> Any:
     norm = normalise(text)
     parts = path.split(".")
     if parts[0] == "channels" and len(parts) == 3 and parts[2] == "frequency":
-        return parse.parse_frequency(norm)
+        return fields.parse_frequency(norm)
     if parts[0] == "channels" and len(parts) == 3 and parts[2] == "purposes":
-        return _nonempty(parse.parse_choices(norm, "purposes"))
+        return _nonempty(fields.parse_choices(norm, "purposes"))
     rule = RULES.get(path)
     return rule.answer(norm, lang, cues(norm, lang), True) if rule else None
 

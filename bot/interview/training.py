@@ -26,7 +26,7 @@ import numpy as np
 
 from bot.errors import ConfigError
 from bot.interview.meaning import UNUSED, UNUSED_PRECISION, Embed, Heads, label_names, model_input, targets
-from bot.parse import normalise
+from bot.interview.phrases import normalise
 from bot.profile import PATHS, Amount, SalesCycle, check_value
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "reading"
@@ -148,9 +148,9 @@ def out_of_fold(x: np.ndarray, y: np.ndarray, writers: Sequence[str],
 def naming_channels(statements: Sequence[Statement]) -> np.ndarray:
     """Which statements name a channel: the only ones the unused-channel head reads (it decides
     whether a channel named is in use, so it learns from those alone)."""
-    from bot import parse
+    from bot.interview import fields
 
-    return np.array([bool(parse.parse_channels(s.text)) for s in statements])
+    return np.array([bool(fields.parse_channels(s.text)) for s in statements])
 
 
 def calibrate(scores: np.ndarray, y: np.ndarray, targets: Sequence[float] = (),

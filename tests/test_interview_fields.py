@@ -7,10 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import UnknownNameError
-from bot.parse import (
-    _data,
-    _phrases,
-    normalise,
+from bot.interview.fields import (
     parse_amount,
     parse_channels,
     parse_choice,
@@ -23,6 +20,7 @@ from bot.parse import (
     parse_skip,
     parse_yes_no,
 )
+from bot.interview.phrases import answer_words, normalise, phrase_list
 from bot.profile import CHANNELS, CLOSE_CHANNELS, CYCLES, SALES_MODELS, Amount, SalesCycle
 
 LANGS = {"en", "sv", "da", "nb", "fi", "de", "af"}
@@ -432,7 +430,7 @@ def test_sales_cycle_keeps_days_when_given() -> None:
 # The vocabulary file
 
 def _labelled_sections() -> dict[str, dict[str, object]]:
-    data = _data()
+    data = answer_words()
     keys = ("signals", "sales_model", "close_channels", "units", "durations", "periods", "response_times")
     sections = {key: data[key] for key in keys}
     sections |= {f"choices.{key}": table for key, table in data["choices"].items()}
@@ -448,23 +446,23 @@ def test_every_label_speaks_all_seven_languages(section: str) -> None:
 
 @pytest.mark.parametrize("section", sorted(_labelled_sections()) + ["channels"])
 def test_no_phrase_has_two_labels(section: str) -> None:
-    data = _data()["channels"] if section == "channels" else _labelled_sections()[section]
+    data = answer_words()["channels"] if section == "channels" else _labelled_sections()[section]
     seen: dict[str, str] = {}
     for label, node in data.items():
-        for phrase in _phrases(node):
+        for phrase in phrase_list(node):
             key = normalise(phrase)
             assert seen.setdefault(key, label) == label, (section, phrase, seen[key], label)
 
 
 def test_the_same_number_word_means_the_same_number_everywhere() -> None:
     seen: dict[str, float] = {}
-    for table in _data()["number_words"].values():
+    for table in answer_words()["number_words"].values():
         for word, value in table.items():
             assert seen.setdefault(word, value) == value, word
 
 
 def _bare_phrases(section: str, label: str) -> list[str]:
-    return [p.strip("=*") for p in _phrases(_data()[section][label])]
+    return [p.strip("=*") for p in phrase_list(answer_words()[section][label])]
 
 
 @pytest.mark.parametrize("label, expected", [("yes", True), ("no", False), ("maybe", None)])
@@ -540,12 +538,12 @@ def test_every_parser_accepts_any_text(text: str) -> None:
     assert parse_close_channels(text) <= set(CLOSE_CHANNELS)
     assert parse_sales_model(text) in (*SALES_MODELS, None)
     assert parse_choice(text, "responder") in ("owner", "staff", "agency", "nobody", None)
-    assert parse_choices(text, "goals") <= set(_data()["choices"]["goals"])
+    assert parse_choices(text, "goals") <= set(answer_words()["choices"]["goals"])
     cycle = parse_sales_cycle(text)
     assert cycle is None or (cycle.category in CYCLES and (cycle.days is None or cycle.days >= 0))
 
 
-# Posting frequency, counts, and the helpers for callers with their own vocabularies.
+# Posting frequency, counts, and where channels and rates are named.
 
 @pytest.mark.parametrize("text, per_week", [
     ("3 times a week", 3), ("3x/week", 3), ("twice a month", 24 / 52), ("daily", 7), ("every day", 7),
@@ -558,7 +556,7 @@ def test_every_parser_accepts_any_text(text: str) -> None:
     ("hver 3. uke", 1 / 3), ("var 3:e vecka", 1 / 3), ("every 2 days", 3.5), ("2 posts alle 2 Wochen", 1),
 ])
 def test_posting_frequency(text: str, per_week: float) -> None:
-    from bot.parse import parse_frequency
+    from bot.interview.fields import parse_frequency
 
     assert parse_frequency(text) == pytest.approx(per_week, rel=1e-3)
 
@@ -566,7 +564,7 @@ def test_posting_frequency(text: str, per_week: float) -> None:
 @pytest.mark.parametrize("text", ["5 hours a week", "we post on facebook", "in 2019", "3 a week and 5 a day",
                                   "TikTok. Ads: R2 000 p/m"])
 def test_no_posting_frequency(text: str) -> None:
-    from bot.parse import parse_frequency
+    from bot.interview.fields import parse_frequency
 
     assert parse_frequency(text) is None
 
@@ -575,39 +573,21 @@ def test_no_posting_frequency(text: str) -> None:
     ("about 800 subscribers", 800), ("2k", 2000), ("1 200", 1200), ("around 1,500 people", 1500), ("none", 0),
 ])
 def test_counts(text: str, count: int) -> None:
-    from bot.parse import parse_count
+    from bot.interview.fields import parse_count
 
     assert parse_count(text) == count
 
 
 @pytest.mark.parametrize("text", ["500 €", "a few hundred", "200 per month"])
 def test_no_count(text: str) -> None:
-    from bot.parse import parse_count
+    from bot.interview.fields import parse_count
 
     assert parse_count(text) is None
 
 
-def test_negation_before_after_and_inside_a_phrase() -> None:
-    from bot.parse import negated
+def test_channels_and_periods_for_other_callers() -> None:
+    from bot.interview.fields import channel_spans, periods
 
-    def at(text: str, word: str) -> bool:
-        start = normalise(text).index(word)
-        return negated(text, start, start + len(word))
-
-    assert at("we don't have a newsletter", "newsletter")
-    assert not at("we have a newsletter", "newsletter")
-    assert at("vi raderar aldrig kritik", "raderar")
-    assert at("wir löschen sie nie", "löschen")
-    assert at("vi tar aldrig bort kritik", "tar aldrig bort")
-    assert not at("vi raderar kritik, aldrig beröm", "raderar")
-    assert not negated("vi raderar aldrig kritik", normalise("vi raderar aldrig kritik").index("raderar"))
-
-
-def test_phrases_channels_and_periods_for_other_callers() -> None:
-    from bot.parse import channel_spans, find_phrases, periods, phrase_matcher
-
-    matcher = phrase_matcher({"ads": {"en": ["ad", "ads", "advert*"], "sv": ["annons*"]}})
-    assert [label for *_, label in find_phrases("Ads? Vi annonserar sällan", matcher)] == ["ads", "ads"]
     assert [(label, start) for start, _, label in channel_spans("Facebook and Insta, but not TikTok")] == [
         ("facebook", 0), ("instagram", 13)]
     assert periods("5 hours a week and 100 € per month") == {"week", "month"}

@@ -1,8 +1,9 @@
-"""Hostile input for every parser of bot/parse.py (hypothesis): control characters, NUL, lone
-combining marks, bidirectional controls, non-ASCII digits, emoji and 20 000-character strings
-never raise, and every value returned has the declared type and is one the profile accepts for
-the field it feeds. (tests/test_parse.py covers the main parsers on arbitrary text in English;
-this adds the hostile alphabets, long strings, every language, every choice set and the helpers.)
+"""Hostile input for every parser of bot/interview/fields.py and the matcher of phrases.py
+(hypothesis): control characters, NUL, lone combining marks, bidirectional controls, non-ASCII
+digits, emoji and 20 000-character strings never raise, and every value returned has the declared
+type and is one the profile accepts for the field it feeds. (tests/test_interview_fields.py covers
+the main parsers on arbitrary text in English; this adds the hostile alphabets, long strings,
+every language, every choice set and the helpers.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import get_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import parse
+from bot.interview import fields, phrases
 from bot.lang import codes
 from bot.profile import CHANNELS, CLOSE_CHANNELS, CYCLES, SALES_MODELS, Amount, SalesCycle, check_value
 
@@ -54,7 +55,7 @@ def _number(x: object, top: float = math.inf) -> bool:
 
 
 def _spans(spans: object, text: str, labels: set[str]) -> bool:
-    norm = parse.normalise(text)
+    norm = phrases.normalise(text)
     return isinstance(spans, list) and all(
         isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(norm) and label in labels
         for s, e, label in spans)
@@ -62,38 +63,38 @@ def _spans(spans: object, text: str, labels: set[str]) -> bool:
 
 def _check_all(text: str, lang: str | None) -> None:
     """Every parser once over ``text``: declared type, and a value the profile stores."""
-    assert isinstance(parse.normalise(text), str)
-    assert parse.parse_yes_no(text) in (True, False, None)
-    assert parse.parse_skip(text) in (*get_args(parse.SkipKind), None)
-    channels = parse.parse_channels(text)
+    assert isinstance(phrases.normalise(text), str)
+    assert fields.parse_yes_no(text) in (True, False, None)
+    assert fields.parse_skip(text) in (*get_args(fields.SkipKind), None)
+    channels = fields.parse_channels(text)
     assert isinstance(channels, set) and channels <= set(CHANNELS)
-    assert _spans(parse.channel_spans(text), text, set(CHANNELS))
-    assert parse.parse_sales_model(text) in (*SALES_MODELS, None)
-    assert parse.parse_close_channels(text) <= set(CLOSE_CHANNELS)
-    for name, options in parse._data()["choices"].items():
-        assert parse.parse_choices(text, name) <= set(options)
-        assert parse.parse_choice(text, name) in (*options, None)
-    hours = parse.parse_hours(text)
+    assert _spans(fields.channel_spans(text), text, set(CHANNELS))
+    assert fields.parse_sales_model(text) in (*SALES_MODELS, None)
+    assert fields.parse_close_channels(text) <= set(CLOSE_CHANNELS)
+    for name, options in phrases.answer_words()["choices"].items():
+        assert fields.parse_choices(text, name) <= set(options)
+        assert fields.parse_choice(text, name) in (*options, None)
+    hours = fields.parse_hours(text)
     assert hours is None or (_number(hours, 168) and check_value("resources.hours_per_week", hours) == hours)
-    response = parse.parse_response_time(text)
+    response = fields.parse_response_time(text)
     assert response is None or (
         _number(response) and check_value("resources.response_time", response) == response)
-    cycle = parse.parse_sales_cycle(text)
+    cycle = fields.parse_sales_cycle(text)
     assert cycle is None or (isinstance(cycle, SalesCycle) and cycle.category in CYCLES
                              and (cycle.days is None or _number(cycle.days)))
     assert cycle is None or check_value("sales.sales_cycle", cycle) == cycle
-    amount = parse.parse_amount(text, lang)
+    amount = fields.parse_amount(text, lang)
     if amount is not None:
         assert isinstance(amount, Amount) and _number(amount.value) and isinstance(amount.monthly, bool)
         assert amount.high is None or (_number(amount.high) and amount.high >= amount.value)
         assert amount.currency is None or (len(amount.currency) == 3 and amount.currency.isupper())
         assert check_value("sales.deal_size", amount) == amount
-    frequency = parse.parse_frequency(text)
+    frequency = fields.parse_frequency(text)
     assert frequency is None or (_number(frequency) and check_value("channels.facebook.frequency", frequency))
-    count = parse.parse_count(text, lang)
+    count = fields.parse_count(text, lang)
     assert count is None or (type(count) is int and count >= 0
                              and check_value("email_list.size", count) == count)
-    assert parse.periods(text) <= set(parse._data()["periods"])
+    assert fields.periods(text) <= set(phrases.answer_words()["periods"])
 
 
 @PROPS
@@ -112,17 +113,17 @@ def test_every_parser_takes_20000_characters(text: str, lang: str | None) -> Non
 @PROPS
 @given(SHORT, st.integers(-5, 400), st.one_of(st.none(), st.integers(-5, 400)))
 def test_negated_takes_any_text_and_any_position(text: str, start: int, end: int | None) -> None:
-    assert parse.negated(text, start, end) in (True, False)
+    assert phrases.negated(text, start, end) in (True, False)
 
 
-MATCHER = parse.phrase_matcher({"delete": {"en": ["delete", "remove"], "sv": ["radera", "ta bort"]},
+MATCHER = phrases.phrase_matcher({"delete": {"en": ["delete", "remove"], "sv": ["radera", "ta bort"]},
                                 "answer": ["answer", "svara", "vastata"]})
 
 
 @PROPS
 @given(SHORT)
 def test_find_phrases_takes_any_text(text: str) -> None:
-    assert _spans(parse.find_phrases(text, MATCHER), text, {"delete", "answer"})
+    assert _spans(phrases.find_phrases(text, MATCHER), text, {"delete", "answer"})
 
 
 def test_the_hostile_alphabet_itself() -> None:
@@ -131,14 +132,14 @@ def test_the_hostile_alphabet_itself() -> None:
         for answer in (f"about 3{piece} hours a week", f"{piece}facebook{piece}", piece * 3):
             for lang in (None, "sv", "fi"):
                 _check_all(answer, lang)
-    assert parse.parse_hours("about 3 hours a week\x00") == 3.0  # a stray NUL does not hide the answer
-    assert parse.parse_channels("\u202efacebook\u202c and instagram") == {"facebook", "instagram"}
+    assert fields.parse_hours("about 3 hours a week\x00") == 3.0  # a stray NUL does not hide the answer
+    assert fields.parse_channels("\u202efacebook\u202c and instagram") == {"facebook", "instagram"}
 
 
 def test_compatibility_digits_read_as_their_ascii_and_other_scripts_not_at_all() -> None:
     """Text is NFKC-normalised: full-width, superscript and mathematical digits are digits;
     Arabic-Indic digits and Roman numerals are not read as numbers; none of them crashes."""
-    assert [parse.parse_hours(f"{d} hours a week") for d in ("１２", "²", "𝟗")] == [12.0, 2.0, 9.0]
-    assert parse.parse_hours("٣ hours a week") is None and parse.parse_hours("Ⅻ hours") is None
+    assert [fields.parse_hours(f"{d} hours a week") for d in ("１２", "²", "𝟗")] == [12.0, 2.0, 9.0]
+    assert fields.parse_hours("٣ hours a week") is None and fields.parse_hours("Ⅻ hours") is None
     for text in ("⅓ of a day", "٣ ساعات", "Ⅻ"):
         _check_all(text, None)

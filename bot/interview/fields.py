@@ -1,8 +1,9 @@
-"""Deterministic parsers of a user's free-text answer: a typed value, or None when the answer is unclear.
+"""The field parsers: a user's free-text answer as a field's typed value, or None when it is unclear.
 
 Seven languages (en, sv, da, nb, fi, de, af). The words live in ``bot/data/answers.yaml``, whose
-header gives the matching rules. Every parser accepts any text and never raises on it; None means
-"the answer does not say", and the caller then tries ``parse_skip`` or asks again.
+header gives the matching rules (``bot.interview.phrases`` applies them). Every parser accepts any
+text and never raises on it; None means "the answer does not say", and the caller then tries
+``parse_skip`` or asks again.
 
 Rules worth knowing:
 - ``parse_hours`` gives hours per week. No period means per week (the question asks per week);
@@ -15,42 +16,43 @@ Rules worth knowing:
   response times, where the first one stated wins ("within an hour, sometimes the next day").
 - ``parse_frequency`` gives posts per week: "a day" counts 7 days (posting has no weekends off).
 
-For callers that read several fields out of one message (the interview), ``phrase_matcher`` and
-``find_phrases`` match their own labelled vocabularies by the same rules, and ``negated`` and
-``periods`` expose the negation and rate words of answers.yaml.
+For callers that read several fields out of one message (``bot.interview.read``), ``channel_spans``
+and ``periods`` expose where channels and rates are named.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal
 
-from bot import datafiles
 from bot.errors import UnknownNameError
+from bot.interview.phrases import (
+    PhraseMatcher,
+    Span,
+    answer_words,
+    mask,
+    mentions,
+    normalise,
+    phrase_list,
+    phrase_matcher,
+    vocabulary,
+    word_list,
+    words_pattern,
+)
 from bot.profile import Amount, SalesCycle
-from bot.vocabulary import AnswersFile
 
 SkipKind = Literal["skipped", "unknown", "refused"]
 Synonyms = Iterable[str] | Mapping[str, Iterable[str]]
 Options = str | Mapping[str, Synonyms]
-Span = tuple[int, int, str]
 
 _NUM = r"[0-9]+(?:[.,][0-9]+)?"
 _FILL = r"[\s~≈?!.,:;()\"'*+<>=/-]*"
 _BARE = re.compile(rf"{_FILL}(?P<a>{_NUM})(?:\s*(?:-|to|till|til|bis|tot)\s*(?P<b>{_NUM}))?{_FILL}")
-_PUNCT_BREAK = re.compile(r"[;!?\n()]|[.:](?!\w)")
-_WORD = re.compile(r"\w+")
-_LIST_WORDS = "or|and|nor|eller|och|og|tai|ja|eikä|oder|und|noch|of|en|nie"
-_LIST_GAP = re.compile(rf"[\s,/&+]*(?:(?:{_LIST_WORDS})[\s,/&+]*)?")
 _HHMM = re.compile(r"(?<![0-9.,])([0-9]{1,2})\s?[h:]\s?([0-5][0-9])(?![0-9])(?:\s?min\w*)?")
-_FRACTION = re.compile(r"(?:([0-9])\s?)?([½¼¾])")
-_FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "–": "-", "—": "-", "−": "-"})
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
 _ELAPSED_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
@@ -62,151 +64,11 @@ _KRONA = {"sv": "SEK", "da": "DKK", "nb": "NOK"}
 _SKIPS: dict[str, SkipKind] = {"skipped": "skipped", "unknown": "unknown"}
 
 
-def normalise(text: str) -> str:
-    """NFKC, case-folded, with one kind of apostrophe and dash, and ½ written as .5."""
-    text = _FRACTION.sub(lambda m: (m.group(1) or "0") + _FRACTIONS[m.group(2)], text)
-    return unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES)
-
-
-def _data() -> dict[str, Any]:
-    data: dict[str, Any] = datafiles.load_checked("answers.yaml", AnswersFile)
-    return data
-
-
-_APOSTROPHE_N = re.compile(r"(?<![\w'])'n(?!\w)")  # Afrikaans "'n" (a), often typed "n"
-
-
-def _phrases(node: Any) -> list[str]:
-    """A list of phrases (or of such mappings), or a mapping language -> list, flattened; a
-    phrase with the Afrikaans article "'n" also as owners type it, without the apostrophe
-    ("3 keer n week")."""
-    if isinstance(node, str):
-        plain = _APOSTROPHE_N.sub("n", node)
-        return [node] if plain == node else [node, plain]
-    if isinstance(node, Mapping):
-        return [p for value in node.values() for p in _phrases(value)]
-    return [p for item in node for p in _phrases(item if isinstance(item, Mapping) else str(item))]
-
-
-def _body(phrase: str) -> str:
-    """The regex of a phrase's words: spaces match spaces or hyphens, hyphens are optional."""
-    return r"[\s\-]+".join(re.escape(w).replace(r"\-", r"[\s\-]?") for w in phrase.split())
-
-
-def _pattern(phrase: str) -> str:
-    exact, prefix = phrase.startswith("="), phrase.endswith("*")
-    core = phrase.strip("=*").strip()
-    body = _body(core) + (r"\w*" if prefix else "")
-    if exact:
-        return rf"^[\W_]*{body}[\W_]*$"
-    head = r"(?<!\w)" if re.match(r"\w", core) else ""
-    tail = r"(?!\w)" if prefix or re.search(r"\w$", core) else ""
-    return head + body + tail
-
-
-@dataclass(frozen=True)
-class _Matcher:
-    """Labelled phrases, longest first, in one regex."""
-
-    regex: re.Pattern[str] | None
-    labels: tuple[str, ...]
-
-    def find(self, text: str) -> list[Span]:
-        if self.regex is None:
-            return []
-        return [(m.start(), m.end(), self.labels[(m.lastindex or 1) - 1]) for m in self.regex.finditer(text)]
-
-
-@lru_cache(maxsize=128)
-def _compile(entries: tuple[tuple[str, str], ...]) -> _Matcher:
-    """One regex, phrases grouped by first letter so that a position tries only its own letter's
-    phrases; longest first within a group, whole-answer (=) phrases before all."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for phrase, label in sorted(set(entries), key=lambda e: (-len(e[0].strip("=*")), e)):
-        core = phrase.strip("=*").strip()
-        if core:
-            key = "" if phrase.startswith("=") or not re.match(r"\w", core) else core[0]
-            groups.setdefault(key, []).append((phrase, label))
-    if not groups:
-        return _Matcher(None, ())
-    labels: list[str] = []
-    parts = []
-    for key in sorted(groups):
-        labels += [label for _, label in groups[key]]
-        alternatives = "|".join(f"({_pattern(p)})" for p, _ in groups[key])
-        parts.append(f"(?={re.escape(key)})(?:{alternatives})" if key else alternatives)
-    # The guard skips the middle of words at once instead of trying every phrase there.
-    return _Matcher(re.compile(r"(?:(?<!\w)|(?!\w))(?:" + "|".join(parts) + ")"), tuple(labels))
-
-
-def _labelled(table: Mapping[str, Any], with_names: bool = False) -> _Matcher:
-    entries = [(normalise(p), str(label)) for label, node in table.items() for p in _phrases(node)]
-    if with_names:
-        entries += [(normalise(str(label).replace("_", " ")), str(label)) for label in table]
-    return _compile(tuple(entries))
-
-
-@lru_cache(maxsize=64)
-def _vocab(key: str) -> _Matcher:
-    return _labelled(_data()[key])
-
-
-@lru_cache(maxsize=64)
-def _flat(key: str) -> _Matcher:
-    return _compile(tuple((normalise(p), key) for p in _phrases(_data()[key])))
-
-
-def _mask(text: str, spans: Iterable[tuple[int, int, Any]]) -> str:
-    out, pos = [], 0
-    for start, end, *_ in sorted(spans):
-        if start >= pos:
-            out += [text[pos:start], " " * (end - start)]
-            pos = end
-    return "".join(out) + text[pos:]
-
-
-def _clauses(norm: str) -> list[tuple[int, str]]:
-    """Stretches of text split at sentence punctuation and at words like "but", "men", "mutta"."""
-    cuts = sorted([(m.start(), m.end()) for m in _PUNCT_BREAK.finditer(norm)]
-                  + [(s, e) for s, e, _ in _flat("clause_breaks").find(norm)])
-    out, pos = [], 0
-    for start, end in cuts:
-        if start >= pos:
-            out.append((pos, norm[pos:start]))
-            pos = end
-    return [*out, (pos, norm[pos:])]
-
-
-def _negated(clause: str, start: int, negators: list[Span]) -> bool:
-    return any(end <= start and "," not in clause[end:start] and len(_WORD.findall(clause[end:start])) <= 2
-               for _, end, _ in negators)
-
-
-def says_not(text: str) -> bool:
-    """Whether ``text`` holds a negation ("haven't sent anything in a year")."""
-    return bool(_flat("negators").find(normalise(text)))
-
-
-def _mentions(norm: str, matcher: _Matcher) -> list[Span]:
-    """Labels named in the text, minus those negated ("not on TikTok, Snapchat or X")."""
-    found: list[Span] = []
-    for offset, clause in _clauses(norm):
-        negators = _flat("negators").find(clause)
-        negated_end = -1
-        for start, end, label in matcher.find(clause):
-            negated = _negated(clause, start, negators) or (
-                negated_end >= 0 and _LIST_GAP.fullmatch(clause[negated_end:start]) is not None)
-            negated_end = end if negated else -1
-            if not negated and not label.startswith("_"):
-                found.append((offset + start, offset + end, label))
-    return found
-
-
 # Signals: yes, no, maybe, skip, don't know, refuse.
 
 def parse_yes_no(text: str) -> bool | None:
     """True or False from the first yes/no word; None for maybe, don't know, a refusal or nothing."""
-    found = _vocab("signals").find(normalise(text))
+    found = vocabulary("signals").find(normalise(text))
     if not found or any(label == "refused" for *_, label in found):
         return None
     return {"yes": True, "no": False}.get(found[0][2])
@@ -216,17 +78,17 @@ _SHORT = 5  # words: a reply this short that says "don't know" anywhere says not
 
 
 @lru_cache(maxsize=1)
-def _not_knowing() -> _Matcher:
+def _not_knowing() -> PhraseMatcher:
     """The "don't know" phrases alone, so that a longer phrase of another signal starting earlier
     ("i don't" in "i don't really know") cannot hide one."""
-    return _labelled({"unknown": _data()["signals"]["unknown"]})
+    return phrase_matcher({"unknown": answer_words()["signals"]["unknown"]})
 
 
 def parse_skip(text: str) -> SkipKind | None:
     """"refused" if the text refuses anywhere; "skipped"/"unknown" if that is what it says first
     (before any number or yes/no word); otherwise None."""
     norm = normalise(text)
-    found = _vocab("signals").find(norm)
+    found = vocabulary("signals").find(norm)
     if any(label == "refused" for *_, label in found):
         return "refused"
     digit = re.search(r"[0-9]", norm)
@@ -251,7 +113,7 @@ def _lone_x(norm: str, start: int, end: int) -> bool:
 def channel_spans(text: str) -> list[Span]:
     """(start, end, channel) of each channel named and not negated, in ``normalise(text)``."""
     norm = normalise(text)
-    return [span for span in _mentions(norm, _vocab("channels")) if not _lone_x(norm, span[0], span[1])]
+    return [span for span in mentions(norm, vocabulary("channels")) if not _lone_x(norm, span[0], span[1])]
 
 
 def parse_channels(text: str) -> set[str]:
@@ -261,7 +123,7 @@ def parse_channels(text: str) -> set[str]:
 
 def parse_sales_model(text: str) -> str | None:
     """"b2b", "b2c" or "both" (said, or both kinds of buyer named); None if neither is named."""
-    labels = {label for *_, label in _mentions(normalise(text), _vocab("sales_model"))}
+    labels = {label for *_, label in mentions(normalise(text), vocabulary("sales_model"))}
     if "both" in labels or {"b2b", "b2c"} <= labels:
         return "both"
     return labels.pop() if labels else None
@@ -269,35 +131,35 @@ def parse_sales_model(text: str) -> str | None:
 
 def parse_close_channels(text: str) -> set[str]:
     """Where deals close (see ``bot.profile.CLOSE_CHANNELS``), negated ones left out."""
-    return {label for *_, label in _mentions(normalise(text), _vocab("close_channels"))}
+    return {label for *_, label in mentions(normalise(text), vocabulary("close_channels"))}
 
 
 @lru_cache(maxsize=32)
-def _named_choices(name: str) -> tuple[_Matcher, tuple[str, ...]]:
-    table: Mapping[str, Any] = _data()["choices"][name]
-    return _labelled(table, with_names=True), tuple(table)
+def _named_choices(name: str) -> tuple[PhraseMatcher, tuple[str, ...]]:
+    table: Mapping[str, Any] = answer_words()["choices"][name]
+    return phrase_matcher(table, with_names=True), tuple(table)
 
 
-def _choice_matcher(options: Options) -> tuple[_Matcher, tuple[str, ...]]:
+def _choice_matcher(options: Options) -> tuple[PhraseMatcher, tuple[str, ...]]:
     if isinstance(options, str):
-        if options not in _data()["choices"]:
-            raise UnknownNameError("choice set", options, sorted(_data()["choices"]))
+        if options not in answer_words()["choices"]:
+            raise UnknownNameError("choice set", options, sorted(answer_words()["choices"]))
         return _named_choices(options)
-    return _labelled(options, with_names=True), tuple(options)
+    return phrase_matcher(options, with_names=True), tuple(options)
 
 
 def parse_choices(text: str, options: Options) -> set[str]:
     """Every option named. ``options`` maps each option to synonyms (a list, or lists per language),
     or names a set in answers.yaml (responder, sales_cycle, goals, purposes, owners)."""
     matcher, _ = _choice_matcher(options)
-    return {label for *_, label in _mentions(normalise(text), matcher)}
+    return {label for *_, label in mentions(normalise(text), matcher)}
 
 
 def parse_choice(text: str, options: Options) -> str | None:
     """The one option named, or the n-th option for an answer "n"; None if none or several."""
     matcher, names = _choice_matcher(options)
     norm = normalise(text)
-    labels = {label for *_, label in _mentions(norm, matcher)}
+    labels = {label for *_, label in mentions(norm, matcher)}
     if len(labels) == 1:
         return labels.pop()
     number = re.fullmatch(r"[\s(#]*([0-9]{1,2})[\s.):]*", norm)
@@ -319,22 +181,22 @@ class _Quantity:
 @lru_cache(maxsize=1)
 def _number_words() -> dict[str, float]:
     return {" ".join(normalise(w).split()): float(v)
-            for table in _data()["number_words"].values() for w, v in table.items()}
+            for table in answer_words()["number_words"].values() for w, v in table.items()}
 
 
 @lru_cache(maxsize=1)
 def _quantity_regex() -> re.Pattern[str]:
-    words = "|".join(_body(w) for w in sorted(_number_words(), key=len, reverse=True))
+    words = "|".join(words_pattern(w) for w in sorted(_number_words(), key=len, reverse=True))
     number = rf"{_NUM}|(?:{words})(?=[\s\-])"
-    units = "|".join(f"(?P<{unit}>{_longest_first(_phrases(phrases))})"
-                     for unit, phrases in _data()["units"].items())
+    units = "|".join(f"(?P<{unit}>{_longest_first(phrase_list(phrases))})"
+                     for unit, phrases in answer_words()["units"].items())
     joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
     return re.compile(
         rf"(?<![\w.,])(?P<a>{number})(?:\s*(?:{joiner})\s*(?P<b>{number}))?\s*(?:{units})(?!\w)")
 
 
 def _longest_first(phrases: Iterable[str]) -> str:
-    return "|".join(_body(p) for p in sorted({normalise(p) for p in phrases}, key=len, reverse=True))
+    return "|".join(words_pattern(p) for p in sorted({normalise(p) for p in phrases}, key=len, reverse=True))
 
 
 def _read(token: str) -> float:
@@ -345,11 +207,11 @@ def _read(token: str) -> float:
 
 def _quantities(norm: str) -> list[_Quantity]:
     """Whole-phrase durations ("half an hour", "puolitoista tuntia") and number + unit."""
-    phrases = _vocab("durations").find(norm)
-    vague = {end for _, end, _ in _flat("few").find(norm)}
+    phrases = vocabulary("durations").find(norm)
+    vague = {end for _, end, _ in word_list("few").find(norm)}
     found = [_Quantity(s, e, float(label), "hour") for s, e, label in phrases
              if not any(v <= s and not norm[v:s].strip() for v in vague)]
-    for m in _quantity_regex().finditer(_mask(norm, phrases)):
+    for m in _quantity_regex().finditer(mask(norm, phrases)):
         low = _read(m.group("a"))
         value = (low + _read(m.group("b"))) / 2 if m.group("b") else low
         unit = next(u for u in _UNITS if m.group(u))
@@ -379,7 +241,7 @@ def _prepare(text: str) -> str:
 
 def _bare_number(text: str) -> float | None:
     """The number when it is all the answer says, bar words like "about" and "ca"."""
-    m = _BARE.fullmatch(_mask(text, _flat("approximately").find(text)))
+    m = _BARE.fullmatch(mask(text, word_list("approximately").find(text)))
     if not m:
         return None
     low = float(m.group("a").replace(",", "."))
@@ -410,7 +272,7 @@ _POSITION_REACH = 30  # characters between a percentage and the word that makes 
 def _shares(norm: str) -> list[tuple[int, int, float]]:
     """(start, end, hours a week) of each share of a job said: "Ingrid har 40 % stilling",
     "a content person at 50 % on social", "60 % työajalla somessa"."""
-    words = _flat("position").find(norm)
+    words = word_list("position").find(norm)
     out = []
     for m in _PERCENT.finditer(norm):
         share = float(m.group(1).replace(",", "."))
@@ -427,17 +289,17 @@ def parse_hours(text: str) -> float | None:
     norm = _prepare(text)
     shares = _shares(norm)
     if shares:
-        others = _mask(norm, shares)
+        others = mask(norm, shares)
         rest = parse_hours(others) if _quantities(others) else None
         return round(sum(h for *_, h in shares) + (rest or 0.0), 4)
-    periods = _vocab("periods").find(norm)
-    masked = _mask(norm, periods)
+    periods = vocabulary("periods").find(norm)
+    masked = mask(norm, periods)
     spans = [(q.start, q.end, q.value * _WORK_HOURS[q.unit])
              for q in _quantities(masked) if q.unit in _WORK_HOURS]
     if not spans:
         bare = _bare_number(masked)
         if bare is None:
-            return 0.0 if _flat("zero_hours").find(norm) else None
+            return 0.0 if word_list("zero_hours").find(norm) else None
         spans = [(0, len(norm), bare)]
     edges = [(s, e) for s, e, _ in spans]
     weekly = set()
@@ -453,9 +315,9 @@ def parse_hours(text: str) -> float | None:
 def parse_response_time(text: str) -> float | None:
     """Hours until a comment or message is answered: the first time the answer states."""
     norm = _prepare(text)
-    phrases = _vocab("response_times").find(norm)
+    phrases = vocabulary("response_times").find(norm)
     found = [(s, float(label)) for s, _, label in phrases]
-    found += [(q.start, q.value * _ELAPSED_HOURS[q.unit]) for q in _quantities(_mask(norm, phrases))]
+    found += [(q.start, q.value * _ELAPSED_HOURS[q.unit]) for q in _quantities(mask(norm, phrases))]
     if found:
         return min(found)[1]
     return _bare_number(norm)
@@ -487,13 +349,13 @@ def _alternation(phrases: Iterable[str], prefix: bool = False) -> str:
     parts = []
     for p in sorted({normalise(p) for p in phrases}, key=len, reverse=True):
         head = r"(?<!\w)" if prefix and re.match(r"\w", p) else ""
-        parts.append(head + _body(p) + (r"(?![^\W\d_])" if re.search(r"\w$", p) else ""))
+        parts.append(head + words_pattern(p) + (r"(?![^\W\d_])" if re.search(r"\w$", p) else ""))
     return "|".join(parts)
 
 
 @lru_cache(maxsize=1)
 def _amount_regex() -> re.Pattern[str]:
-    data = _data()
+    data = answer_words()
     suffix = _alternation(p for ps in data["currencies"].values() for p in ps)
     prefix = _alternation((p for ps in data["currency_prefixes"].values() for p in ps), prefix=True)
     mult = _alternation(p for ps in data["multipliers"].values() for p in ps)
@@ -509,11 +371,11 @@ _GLUED = r"kr|sek|nok|dkk|€|eur(?![a-z])"
 
 @lru_cache(maxsize=1)
 def _money_tables() -> tuple[dict[str, str], dict[str, float], re.Pattern[str]]:
-    data = _data()
+    data = answer_words()
     codes = {" ".join(normalise(p).split()): code
              for table in ("currencies", "currency_prefixes") for code, ps in data[table].items() for p in ps}
     mults = {normalise(p): float(m) for m, ps in data["multipliers"].items() for p in ps} | {"t": 1000.0}
-    units = _alternation(p for phrases in data["units"].values() for p in _phrases(phrases))
+    units = _alternation(p for phrases in data["units"].values() for p in phrase_list(phrases))
     return codes, mults, re.compile(rf"\s?(?:%|x\b|(?:{units}))")
 
 
@@ -550,7 +412,7 @@ _GROUPED = re.compile(r"\d[ .\u00a0\u202f']\d{3}(?!\d)")
 def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
     """Join "5-10k", "5 000 to 10 000 kr", "between 5 and 10 tkr" into ranges."""
     joiner = r"\s*(?:-|to|till|til|bis|tot|à)\s*"
-    if _flat("between_words").find(norm):
+    if word_list("between_words").find(norm):
         joiner = r"\s*(?:-|to|till|til|bis|tot|à|and|och|og|ja|und|en)\s*"
     out: list[_Money] = []
     for token in tokens:
@@ -583,7 +445,7 @@ def _same(a: Amount, b: Amount) -> bool:
 @lru_cache(maxsize=1)
 def _zero_words() -> frozenset[str]:
     """The whole-answer words for no money ("=null", "=nothing"), as words that can open a clause."""
-    return frozenset(p.strip("=") for p in _phrases(_data()["zero_amount"]) if p.startswith("="))
+    return frozenset(p.strip("=") for p in phrase_list(answer_words()["zero_amount"]) if p.startswith("="))
 
 
 def says_zero(text: str) -> bool:
@@ -605,8 +467,8 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
     candidates = _ranges(_money_tokens(norm, lang), norm)
     pool = [c for c in candidates if c.strong] or candidates
     if not pool:
-        return Amount(0.0) if _flat("zero_amount").find(norm) else None
-    periods = _vocab("periods").find(norm)
+        return Amount(0.0) if word_list("zero_amount").find(norm) else None
+    periods = vocabulary("periods").find(norm)
     edges = [(c.start, c.end) for c in pool]
     amounts = []
     for i, c in enumerate(pool):
@@ -629,9 +491,9 @@ _POSTS_PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "f
 
 @lru_cache(maxsize=1)
 def _frequency_regex() -> re.Pattern[str]:  # no count after "2 " ("R2 000 p/m" is money)
-    words = "|".join(_body(w) for w in sorted(_number_words(), key=len, reverse=True))
-    counted = _longest_first(_phrases(_data()["post_counts"]))
-    once = _longest_first(p for node in _data()["once"].values() for p in _phrases(node))
+    words = "|".join(words_pattern(w) for w in sorted(_number_words(), key=len, reverse=True))
+    counted = _longest_first(phrase_list(answer_words()["post_counts"]))
+    once = _longest_first(p for node in answer_words()["once"].values() for p in phrase_list(node))
     joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
     return re.compile(rf"(?<![\w.,])(?<![0-9] )(?:(?P<n>{_NUM}|(?:{words})(?=[\s\-]))"
                       rf"(?:\s*(?:{joiner})\s*(?P<m>{_NUM}))?\s*(?P<t>{counted})?|(?P<once>{once}))(?!\w)")
@@ -639,7 +501,8 @@ def _frequency_regex() -> re.Pattern[str]:  # no count after "2 " ("R2 000 p/m" 
 
 @lru_cache(maxsize=1)
 def _once_values() -> dict[str, float]:
-    return {normalise(p): float(value) for value, node in _data()["once"].items() for p in _phrases(node)}
+    return {normalise(p): float(value)
+            for value, node in answer_words()["once"].items() for p in phrase_list(node)}
 
 
 def _rate_after(norm: str, end: int, periods: list[Span]) -> str | None:
@@ -655,7 +518,7 @@ def parse_frequency(text: str) -> float | None:
     """Posts per week: "3 times a week", "3x/week", "5 posts a month", "twice a day", "daily",
     "kolme kertaa viikossa". None when no rate is said, or several different ones."""
     norm = _TITLES.sub(lambda m: "_" * len(m.group(0)), normalise(text))
-    periods = _vocab("periods").find(norm)
+    periods = vocabulary("periods").find(norm)
     found: set[float] = set()
     counted = False
     for m in _frequency_regex().finditer(norm):
@@ -677,7 +540,7 @@ def parse_frequency(text: str) -> float | None:
         found.add(round(per_week / max(float(m.group("n")), 1.0), 4))
     if not counted:  # "daily", "every week": one post per period named
         named = {label for *_, label in periods}
-        if len(named) == 1 and not re.search(r"[0-9]", _mask(norm, periods)):  # "alle 2 wochen" is a period
+        if len(named) == 1 and not re.search(r"[0-9]", mask(norm, periods)):  # "alle 2 wochen" is a period
             found.add(round(_POSTS_PER_WEEK[named.pop()], 4))
     return found.pop() if len(found) == 1 else None
 
@@ -697,41 +560,6 @@ def parse_count(text: str, lang: str | None = None) -> int | None:
     return int(round(amount.mid))
 
 
-# Phrases: matching a caller's own vocabulary by the rules of answers.yaml.
-
-PhraseMatcher = _Matcher
-
-
-def phrase_matcher(table: Mapping[str, Any]) -> PhraseMatcher:
-    """Compile ``{label: phrases}`` (phrases a list, or lists per language) once, for ``find_phrases``."""
-    return _labelled(table)
-
-
-def find_phrases(text: str, matcher: PhraseMatcher) -> list[Span]:
-    """(start, end, label) of each phrase found in ``normalise(text)``, in order; no negation rules."""
-    return matcher.find(normalise(text))
-
-
-def negated(text: str, start: int, end: int | None = None) -> bool:
-    """Whether a negator ("not", "inte", "ei", …) stands just before position ``start`` of
-    ``normalise(text)``, in the same stretch of meaning; with ``end`` (the end of a verb), also
-    just after it, where Scandinavian, German and Afrikaans put it ("vi raderar aldrig", "wir
-    löschen sie nie"), or inside the span ("tar aldrig bort")."""
-    norm = normalise(text)
-    for offset, clause in _clauses(norm):
-        if offset <= start <= offset + len(clause):
-            negators = _flat("negators").find(clause)
-            inside = end is not None and any(start - offset <= s < end - offset for s, _, _ in negators)
-            if inside or _negated(clause, start - offset, negators):
-                return True
-            if end is None:
-                return False
-            after = end - offset
-            return any(s >= after and "," not in clause[after:s] and len(_WORD.findall(clause[after:s])) <= 2
-                       for s, _, _ in negators)
-    return False
-
-
 def periods(text: str) -> set[str]:
     """The rates named in the text: day, weekday, every_day, week, fortnight, month, year."""
-    return {label for *_, label in _vocab("periods").find(normalise(text))}
+    return {label for *_, label in vocabulary("periods").find(normalise(text))}
