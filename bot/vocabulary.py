@@ -1,7 +1,7 @@
-"""The schema of ``bot/data/answers.yaml``: the words the field parsers (``bot/interview/fields.py``)
-read answers by.
+"""The schemas of ``bot/data/answers.yaml`` (the words the field parsers, ``bot/interview/fields.py``,
+read answers by) and ``bot/data/grammar.yaml`` (the small words the reader builds its patterns from).
 
-The parsers read the file as plain mappings; this schema checks it at load time, so that a missing
+The parsers read answers.yaml as plain mappings; this schema checks it at load time, so that a missing
 or misspelt key is a one-line error naming it, not a KeyError mid-conversation.
 """
 
@@ -51,3 +51,33 @@ class AnswersFile(_Strict):
     choices: dict[str, dict[str, Choice]]  # a set's name -> option -> its phrases
     post_counts: PerLanguage
     once: Labelled  # posts a week -> phrases
+
+
+class Titles(_Strict):
+    first: list[str]
+    second: list[str]
+
+
+class EveryN(_Strict):
+    every: PerLanguage
+    weeks: PerLanguage
+    days: PerLanguage
+
+
+class GrammarFile(_Strict):
+    """``bot/data/grammar.yaml``: the small words the reader builds its patterns from."""
+
+    range_words: PerLanguage
+    range_marks: PerLanguage
+    or_words: PerLanguage
+    and_words: PerLanguage
+    nor_words: PerLanguage
+    krona: dict[str, str]  # language -> the currency code a bare "kr" is
+    percent_words: PerLanguage
+    rate_titles: dict[str, Titles]
+    every_n: EveryN
+    apostrophe_words: PerLanguage
+    coordinators: PerLanguage
+    list_glue: PerLanguage
+    number_negators: PerLanguage
+    abbreviations: PerLanguage

@@ -28,6 +28,8 @@ Key = tuple[str | int, ...]
 CASES: list[tuple[str, Callable[[], Any], Key, str, Key, Any, str]] = [
     ("answers.yaml", phrases.answer_words, ("signals", "unknown"), "signals.unknown",
      ("negators", "en"), 5, "negators.en"),
+    ("grammar.yaml", phrases.grammar, ("every_n", "days"), "every_n.days",
+     ("krona", "sv"), 5, "krona.sv"),
     ("cues.yaml", cues.data, ("interrogatives",), "interrogatives",
      ("cues", "reply", "en"), "reply", "cues.reply.en"),
     ("interview_messages.yaml", messages.data, ("words",), "words",

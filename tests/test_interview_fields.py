@@ -599,3 +599,23 @@ def test_channels_and_periods_for_other_callers() -> None:
 ])
 def test_a_few_hours_reads_as_three(text: str, hours: float) -> None:
     assert parse_response_time(text) == hours
+
+
+def test_the_small_words_come_from_grammar_yaml() -> None:
+    """A word added to grammar.yaml reaches the parsers inside the override, and only there."""
+    from bot import datafiles
+    from bot.interview.fields import parse_amount, parse_frequency
+    from bot.interview.phrases import grammar
+
+    data = grammar().model_dump()
+    data["range_words"]["fi"].append("zu")
+    data["every_n"]["every"]["en"].append("each")
+    data["krona"]["sv"] = "NOK"
+    assert parse_hours("2 zu 4") is None and parse_frequency("each 2 weeks") is None
+    assert parse_hours("2 zu 4 hours a week") == 4.0  # without the word: "4 hours"
+    with datafiles.data_override("grammar.yaml", data):
+        assert parse_hours("2 zu 4") == 3.0 and parse_hours("2 zu 4 hours a week") == 3.0
+        assert parse_frequency("each 2 weeks") == 0.5
+        assert parse_amount("500 kr", "sv") == Amount(500.0, "NOK")
+    assert parse_hours("2 zu 4") is None and parse_amount("500 kr", "sv") == Amount(500.0, "SEK")
+    assert parse_hours("2 zu 4 hours a week") == 4.0  # without the word: "4 hours"

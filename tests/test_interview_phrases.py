@@ -3,8 +3,10 @@ negation scope the field parsers and the reader share."""
 
 from __future__ import annotations
 
+from bot import datafiles
 from bot.interview.phrases import (
     find_phrases,
+    grammar,
     mask,
     mentions,
     negated,
@@ -73,3 +75,14 @@ def test_negation_before_after_and_inside_a_phrase() -> None:
     assert at("vi tar aldrig bort kritik", "tar aldrig bort")
     assert not at("vi raderar kritik, aldrig beröm", "raderar")
     assert not negated("vi raderar aldrig kritik", normalise("vi raderar aldrig kritik").index("raderar"))
+
+
+def test_the_list_after_a_negator_is_joined_by_the_list_words_of_grammar_yaml() -> None:
+    matcher = phrase_matcher({c: [c] for c in ("tiktok", "snapchat")})
+    norm = normalise("not on tiktok zorp snapchat")
+    assert [label for *_, label in mentions(norm, matcher)] == ["snapchat"]
+    data = grammar().model_dump()
+    data["or_words"]["en"].append("zorp")
+    with datafiles.data_override("grammar.yaml", data):
+        assert mentions(norm, matcher) == []
+    assert [label for *_, label in mentions(norm, matcher)] == ["snapchat"]

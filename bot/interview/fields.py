@@ -26,14 +26,16 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Literal
 
+from bot import datafiles
 from bot.errors import UnknownNameError
 from bot.interview.phrases import (
     PhraseMatcher,
     Span,
+    alternatives,
     answer_words,
+    grammar,
     mask,
     mentions,
     normalise,
@@ -41,6 +43,7 @@ from bot.interview.phrases import (
     phrase_matcher,
     vocabulary,
     word_list,
+    words_of,
     words_pattern,
 )
 from bot.profile import Amount, SalesCycle
@@ -51,7 +54,6 @@ Options = str | Mapping[str, Synonyms]
 
 _NUM = r"[0-9]+(?:[.,][0-9]+)?"
 _FILL = r"[\s~≈?!.,:;()\"'*+<>=/-]*"
-_BARE = re.compile(rf"{_FILL}(?P<a>{_NUM})(?:\s*(?:-|to|till|til|bis|tot)\s*(?P<b>{_NUM}))?{_FILL}")
 _HHMM = re.compile(r"(?<![0-9.,])([0-9]{1,2})\s?[h:]\s?([0-5][0-9])(?![0-9])(?:\s?min\w*)?")
 _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
@@ -60,8 +62,21 @@ _PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnig
              "month": 12 / 52, "year": 1 / 52}
 _PER_MONTH = {"day": 365 / 12, "weekday": 260 / 12, "every_day": 365 / 12, "week": 52 / 12,
               "fortnight": 26 / 12, "month": 1.0, "year": 1 / 12}
-_KRONA = {"sv": "SEK", "da": "DKK", "nb": "NOK"}
 _SKIPS: dict[str, SkipKind] = {"skipped": "skipped", "unknown": "unknown"}
+
+
+@datafiles.cached
+def _range_words(*more: str) -> str:
+    """The regex of what joins the two numbers of a range: "-" and the range words of grammar.yaml,
+    then the words of the tables ``more`` names ("range_marks", "or_words", "and_words")."""
+    g = grammar()
+    tables = [g.range_words, *(getattr(g, name) for name in more)]
+    return "-|" + alternatives(dict.fromkeys(w for table in tables for w in words_of(table)))
+
+
+@datafiles.cached
+def _bare() -> re.Pattern[str]:
+    return re.compile(rf"{_FILL}(?P<a>{_NUM})(?:\s*(?:{_range_words()})\s*(?P<b>{_NUM}))?{_FILL}")
 
 
 # Signals: yes, no, maybe, skip, don't know, refuse.
@@ -77,7 +92,7 @@ def parse_yes_no(text: str) -> bool | None:
 _SHORT = 5  # words: a reply this short that says "don't know" anywhere says nothing else
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _not_knowing() -> PhraseMatcher:
     """The "don't know" phrases alone, so that a longer phrase of another signal starting earlier
     ("i don't" in "i don't really know") cannot hide one."""
@@ -134,7 +149,7 @@ def parse_close_channels(text: str) -> set[str]:
     return {label for *_, label in mentions(normalise(text), vocabulary("close_channels"))}
 
 
-@lru_cache(maxsize=32)
+@datafiles.cached
 def _named_choices(name: str) -> tuple[PhraseMatcher, tuple[str, ...]]:
     table: Mapping[str, Any] = answer_words()["choices"][name]
     return phrase_matcher(table, with_names=True), tuple(table)
@@ -178,19 +193,19 @@ class _Quantity:
     unit: str
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _number_words() -> dict[str, float]:
     return {" ".join(normalise(w).split()): float(v)
             for table in answer_words()["number_words"].values() for w, v in table.items()}
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _quantity_regex() -> re.Pattern[str]:
     words = "|".join(words_pattern(w) for w in sorted(_number_words(), key=len, reverse=True))
     number = rf"{_NUM}|(?:{words})(?=[\s\-])"
     units = "|".join(f"(?P<{unit}>{_longest_first(phrase_list(phrases))})"
                      for unit, phrases in answer_words()["units"].items())
-    joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
+    joiner = _range_words("range_marks", "or_words")
     return re.compile(
         rf"(?<![\w.,])(?P<a>{number})(?:\s*(?:{joiner})\s*(?P<b>{number}))?\s*(?:{units})(?!\w)")
 
@@ -220,14 +235,19 @@ def _quantities(norm: str) -> list[_Quantity]:
     return _join_minutes(sorted(found, key=lambda q: q.start), norm)
 
 
+@datafiles.cached
+def _minutes_joiner() -> re.Pattern[str]:
+    """Between hours and the minutes that go with them: "and" (grammar.yaml and_words) or "&"."""
+    return re.compile(rf"[\s,]*(?:{alternatives(words_of(grammar().and_words))}|&)?[\s,]*")
+
+
 def _join_minutes(found: list[_Quantity], norm: str) -> list[_Quantity]:
     """"1 hour and 30 minutes" is one quantity of 1.5 hours."""
     out: list[_Quantity] = []
     for q in found:
         prev = out[-1] if out else None
         gap = norm[prev.end:q.start] if prev else ""
-        if prev and prev.unit == "hour" and q.unit == "minute" and re.fullmatch(
-                r"[\s,]*(?:and|och|og|ja|und|en|&)?[\s,]*", gap):
+        if prev and prev.unit == "hour" and q.unit == "minute" and _minutes_joiner().fullmatch(gap):
             out[-1] = replace(prev, end=q.end, value=prev.value + q.value / 60)
         else:
             out.append(q)
@@ -241,7 +261,7 @@ def _prepare(text: str) -> str:
 
 def _bare_number(text: str) -> float | None:
     """The number when it is all the answer says, bar words like "about" and "ca"."""
-    m = _BARE.fullmatch(mask(text, word_list("approximately").find(text)))
+    m = _bare().fullmatch(mask(text, word_list("approximately").find(text)))
     if not m:
         return None
     low = float(m.group("a").replace(",", "."))
@@ -264,9 +284,13 @@ def _bounds(items: list[tuple[int, int]], i: int, size: int) -> tuple[int, int]:
 
 
 _FULL_WEEK = 37.5  # hours: a share of a job is a share of this ("60 % stilling" = 22.5 h a week)
-_PERCENT = re.compile(rf"(?<![\w.,])({_NUM})\s*"
-                      r"(?:%|pct\b|prosent\b|procent\b|prozent\b|prosenttia\b|persent\b)")
 _POSITION_REACH = 30  # characters between a percentage and the word that makes it a share of a job
+
+
+@datafiles.cached
+def _percent() -> re.Pattern[str]:
+    words = "|".join(rf"{re.escape(w)}\b" for w in words_of(grammar().percent_words))
+    return re.compile(rf"(?<![\w.,])({_NUM})\s*(?:%|{words})")
 
 
 def _shares(norm: str) -> list[tuple[int, int, float]]:
@@ -274,7 +298,7 @@ def _shares(norm: str) -> list[tuple[int, int, float]]:
     "a content person at 50 % on social", "60 % työajalla somessa"."""
     words = word_list("position").find(norm)
     out = []
-    for m in _PERCENT.finditer(norm):
+    for m in _percent().finditer(norm):
         share = float(m.group(1).replace(",", "."))
         near = any(0 <= s - m.end() <= _POSITION_REACH or 0 <= m.start() - e <= _POSITION_REACH
                    for s, e, _ in words)
@@ -353,7 +377,7 @@ def _alternation(phrases: Iterable[str], prefix: bool = False) -> str:
     return "|".join(parts)
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _amount_regex() -> re.Pattern[str]:
     data = answer_words()
     suffix = _alternation(p for ps in data["currencies"].values() for p in ps)
@@ -369,7 +393,7 @@ def _amount_regex() -> re.Pattern[str]:
 _GLUED = r"kr|sek|nok|dkk|€|eur(?![a-z])"
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _money_tables() -> tuple[dict[str, str], dict[str, float], re.Pattern[str]]:
     data = answer_words()
     codes = {" ".join(normalise(p).split()): code
@@ -401,7 +425,7 @@ def _money_tokens(norm: str, lang: str | None) -> list[_Money]:
             continue
         code = codes.get(" ".join(raw.split())) if raw else None
         if code == "kr":
-            code = _KRONA.get(lang or "")
+            code = grammar().krona.get(lang or "")
         tokens.append(_Money(m.start(), m.end(), value, multiplier, code, strong))
     return tokens
 
@@ -411,9 +435,9 @@ _GROUPED = re.compile(r"\d[ .\u00a0\u202f']\d{3}(?!\d)")
 
 def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
     """Join "5-10k", "5 000 to 10 000 kr", "between 5 and 10 tkr" into ranges."""
-    joiner = r"\s*(?:-|to|till|til|bis|tot|à)\s*"
+    joiner = rf"\s*(?:{_range_words('range_marks')})\s*"
     if word_list("between_words").find(norm):
-        joiner = r"\s*(?:-|to|till|til|bis|tot|à|and|och|og|ja|und|en)\s*"
+        joiner = rf"\s*(?:{_range_words('range_marks', 'and_words')})\s*"
     out: list[_Money] = []
     for token in tokens:
         prev = out[-1] if out else None
@@ -442,7 +466,7 @@ def _same(a: Amount, b: Amount) -> bool:
     return close(a.value, b.value) and close(a.high, b.high) and currencies_agree
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _zero_words() -> frozenset[str]:
     """The whole-answer words for no money ("=null", "=nothing"), as words that can open a clause."""
     return frozenset(p.strip("=") for p in phrase_list(answer_words()["zero_amount"]) if p.startswith("="))
@@ -489,17 +513,17 @@ _POSTS_PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "f
                    "month": 12 / 52, "year": 1 / 52}
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _frequency_regex() -> re.Pattern[str]:  # no count after "2 " ("R2 000 p/m" is money)
     words = "|".join(words_pattern(w) for w in sorted(_number_words(), key=len, reverse=True))
     counted = _longest_first(phrase_list(answer_words()["post_counts"]))
     once = _longest_first(p for node in answer_words()["once"].values() for p in phrase_list(node))
-    joiner = r"-|to|till|til|bis|tot|à|or|eller|tai|oder|of"
+    joiner = _range_words("range_marks", "or_words")
     return re.compile(rf"(?<![\w.,])(?<![0-9] )(?:(?P<n>{_NUM}|(?:{words})(?=[\s\-]))"
                       rf"(?:\s*(?:{joiner})\s*(?P<m>{_NUM}))?\s*(?P<t>{counted})?|(?P<once>{once}))(?!\w)")
 
 
-@lru_cache(maxsize=1)
+@datafiles.cached
 def _once_values() -> dict[str, float]:
     return {normalise(p): float(value)
             for value, node in answer_words()["once"].items() for p in phrase_list(node)}
@@ -510,14 +534,19 @@ def _rate_after(norm: str, end: int, periods: list[Span]) -> str | None:
     return next((label for start, _, label in periods if start >= end and not norm[end:start].strip()), None)
 
 
-# "daglig leder" is a managing director, not "daily"
-_TITLES = re.compile(r"\bdagl[ie]g(?:e)?\s+le(?:d|i)(?:er|ar)\w*")
+@datafiles.cached
+def _titles() -> re.Pattern[str]:
+    """Job titles whose first word is a rate word ("daglig leder" is a managing director, not "daily")."""
+    titles = grammar().rate_titles.values()
+    first = alternatives(dict.fromkeys(w for t in titles for w in t.first))
+    second = alternatives(dict.fromkeys(w for t in titles for w in t.second))
+    return re.compile(rf"\b(?:{first})\s+(?:{second})\w*")
 
 
 def parse_frequency(text: str) -> float | None:
     """Posts per week: "3 times a week", "3x/week", "5 posts a month", "twice a day", "daily",
     "kolme kertaa viikossa". None when no rate is said, or several different ones."""
-    norm = _TITLES.sub(lambda m: "_" * len(m.group(0)), normalise(text))
+    norm = _titles().sub(lambda m: "_" * len(m.group(0)), normalise(text))
     periods = vocabulary("periods").find(norm)
     found: set[float] = set()
     counted = False
@@ -534,9 +563,9 @@ def parse_frequency(text: str) -> float | None:
         if period is not None and math.isfinite(count):
             counted = True
             found.add(round(count * _POSTS_PER_WEEK[period], 4))
-    for m in ([] if counted else _EVERY_N.finditer(norm)):  # "alle 3 Wochen", "every 10 days"
+    for m in ([] if counted else _every_n().finditer(norm)):  # "alle 3 Wochen", "every 10 days"
         counted = True
-        per_week = 7.0 if m.group("unit")[0] in "dtp" else 1.0
+        per_week = 7.0 if m.group("days") else 1.0
         found.add(round(per_week / max(float(m.group("n")), 1.0), 4))
     if not counted:  # "daily", "every week": one post per period named
         named = {label for *_, label in periods}
@@ -545,10 +574,14 @@ def parse_frequency(text: str) -> float | None:
     return found.pop() if len(found) == 1 else None
 
 
-# "every N weeks / days" in the seven languages: one post per N periods
-_EVERY_N = re.compile(
-    r"\b(?:every|alle|hver|var|joka|elke)\s+(?P<n>[0-9]{1,2})(?:\.|:e|:a)?\s*"
-    r"(?P<unit>weeks?|wochen?|uger?|uker?|veckor|vecka|viikko|weke|days?|tage?|dage?|dager|dagar|dag|päivä|dae)\b")
+@datafiles.cached
+def _every_n() -> re.Pattern[str]:
+    """"every N weeks / days" (grammar.yaml every_n): one post per N periods; an ordinal's mark
+    may follow the number ("hver 14. dag", "var 3:e vecka")."""
+    every_n = grammar().every_n
+    every, weeks, days = (alternatives(words_of(t)) for t in (every_n.every, every_n.weeks, every_n.days))
+    return re.compile(rf"\b(?:{every})\s+(?P<n>[0-9]{{1,2}})(?:\.|:e|:a)?\s*"
+                      rf"(?:(?P<weeks>{weeks})|(?P<days>{days}))\b")
 
 
 def parse_count(text: str, lang: str | None = None) -> int | None:

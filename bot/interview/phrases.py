@@ -19,15 +19,13 @@ from functools import lru_cache
 from typing import Any
 
 from bot import datafiles
-from bot.vocabulary import AnswersFile
+from bot.vocabulary import AnswersFile, GrammarFile
 
 Span = tuple[int, int, str]
 
 _PUNCT_BREAK = re.compile(r"[;!?\n()]|[.:](?!\w)")
 _WORD = re.compile(r"\w+")
 
-_LIST_WORDS = "or|and|nor|eller|och|og|tai|ja|eikä|oder|und|noch|of|en|nie"
-_LIST_GAP = re.compile(rf"[\s,/&+]*(?:(?:{_LIST_WORDS})[\s,/&+]*)?")
 _FRACTION = re.compile(r"(?:([0-9])\s?)?([½¼¾])")
 _FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'", "–": "-", "—": "-", "−": "-"})
@@ -45,15 +43,41 @@ def answer_words() -> dict[str, Any]:
     return data
 
 
-_APOSTROPHE_N = re.compile(r"(?<![\w'])'n(?!\w)")  # Afrikaans "'n" (a), often typed "n"
+def grammar() -> GrammarFile:
+    """``bot/data/grammar.yaml``: the small words of the reader (joiners, negators, abbreviations)."""
+    return datafiles.load("grammar.yaml", GrammarFile)
+
+
+def words_of(table: Mapping[str, Iterable[str]]) -> list[str]:
+    """The words of a table of ``grammar()`` in every language, each once, in the file's order."""
+    return list(dict.fromkeys(w for words in table.values() for w in words))
+
+
+def alternatives(words: Iterable[str]) -> str:
+    """``words`` as a regex alternation, each matched as written ("to|till|til")."""
+    return "|".join(re.escape(w) for w in words)
+
+
+@datafiles.cached
+def _apostrophe_words() -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w'])(?:{alternatives(words_of(grammar().apostrophe_words))})(?!\w)")
+
+
+@datafiles.cached
+def _list_gap() -> re.Pattern[str]:
+    """Between two items of one list: commas, signs and the words of a list ("or", "and", "nor")."""
+    g = grammar()
+    words = dict.fromkeys(w for lang in g.or_words
+                          for table in (g.or_words, g.and_words, g.nor_words) for w in table.get(lang, []))
+    return re.compile(rf"[\s,/&+]*(?:(?:{alternatives(words)})[\s,/&+]*)?")
 
 
 def phrase_list(node: Any) -> list[str]:
     """A list of phrases (or of such mappings), or a mapping language -> list, flattened; a
-    phrase with the Afrikaans article "'n" also as owners type it, without the apostrophe
-    ("3 keer n week")."""
+    phrase with a word owners often type without its apostrophe (grammar.yaml, Afrikaans "'n")
+    also as they type it ("3 keer n week")."""
     if isinstance(node, str):
-        plain = _APOSTROPHE_N.sub("n", node)
+        plain = _apostrophe_words().sub(lambda m: m.group(0).replace("'", ""), node)
         return [node] if plain == node else [node, plain]
     if isinstance(node, Mapping):
         return [p for value in node.values() for p in phrase_list(value)]
@@ -120,13 +144,13 @@ def phrase_matcher(table: Mapping[str, Any], with_names: bool = False) -> Phrase
     return _compile(tuple(entries))
 
 
-@lru_cache(maxsize=64)
+@datafiles.cached
 def vocabulary(key: str) -> PhraseMatcher:
     """The labelled vocabulary ``key`` of answers.yaml (``{label: phrases}``), compiled."""
     return phrase_matcher(answer_words()[key])
 
 
-@lru_cache(maxsize=64)
+@datafiles.cached
 def word_list(key: str) -> PhraseMatcher:
     """The word list ``key`` of answers.yaml (phrases, or lists per language), each labelled ``key``."""
     return _compile(tuple((normalise(p), key) for p in phrase_list(answer_words()[key])))
@@ -178,7 +202,7 @@ def mentions(norm: str, matcher: PhraseMatcher) -> list[Span]:
         negated_end = -1
         for start, end, label in matcher.find(clause):
             negated = _negated(clause, start, negators) or (
-                negated_end >= 0 and _LIST_GAP.fullmatch(clause[negated_end:start]) is not None)
+                negated_end >= 0 and _list_gap().fullmatch(clause[negated_end:start]) is not None)
             negated_end = end if negated else -1
             if not negated and not label.startswith("_"):
                 found.append((offset + start, offset + end, label))

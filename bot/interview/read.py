@@ -16,19 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot import datafiles
 from bot.interview import fields, phrases
 from bot.interview.cues import Spans, cues, looks_like_question, opens_request, venue
 from bot.interview.fields import SkipKind, parse_yes_no
 from bot.interview.meaning import UNUSED
-from bot.interview.phrases import normalise
+from bot.interview.phrases import alternatives, grammar, normalise, words_of
 from bot.interview.policy import SOCIAL, Question
 from bot.profile import SETTLED, Amount, Profile, Status, kind_of
 
 _SENTENCE = re.compile(r"[!?;\n]+|\.(?=\s|$)")
-_COORDINATORS = {"en": "and|but|while|whereas|plus", "sv": "och|men", "da": "og|men", "nb": "og|men",
-                 "fi": "ja|mutta|sekä", "de": "und|aber", "af": "en|maar"}
-_LIST_GLUE = re.compile(
-    r"[\s,&/+]*(?:and|och|og|ja|und|en|sekä|plus|both|båda|begge|molemmat|beide|albei)?[\s,&/+]*")
 _WORD_START = re.compile(r"^\S+")
 _NUMERIC = frozenset({"number", "count", "amount", "cycle"})
 _ONE_OF = frozenset({"bool", "choice"})  # fields that hold one value: two readings of it in a message clash
@@ -37,9 +34,19 @@ MIN_CLAUSE_WORDS = 3  # the reader's heads read a shorter piece of a sentence wi
 MAX_CLAUSES = 12  # a long paste is read by its first clauses (each embedding costs ~10 ms here)
 MAX_CLAUSE_CHARS = 300
 _TOPICS = ("comment", "deal", "sell", "email")  # cue keys a clause inherits from its sentence
-_NEGATED_NUMBER = re.compile(
-    r"(?:\b(?:not|no|inte|ej|ikke|ikkje|ei|nicht|kein|nie|instead of|rather than|istället för|"
-    r"i stället för|i stedet for|sijaan|statt|in plaas van)\s+)([0-9]+(?:[.,][0-9]+)?)(?:\s*[^\W\d_]+)?")
+
+
+@datafiles.cached
+def _list_glue() -> re.Pattern[str]:
+    """What may stand between channels of one list (grammar.yaml list_glue: "and", "both")."""
+    return re.compile(rf"[\s,&/+]*(?:{alternatives(words_of(grammar().list_glue))})?[\s,&/+]*")
+
+
+@datafiles.cached
+def _negated_number() -> re.Pattern[str]:
+    """A number taken back by the words before it ("not 5", "istället för 3"; grammar.yaml)."""
+    words = alternatives(words_of(grammar().number_negators))
+    return re.compile(rf"(?:\b(?:{words})\s+)([0-9]+(?:[.,][0-9]+)?)(?:\s*[^\W\d_]+)?")
 
 
 @dataclass(frozen=True)
@@ -236,8 +243,10 @@ class Stretch:
     cues: Spans
 
 
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:ca|approx|appr|bl\.a|z\.b|u\.a|ung|inkl|ekskl|evt|dvs|osv|etc|"
-                           r"mio|mill|mrd|tkr|mkr|md|mdr|mnd|mån|kk|nr|st|kl|vs)$", re.IGNORECASE)
+@datafiles.cached
+def _abbreviation() -> re.Pattern[str]:
+    """A piece ending in an abbreviation, after which a full stop ends no sentence (grammar.yaml)."""
+    return re.compile(rf"(?:^|\s)(?:{alternatives(words_of(grammar().abbreviations))})$", re.IGNORECASE)
 
 
 def sentences(norm: str) -> list[str]:
@@ -247,7 +256,7 @@ def sentences(norm: str) -> list[str]:
     for piece in (s.strip() for s in _SENTENCE.split(norm)):
         if not piece:
             continue
-        if out and (_ABBREVIATION.search(out[-1]) or piece[:1].isdigit()):
+        if out and (_abbreviation().search(out[-1]) or piece[:1].isdigit()):
             out[-1] = f"{out[-1]}. {piece}"
         else:
             out.append(piece)
@@ -278,7 +287,8 @@ def without_requests(norm: str, lang: str) -> str:
 
 def _cuts(sentence: str, lang: str) -> list[tuple[int, int]]:
     """Where a sentence is cut: ", " and "and"/"but" words, except between two numbers ("5 and 10")."""
-    words = "|".join({*_COORDINATORS.get(lang, "").split("|"), *_COORDINATORS["en"].split("|")} - {""})
+    coordinators = grammar().coordinators
+    words = "|".join({*coordinators.get(lang, []), *coordinators["en"]} - {""})
     out = []
     for m in re.finditer(rf",?\s+(?:{words})\s+|,\s+", sentence):
         if sentence[:m.start()].rstrip()[-1:].isdigit() and sentence[m.end():].lstrip()[:1].isdigit():
@@ -385,7 +395,7 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
             rates = {spans[0][2]: lead} | {channel: r for channel, r in gaps if r is not None}
         shared = set(rates.values())
         for channel, segment in segments:
-            bare = not spans or _LIST_GLUE.fullmatch(_WORD_START.sub("", segment, 1)) is not None
+            bare = not spans or _list_glue().fullmatch(_WORD_START.sub("", segment, 1)) is not None
             inherits = len(shared) == 1 and bare
             rate = rates.get(channel, next(iter(shared)) if inherits else None)
             if rate is not None:
@@ -447,7 +457,7 @@ def _merge(answer: list[Found], passing: list[Found]) -> tuple[Found, ...]:
 def _corrected_target(norm: str, profile: Profile, recent: Question | None) -> list[str]:
     """Which settled number a correction replaces: the one it negates ("…, not 2"), else the
     question answered last."""
-    negated = {float(m.group(1).replace(",", ".")) for m in _NEGATED_NUMBER.finditer(norm)}
+    negated = {float(m.group(1).replace(",", ".")) for m in _negated_number().finditer(norm)}
     for path, rule in RULES.items():
         leaf = profile.get(path)
         value = leaf.value.value if isinstance(leaf.value, Amount) else leaf.value
@@ -458,7 +468,7 @@ def _corrected_target(norm: str, profile: Profile, recent: Question | None) -> l
 
 
 def _correction(norm: str, lang: str, profile: Profile, recent: Question | None) -> Reading:
-    masked = _NEGATED_NUMBER.sub(lambda m: " " * len(m.group(0)), norm)
+    masked = _negated_number().sub(lambda m: " " * len(m.group(0)), norm)
     clause_list, sentence_list = _stretches(masked, lang)
     found = [f for f, _ in _unprompted(clause_list, sentence_list, lang)]
     if not found:
@@ -660,7 +670,7 @@ def _corrects(norm: str, lang: str) -> bool:
     anywhere beside a number it negates ("we actually have 5, not 2"). "jeg forventer egentlig at
     …" (a filler "actually" mid-sentence) corrects nothing."""
     spans = cues(norm, lang).get("correction") or []
-    if spans and _NEGATED_NUMBER.search(norm):
+    if spans and _negated_number().search(norm):
         return True
     return any(len(norm[:start].split()) < _OPENING_WORDS for start, *_ in spans)
 
