@@ -207,7 +207,7 @@ def metrics(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | 
     blind = [ok for case, ok in zip(cases, passed, strict=True) if case.split is not None]
     out: Metrics = {
         "passed": sum(own) / len(own) if own else None,
-        "blind.passed": sum(blind) / len(blind) if blind else None,
+        **({"blind.passed": sum(blind) / len(blind)} if blind else {}),  # absent from a --fast run
         "all.passed": sum(passed) / len(passed) if passed else None,
         "checks_passed": sum(v is None for v in checks) / len(checks) if checks else None,
         "exceptions": float(sum(r["no_exception"] is not None for r in results)),
@@ -226,7 +226,8 @@ def metrics(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | 
         out |= {f"{prefix}category.{name}": sum(oks) / len(oks) for name, oks in sorted(by_category.items())}
     must = [ok for c, _, ok in zip(cases, results, passed, strict=True)
             if c.split is not None and c.category in NEVER_FAIL]
-    out["blind.never_fail.passed"] = sum(must) / len(must) if must else None
+    if must:
+        out["blind.never_fail.passed"] = sum(must) / len(must)
     for q in (0.5, 0.95):
         value = percentile(latencies, q)
         out[f"latency.step_p{int(q * 100)}_ms"] = None if value is None else round(value, 2)
@@ -247,7 +248,7 @@ def table(cases: Sequence[AdversarialCase], results: Sequence[dict[str, str | No
                 if why is not None:
                     lines.append(_safe(f"   FAIL {case_id}: {check}: {why}"))
     shown = {k: ("n/a" if v is None else f"{v:.3f}") for k, v in figures.items()}
-    lines.append(f"cases passed {shown['passed']} (blind cases {shown['blind.passed']})  "
+    lines.append(f"cases passed {shown['passed']} (blind cases {shown.get('blind.passed', 'none run')})  "
                  f"checks passed {shown['checks_passed']}  "
                  f"exceptions {shown['exceptions']}  step p95 {shown['latency.step_p95_ms']} ms  "
                  f"consistency violations {shown.get('consistency.violations', 'n/a')} (left shown "

@@ -320,3 +320,5 @@ def test_the_blind_cases_are_counted_apart_from_the_projects_own() -> None:
     assert figures["passed"] == 1.0 and figures["blind.passed"] == 0.0 and figures["all.passed"] == 0.5
     assert figures["category." + own.category] == 1.0 and figures["blind.category.noise"] == 0.0
     assert figures["blind.never_fail.passed"] == 0.0 and "category.noise" not in figures
+    alone = metrics([own], [{"no_exception": None}], [1.0])  # a --fast run: no blind case
+    assert "blind.passed" not in alone and "blind.never_fail.passed" not in alone
