@@ -81,3 +81,7 @@ class GrammarFile(_Strict):
     list_glue: PerLanguage
     number_negators: PerLanguage
     abbreviations: PerLanguage
+    claim_negations: PerLanguage
+    claim_negating_endings: PerLanguage
+    claim_double_negators: PerLanguage
+    claim_negating_phrases: PerLanguage

@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 
 from bot import datafiles
 from bot.citations import sentences
-from bot.interview.phrases import normalise
+from bot.interview.phrases import grammar, normalise
 
 if TYPE_CHECKING:
     import numpy as np
@@ -131,45 +131,32 @@ def attributes_to_sources(text: str) -> bool:
 
 # -- polarity ----------------------------------------------------------------------------------
 
-_NEGATIONS = {
-    "en": "not no never nothing none nobody neither nor without cannot rarely hardly seldom isn't "
-          "aren't don't doesn't didn't can't won't shouldn't wouldn't couldn't mustn't",
-    "sv": "inte ej aldrig ingen inget inga ingenting utan sällan knappast",
-    "da": "ikke ej aldrig ingen intet ingenting uden sjældent næppe",
-    "nb": "ikke aldri ingen intet ingenting uten sjelden neppe",
-    "fi": "ei en et emme ette eivät eikä ettei jottei ilman harvoin",
-    "de": "nicht kein keine keinen keinem keiner keines nie niemals nichts ohne selten kaum",
-    "af": "nie geen nooit niks niemand sonder selde skaars",
-}
-# say "not only" in other words: "more than just X" is "not only X"; "doubts that" is "not sure that"
-_NEGATING = {
-    "en": r"more than (?:just|only|merely)|doubts?|doubtful", "sv": r"mer än bara|tvivlar|tvivel",
-    "da": r"mere end (?:bare|blot)|tvivler", "nb": r"mer enn bare|tviler", "fi": r"muutakin kuin|epäilee",
-    "de": r"mehr als (?:nur|bloß)|bezweifelt|zweifelt", "af": r"meer as (?:net|bloot)|twyfel",
-}
 _WORD = re.compile(r"[\w'’]+")
 
 
-@lru_cache(maxsize=8)
 def _negation_words(lang: str) -> frozenset[str]:
-    words = _NEGATIONS.get(lang)
-    if words is None:  # a language without a list: every list (the words rarely collide)
-        return frozenset(w for ws in _NEGATIONS.values() for w in ws.split())
-    return frozenset(words.split())
+    """The negation words of ``lang`` (grammar.yaml claim_negations); a language without a list:
+    every list (the words rarely collide)."""
+    table = grammar().claim_negations
+    words = table.get(lang)
+    return frozenset(words if words is not None else (w for ws in table.values() for w in ws))
 
 
 def negated(text: str, lang: str) -> bool:
     """Whether ``text`` says no: an odd number of negation words of ``lang`` ("not", "inte",
-    "ei", "nie" …, "rarely"), so "you can't do it without ads" is not negated. Afrikaans says
-    "nie" twice for one negation ("is nie gratis nie"): its "nie" counts once, and not at all
-    beside another negation word ("geen … nie")."""
+    "ei", "nie" …, "rarely"), so "you can't do it without ads" is not negated. A word said twice
+    for one negation (Afrikaans "is nie gratis nie", grammar.yaml claim_double_negators) counts
+    once, and not at all beside another negation word ("geen … nie")."""
+    g = grammar()
     words = [w.replace("’", "'") for w in _WORD.findall(normalise(text))]
-    listed = _negation_words(lang)
-    found = [w for w in words if w in listed or (lang == "en" and w.endswith("n't"))]
-    if lang == "af" and "nie" in found:
-        others = [w for w in found if w != "nie"]
-        found = others or ["nie"]
-    phrases = _NEGATING.get(lang) or "|".join(_NEGATING.values())
+    listed, endings = _negation_words(lang), tuple(g.claim_negating_endings.get(lang, ()))
+    found = [w for w in words if w in listed or (endings and w.endswith(endings))]
+    for double in g.claim_double_negators.get(lang, ()):
+        if double in found:
+            others = [w for w in found if w != double]
+            found = others or [double]
+    table = g.claim_negating_phrases
+    phrases = "|".join(table.get(lang) or [p for ps in table.values() for p in ps])
     return (len(found) + len(re.findall(rf"\b(?:{phrases})\b", normalise(text)))) % 2 == 1
 
 
