@@ -15,7 +15,6 @@ its ``about`` names is the positive example of its verdict, every other one a ne
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -213,10 +212,7 @@ def calibrate(claims: Sequence[Claim], found: Sequence[Target | None], data: Row
 
 
 def digest(claims: Sequence[Claim]) -> str:
-    h = hashlib.sha256()
-    for c in claims:
-        h.update(json.dumps([c.text, c.lang, c.verdict, c.about, c.writer]).encode())
-    return h.hexdigest()
+    return training.fingerprint([c.text, c.lang, c.verdict, c.about, c.writer] for c in claims)
 
 
 def subset(data: Rows, keep: np.ndarray) -> Rows:

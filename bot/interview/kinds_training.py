@@ -10,8 +10,6 @@ on writers held out reaches ``PRECISION``. Deterministic (``train-reader --check
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,10 +61,7 @@ def matrix(messages: Sequence[Message]) -> np.ndarray:
 
 
 def digest(messages: Sequence[Message]) -> str:
-    h = hashlib.sha256()
-    for m in messages:
-        h.update(json.dumps([m.text, m.lang, m.kind, m.writer, m.question]).encode())
-    return h.hexdigest()
+    return training.fingerprint([m.text, m.lang, m.kind, m.writer, m.question] for m in messages)
 
 
 def train(messages: Sequence[Message], embed: Embed, embedder_id: str) -> tuple[KindHeads, dict[str, Any]]:
