@@ -19,6 +19,16 @@ def _found(message: str, lang: str = "en", pending: str | None = None,
     return {f.path: f.value for f in reading.found}
 
 
+def _with_heads(message: str, lang: str, pending: str) -> dict[str, Any]:
+    """``_found`` with the reader's heads, as the interview reads an answer to ``pending``."""
+    from bot.interview.engine import _meant
+    from bot.interview.state import Context
+
+    question = POLICY.question(pending)
+    reading = read(message, lang, Profile(), question, None, _meant(message, lang, question, Context()))
+    return {f.path: f.value for f in reading.found}
+
+
 def test_one_message_fills_many_fields() -> None:
     found = _found(
         "We're a small B2B web agency. We sell mostly to people we know and through referrals, typical "
@@ -201,37 +211,22 @@ def test_a_hedge_before_an_answer_is_no_skip() -> None:
 @pytest.mark.parametrize(("text", "lang"), [("Einen Plan haben wir dafür nicht", "de"),
                                             ("Nån plan för sånt här har vi inte", "sv")])
 def test_a_no_said_after_the_cue_word_gives_way_to_the_heads(text: str, lang: str) -> None:
-    from bot.interview.engine import _meant
-    from bot.interview.state import Context
-
-    question = load().question("criticism")
-    reading = read(text, lang, Profile(), question, None, _meant(text, lang, question, Context()))
-    assert {f.path: f.value for f in reading.found}.get("criticism.has_plan_for_criticism") is False
+    assert _with_heads(text, lang, "criticism").get("criticism.has_plan_for_criticism") is False
 
 
 @pytest.mark.parametrize(("text", "lang"), [("We don't delete stuff, looks shady.", "en"),
                                             ("Vi sletter ikke noget, vi svarer altid.", "da")])
 def test_a_no_read_with_its_negation_stands_whatever_the_heads_read(text: str, lang: str) -> None:
-    from bot.interview.engine import _meant
-    from bot.interview.state import Context
-
-    question = load().question("criticism")
-    reading = read(text, lang, Profile(), question, None, _meant(text, lang, question, Context()))
-    assert {f.path: f.value for f in reading.found}.get("criticism.deletes_critical_comments") is False
+    assert _with_heads(text, lang, "criticism").get("criticism.deletes_critical_comments") is False
 
 
 def test_who_buys_read_as_the_other_side_by_the_heads_is_not_taken_from_the_cue_words() -> None:
     """"Yksityishenkilöitä ei juuri ole" (hardly any private persons) names consumers with the
     negation after the word: the cue words read consumers, the heads read the clause about small
     firms as businesses; the cue words' consumers are not recorded."""
-    from bot.interview.engine import _meant
-    from bot.interview.state import Context
-
     text = ("Asiakkaat on enimmäkseen pienyrittäjiä, parturit, rakennusfirmat, kahvilat. "
             "Yksityishenkilöitä ei juuri ole.")
-    question = load().question("sales_model")
-    reading = read(text, "fi", Profile(), question, None, _meant(text, "fi", question, Context()))
-    assert {f.path: f.value for f in reading.found}.get("sales.model") in (None, "b2b")
+    assert _with_heads(text, "fi", "sales_model").get("sales.model") in (None, "b2b")
 
 
 def test_markup_is_no_words_of_the_owner() -> None:
