@@ -30,6 +30,7 @@ class Signals(_Strict):
 class AnswersFile(_Strict):
     signals: Signals
     negators: PerLanguage
+    negators_after: PerLanguage
     clause_breaks: PerLanguage
     channels: Labelled
     sales_model: Labelled

@@ -264,6 +264,9 @@ def test_skip(text: str, expected: str | None) -> None:
     ("Wir sind nicht auf TikTok, nur auf Facebook", {"facebook"}),
     ("not on TikTok, Snapchat or Pinterest", set()),
     ("We don't post much on Facebook", {"facebook"}),
+    # named, then said to be none of theirs
+    ("Facebookissa on sivu. Instagramia ei ole.", {"facebook"}), ("Instagram har vi inte.", set()),
+    ("TikTok haben wir nicht, aber Instagram", {"instagram"}), ("Instagram het ons nie", set()),
     ("we have no idea", set()), ("", set()), ("social media", set()), ("2x", set()),
 ])
 def test_channels(text: str, expected: set[str]) -> None:

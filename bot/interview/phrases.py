@@ -188,6 +188,11 @@ def _negated(clause: str, start: int, negators: list[Span]) -> bool:
                for _, end, _ in negators)
 
 
+def _said_none_of(clause: str, end: int, after: list[Span]) -> bool:
+    """A name followed at once by "we don't have" ("Instagramia ei ole", "Instagram har vi inte")."""
+    return any(s >= end and not clause[end:s].strip(" -") for s, _, _ in after)
+
+
 def says_not(text: str) -> bool:
     """Whether ``text`` holds a negation ("haven't sent anything in a year")."""
     return bool(word_list("negators").find(normalise(text)))
@@ -199,9 +204,10 @@ def mentions(norm: str, matcher: PhraseMatcher) -> list[Span]:
     found: list[Span] = []
     for offset, clause in _clauses(norm):
         negators = word_list("negators").find(clause)
+        after = word_list("negators_after").find(clause)
         negated_end = -1
         for start, end, label in matcher.find(clause):
-            negated = _negated(clause, start, negators) or (
+            negated = _negated(clause, start, negators) or _said_none_of(clause, end, after) or (
                 negated_end >= 0 and _list_gap().fullmatch(clause[negated_end:start]) is not None)
             negated_end = end if negated else -1
             if not negated and not label.startswith("_"):
