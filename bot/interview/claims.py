@@ -18,7 +18,6 @@ Pure but for ``embed`` (passed in) and the retriever's search (in ``candidates``
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable, Sequence
@@ -266,14 +265,9 @@ class StanceHead:
         return probs
 
     def save(self, folder: Any, meta: dict[str, Any]) -> None:
-        import numpy as np
+        from bot.interview.meaning import write_shipped
 
-        np.savez_compressed(folder / "claims.npz", weights=self.weights.astype(np.float32),
-                            bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
-                            scale=self.scale.astype(np.float32), thresholds=self.thresholds)
-        info = {"features": list(FEATURES), "embedder": self.embedder, **meta}
-        (folder / "claims.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
+        write_shipped(folder, "claims", self, {"features": list(FEATURES), "embedder": self.embedder, **meta})
 
 
 @datafiles.cached

@@ -11,7 +11,6 @@ the heads alone do not find reliably across languages. Pure but for ``embed``, w
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -63,14 +62,9 @@ class KindHeads:
         return logistic(x, self.weights, self.bias, self.mean, self.scale)
 
     def save(self, folder: Any, meta: dict[str, Any]) -> None:
-        import numpy as np
+        from bot.interview.meaning import write_shipped
 
-        np.savez_compressed(folder / "kinds.npz", weights=self.weights.astype(np.float32),
-                            bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
-                            scale=self.scale.astype(np.float32), thresholds=self.thresholds)
-        info = {"kinds": list(self.kinds), "embedder": self.embedder, **meta}
-        (folder / "kinds.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
+        write_shipped(folder, "kinds", self, {"kinds": list(self.kinds), "embedder": self.embedder, **meta})
 
 
 @datafiles.cached

@@ -109,16 +109,23 @@ class Heads:
         return logistic(vectors, self.weights, self.bias, self.mean, self.scale)
 
     def save(self, folder: Any, meta: dict[str, Any]) -> None:
-        import numpy as np
+        write_shipped(folder, "heads", self, {"labels": list(self.labels), "embedder": self.embedder, **meta},
+                      asked=self.thresholds if self.asked is None else self.asked,
+                      check=self.thresholds if self.check is None else self.check)
 
-        np.savez_compressed(folder / "heads.npz", weights=self.weights.astype(np.float32),
-                            bias=self.bias.astype(np.float32), mean=self.mean.astype(np.float32),
-                            scale=self.scale.astype(np.float32), thresholds=self.thresholds,
-                            asked=self.thresholds if self.asked is None else self.asked,
-                            check=self.thresholds if self.check is None else self.check)
-        info = {"labels": list(self.labels), "embedder": self.embedder, **meta}
-        (folder / "heads.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
+
+def write_shipped(folder: Any, stem: str, head: Any, info: dict[str, Any], **extra: np.ndarray) -> None:
+    """Write ``<stem>.npz`` (a logistic head's weights, bias, mean and scale as float32, its
+    thresholds, and ``extra`` arrays) and ``<stem>.json`` (``info``) to ``folder``: what
+    :func:`shipped` reads back. The reader's, the kind and the claim heads are saved by it."""
+    import numpy as np
+
+    arrays: dict[str, Any] = {name: getattr(head, name).astype(np.float32)
+                              for name in ("weights", "bias", "mean", "scale")}
+    arrays = {**arrays, "thresholds": head.thresholds, **extra}
+    np.savez_compressed(folder / f"{stem}.npz", **arrays)
+    (folder / f"{stem}.json").write_text(json.dumps(info, indent=1, ensure_ascii=False) + "\n",
+                                         encoding="utf-8")
 
 
 def shipped(stem: str) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
