@@ -363,6 +363,9 @@ def test_a_new_session_opens_at_the_greeting_with_focus_in_the_answer_box(
         before = users(page)
         page.locator("#sa-quick-0").click()
         settle(page, before)
+        # the turn's last step moves focus to the first quick reply; a key pressed before it
+        # lands there, not on the button focused below
+        page.wait_for_function("() => document.activeElement && document.activeElement.id === 'sa-quick-0'")
     assert page.evaluate("() => document.querySelector('#sa-chat [role=log]').scrollTop") > 0
     page.locator(f"#{button}").focus()
     page.keyboard.press("Enter")
