@@ -99,6 +99,14 @@ def test_keyboard_mash_and_rows_of_symbols_are_noise_and_short_names_and_nods_ar
         assert not kinds.looks_like_noise(words), words
 
 
+def test_what_broken_bytes_and_terminal_escapes_leave_is_noise() -> None:
+    from bot.interview.engine import clean_text
+
+    cleaned = clean_text("\x07\x1b[2J\x00\x00\ud800\x7f")  # a bell, "clear screen", NULs, a lone half
+    assert cleaned == "\ufffd" and kinds.looks_like_noise(cleaned)  # no "[2J" left to read as a 2
+    assert clean_text("\x1b[31mInstagram\x1b[0m 3 \x1b]0;title\x07gånger") == "Instagram 3 gånger"
+
+
 def test_a_language_asked_for_wins_over_the_one_left_and_needs_a_word_of_asking() -> None:
     from bot.interview.cues import asks_for_language
 

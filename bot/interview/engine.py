@@ -40,6 +40,10 @@ _MAX_ASKS = 2  # no question (nor contradiction, nor summary) is put more than t
 # -- small pure helpers ----------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Terminal escape sequences, whole: "\x1b[2J" (clear screen) leaves no "[2J" to read as a 2;
+# CSI (ESC [ or U+009B) with its parameters and final byte, OSC (ESC ]) up to BEL or ESC \, and
+# two-byte escapes.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 # Invisible characters that split a number or a word without showing: zero-width spaces and
 # non-joiners, direction marks and isolates, the word joiner, the byte-order mark, the soft
 # hyphen (the zero-width joiner stays: it holds emoji sequences together).
@@ -48,12 +52,12 @@ _INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u206
 
 def clean_text(text: str) -> str:
     """User text safe to store, encode and read: a surrogate pair joined into its character, a
-    lone surrogate replaced by U+FFFD, control characters (but newline and tab) and invisible
-    ones dropped ("5\u200b000 kr" is 5 000 kr), composed to NFC."""
+    lone surrogate replaced by U+FFFD, terminal escape sequences, control characters (but newline
+    and tab) and invisible ones dropped ("5\u200b000 kr" is 5 000 kr), composed to NFC."""
     import unicodedata
 
     joined = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-    return unicodedata.normalize("NFC", _INVISIBLE.sub("", _CONTROL.sub("", joined)))
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", _CONTROL.sub("", _ESCAPES.sub("", joined))))
 
 
 def follow_language(current: str, text: str) -> str:

@@ -126,15 +126,16 @@ def _mashed(word: str) -> bool:
 
 def looks_like_noise(text: str) -> bool:
     """Code, keyboard mash ("jjjjjjkkkk;;;;lll") or three or more symbols and no letter or digit
-    ("🙈🔥🔥💯", "..."): nothing in it to read. A nod ("👍") is no noise."""
+    ("🙈🔥🔥💯", "...") or what broken bytes leave ("\ufffd"): nothing in it to read. A nod ("👍")
+    is no noise."""
     if looks_like_code(text):
         return True
     low = text.casefold()
     if any(ch.isdigit() for ch in low) or _NODS & set(text):
         return False
     words = re.findall(r"[^\W\d_]+", low)
-    if not words:
-        return len("".join(text.split())) >= 3
+    if not words:  # a replacement character is what is left of broken bytes: never a nod
+        return len("".join(text.split())) >= 3 or "\ufffd" in text
     return all(_mashed(w) for w in words)
 
 
