@@ -7,7 +7,9 @@ or misspelt key is a one-line error naming it, not a KeyError mid-conversation.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 PerLanguage = dict[str, list[str]]  # language (or "all") -> phrases
 Labelled = dict[str, PerLanguage]  # label -> its phrases per language
@@ -65,6 +67,44 @@ class EveryN(_Strict):
     days: PerLanguage
 
 
+def _claim_word(word: str) -> str:
+    if not word.strip() or word != word.strip() or "*" in word[:-1] or word == "*":
+        raise ValueError(f"{word!r}: a word or phrase, without spaces around it, with '*' (any ending) "
+                         "only at its end")
+    return word
+
+
+ClaimWord = Annotated[str, AfterValidator(_claim_word)]
+ClaimWords = dict[str, list[ClaimWord]]  # language -> words ("artikel*": any ending)
+
+
+class GlossWords(_Strict):
+    """The English of the articles' sentences, negated crudely (``claims.negate``)."""
+
+    negations: list[ClaimWord]
+    negating_endings: list[ClaimWord]
+    auxiliaries: list[ClaimWord]
+
+
+class Claims(_Strict):
+    """grammar.yaml ``claims``: the words of the claim check (``bot/interview/claims.py``)."""
+
+    says: ClaimWords
+    by: ClaimWords
+    by_after: ClaimWords
+    that: ClaimWords
+    that_not: dict[str, dict[ClaimWord, ClaimWord]]  # language -> a "that" with a negation -> the negation
+    sources: ClaimWords
+    source_parts: ClaimWords
+    tells: ClaimWords
+    in_source: ClaimWords
+    about: ClaimWords
+    tags: ClaimWords
+    instructions: ClaimWords
+    questions: ClaimWords
+    gloss: GlossWords
+
+
 class GrammarFile(_Strict):
     """``bot/data/grammar.yaml``: the small words the reader builds its patterns from."""
 
@@ -86,3 +126,4 @@ class GrammarFile(_Strict):
     claim_negating_endings: PerLanguage
     claim_double_negators: PerLanguage
     claim_negating_phrases: PerLanguage
+    claims: Claims

@@ -4,6 +4,7 @@ the optional chat model as judge, and the training data."""
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -11,6 +12,8 @@ import numpy as np
 import pytest
 
 from bot.citations import sentences, verify
+from bot.datafiles import data_override, packaged
+from bot.errors import ConfigError
 from bot.interview import claims_training, engine
 from bot.interview.claims import (
     Candidate,
@@ -224,6 +227,25 @@ def test_a_message_that_puts_words_in_the_articles_mouth(text: str, expected: bo
     from bot.interview.claims import attributes_to_sources
 
     assert attributes_to_sources(text) is expected
+
+
+def test_the_claim_words_are_data_and_a_wrong_one_is_one_line_naming_file_and_key() -> None:
+    from bot.interview.claims import attributes_to_sources
+
+    said = "Laut deinen Quellen ist Social Media nur ein Marketingkanal, oder?"
+    assert attributes_to_sources(said)
+    assert proposition(said, "de") == "ist Social Media nur ein Marketingkanal"
+    words = copy.deepcopy(packaged("grammar.yaml"))
+    words["claims"]["by"]["de"], words["claims"]["tags"]["de"] = [], ["stimmt's"]
+    with data_override("grammar.yaml", words):
+        assert not attributes_to_sources(said)
+        assert proposition(said, "de") == said.rstrip("?")
+    assert attributes_to_sources(said)  # the override does not outlive its block
+    words["claims"]["sources"]["de"] = ["quell*", "art*ikel"]
+    with data_override("grammar.yaml", words), pytest.raises(ConfigError) as err:
+        attributes_to_sources(said)
+    assert str(err.value) == ("bot/data/grammar.yaml: claims.sources.de[1]: Value error, 'art*ikel': a word "
+                              "or phrase, without spaces around it, with '*' (any ending) only at its end")
 
 
 def test_a_claim_the_kind_heads_take_for_a_question_is_checked_as_a_claim(ctx: Context) -> None:

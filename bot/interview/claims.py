@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
@@ -47,85 +46,104 @@ FLIP = 0.005  # the claim this much closer to the sentence's English negated tha
 EmbedPair = Callable[[Sequence[str], bool], "np.ndarray"]  # texts, query? -> L2-normalised rows
 
 # -- the proposition: what the claim says the articles say ------------------------------------
+#
+# The words are data (grammar.yaml ``claims``); here is only how they are put together. Every
+# pattern but "that" takes every language's words at once: a claim about the Swedish article is
+# often written in English.
 
-# "the Swedish article says", "laut deinen Quellen", "står der ikke i en af kilderne at" … : the
-# attribution, cut with what follows it up to a "that" within a few words.
-_SAYS = re.compile(r"\b(?:says?|said|claims?|claimed|states?|writes?|wrote|argues?|recommends?|"
-                   r"according to|säger|skriver|påstår|hävdar|enligt|står det|står der|siger|"
-                   r"ifølge|mener|sier|hevder|står det|sanoo|sanovat|väittää|väittävät|kirjoittaa|"
-                   r"mukaan|sanotaan|sagt|sagen|sage|schreibt|behauptet|laut|steht|meint|sê|skryf|"
-                   r"beweer|volgens|gesê|staan)\b", re.IGNORECASE)
-_THAT_WORDS = {"en": "that", "sv": "att", "da": "at", "nb": "at", "fi": "että|ettei", "de": "dass",
-               "af": "dat"}
+def _alternatives(words: Iterable[str]) -> str:
+    """``words`` as one regex alternation, longest first so that "står det" wins over a "står" (a
+    word ending in "*" takes any ending); one that never matches when there are none."""
+    found = sorted(dict.fromkeys(words), key=len, reverse=True)
+    out = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in found]
+    return "|".join(out) or "(?!)"
 
 
-@lru_cache(maxsize=8)
+def _every(table: Mapping[str, Sequence[str]]) -> str:
+    """Every language's words of a ``claims`` table, as one alternation."""
+    return _alternatives(w for words in table.values() for w in words)
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    says: re.Pattern[str]  # an attribution, cut with what follows it up to a "that"
+    by: frozenset[str]  # "according to": whose words are named right after it
+    source_np: re.Pattern[str]  # the source named after "according to"
+    tag: re.Pattern[str]  # a question tag at the end
+    that_not: Mapping[str, str]  # a "that" with a negation in it -> the negation
+    attributes: re.Pattern[str]  # a message that puts words in the articles' mouth
+    asks: re.Pattern[str]  # … unless it asks or instructs
+    aux: re.Pattern[str]  # English auxiliaries and negations, to negate a gloss
+    not_: re.Pattern[str]
+
+
+@datafiles.cached
+def _patterns() -> _Patterns:
+    """The claim check's patterns, built from grammar.yaml ``claims``."""
+    w = grammar().claims
+    source, tells, about = _every(w.sources), _every(w.tells), _every(w.about)
+    by, by_after = _every(w.by), _every(w.by_after)
+    # "the Swedish article says", "laut deinen Quellen", "står der ikke i en af kilderne at" …
+    says = re.compile(rf"\b(?:{_every(w.says)}|{by}|{by_after})\b", re.IGNORECASE)
+    source_np = re.compile(rf"^(?:(?:\S+\s+){{0,3}}?(?:\S*(?:{_every(w.source_parts)})\S*),?\s+"
+                           rf"|(?:[^,\s]+\s+){{0,7}}?[^,\s]+,\s*)", re.IGNORECASE)
+    # ", right?", "oder?", "ikke sant?", "eikö?", "nie waar nie?"
+    tag = re.compile(rf"[,;]?\s*(?:{_every(w.tags)})\s*[?!.]*\s*$", re.IGNORECASE)
+    # "your article says …", "der stod i jeres artikel at …", "julle artikel sê mos …",
+    # "artikkelin mukaan …", "laut deinen Quellen …"
+    attributes = re.compile(
+        rf"\b(?:{source})\b(?:\s+\S+){{0,3}}?\s+(?:{tells})\b(?!\s+(?:{about})\b)"
+        rf"|\b(?:{tells})\b(?:\s+\S+){{0,2}}?\s+(?:{_every(w.in_source)})?\s*(?:\S+\s+){{0,2}}"
+        rf"(?:{source})\b\s+(?:{_every(w.that)})\b"
+        rf"|\b(?:{source})\w*\s+(?:{by_after})\b"
+        rf"|\b(?:{by})\s+(?:\S+\s+){{0,3}}?(?:{source})", re.IGNORECASE)
+    asks = re.compile(rf"^\s*(?:{_every(w.instructions)}|{_every(w.questions)})\b", re.IGNORECASE)
+    gloss = w.gloss
+    not_ = re.compile(rf"\s*\b(?:{_alternatives(gloss.negations)})\b"
+                      + "".join(f"|{re.escape(e)}" for e in gloss.negating_endings))
+    return _Patterns(says, frozenset(x.lower() for ws in w.by.values() for x in ws), source_np, tag,
+                     {k.lower(): v for table in w.that_not.values() for k, v in table.items()},
+                     attributes, asks, re.compile(rf"\b(?:{_alternatives(gloss.auxiliaries)})\b"), not_)
+
+
+@datafiles.cached
 def _that(lang: str) -> re.Pattern[str]:
-    words = _THAT_WORDS.get(lang) or "|".join(w for k, w in _THAT_WORDS.items() if k != "en")
-    return re.compile(rf"^(?:[^.;:?!]{{0,60}}?\b)?(?:{words})\b[,:]?\s*", re.IGNORECASE)
-
-
-_BY = frozenset({"according to", "enligt", "ifølge", "laut", "volgens"})  # followed by whose words
-_SOURCE_NP = re.compile(r"^(?:(?:\S+\s+){0,3}?(?:\S*(?:articl|artik|source|quell|bron|kild|käll|lähte|text|"
-                        r"tekst|author|writer|skrywer|karr)\S*),?\s+|(?:[^,\s]+\s+){0,7}?[^,\s]+,\s*)",
-                        re.IGNORECASE)
-# a question tag at the end: ", right?", "oder?", "ikke sant?", "eikö?", "nie waar nie?"
-_TAG = re.compile(r"[,;]?\s*(?:right|isn't it|doesn't it|don't they|didn't it|is that (?:true|right)|"
-                  r"correct|true|no|yeah|eller hur|va|inte sant|visst|stämmer det|eller|ikke|"
-                  r"ikke sandt|gør den ikke|gør de ikke|passer det|vel|ikke sant|stemmer det|"
-                  r"gjør den ikke|eikö(?: niin)?|eikös|vai mitä|vai|pitääkö (?:se )?paikkansa|oder|"
-                  r"nicht wahr|stimmt's|stimmt das|ne|gell|richtig|nie waar nie|reg|of hoe|nè|né|"
-                  r"is dit so)\s*[?!.]*\s*$", re.IGNORECASE)
+    """"that" (or a negative "that") within a few words: the claim's language's; for a language
+    with none, every other language's but English's (too common a word to cut at elsewhere)."""
+    w = grammar().claims
+    words = [*w.that.get(lang, ()), *w.that_not.get(lang, {})]
+    if not words:
+        words = [x for k in w.that if k != "en" for x in (*w.that[k], *w.that_not.get(k, {}))]
+    return re.compile(rf"^(?:[^.;:?!]{{0,60}}?\b)?(?P<that>{_alternatives(words)})\b[,:]?\s*", re.IGNORECASE)
 
 
 def proposition(claim: str, lang: str) -> str:
     """The claim without its attribution ("the Norwegian article says") and its question tag
     ("…, right?"): what it says the articles say. The whole claim when nothing is cut."""
+    p = _patterns()
     text = " ".join(claim.split())
-    text = _TAG.sub("", text).strip()
-    found = _SAYS.search(text)
+    text = p.tag.sub("", text).strip()
+    found = p.says.search(text)
     if found and found.start() <= len(text) * 0.6:
         rest = text[found.end():].lstrip(" ,:")
-        if found.group(0).lower() in _BY:  # "according to the Swedish article, …": its words are after
-            rest = _SOURCE_NP.sub("", rest, count=1)
+        if found.group(0).lower() in p.by:  # "according to the Swedish article, …": its words are after
+            rest = p.source_np.sub("", rest, count=1)
         that = _that(lang).match(rest)
         if that and len(rest[:that.start() + len(that.group(0))].split()) <= 7:
-            negative_that = that.group(0).lower().startswith("ettei") or " ettei" in that.group(0).lower()
-            rest = ("ei " if negative_that else "") + rest[that.end():]
+            negation = p.that_not.get(that.group("that").lower())  # "sanoo, ettei …": "ei …"
+            rest = (f"{negation} " if negation else "") + rest[that.end():]
         if len(rest.split()) >= 3:
             text = rest
     return text.strip(" ?!.") or claim.strip()
-
-
-# "your article says …", "der stod i jeres artikel at …", "julle artikel sê mos …": a message that
-# puts words in the articles' mouth, which the kind heads sometimes take for a question
-_SOURCE = (r"(?:articles?|artikel\w*|artikl\w*|artikkel\w*|sources?|källa\w*|källor\w*|kild\w*|"
-           r"lähte\w*|lähde|quelle\w*|bron\w*|tekst\w*|author|författare\w*|forfatter\w*|"
-           r"kirjoittaja\w*|autor\w*|skrywer\w*)")
-_TELLS = (r"(?:says?|said|claims?|states?|writes?|wrote|säger|sa|skriver|påstår|står|stod|siger|sagde|"
-          r"skrev|sier|sanoo|sano|sanoi|sanotaan|sanottiin|väittää|kirjoittaa|lukee|luki|sagt|sagen|mener|menar|"
-          r"meint|nævner|nämner|nevner|mainitsee|erwähnt|noem|"
-          r"schreibt|behauptet|steht|stand|sê|skryf|beweer|staan|gesê)")
-_ABOUT = r"(?:about|om|omkring|über|von|siitä|mitä|oor|anything|something|what|vad|hvad|hva|was|wat)"
-_ATTRIBUTES = re.compile(
-    rf"\b{_SOURCE}\b(?:\s+\S+){{0,3}}?\s+{_TELLS}\b(?!\s+{_ABOUT}\b)"
-    rf"|\b{_TELLS}\b(?:\s+\S+){{0,2}}?\s+(?:in|i|im|in der|ihrer|jeres|deres|din|dina|deine[mn]?|"
-    rf"jou|julle|teidän|sinun)?\s*(?:\S+\s+){{0,2}}{_SOURCE}\b\s+(?:that|att|at|dass|että|dat)\b"
-    rf"|\b{_SOURCE}\w*\s+mukaan\b"
-    rf"|\b(?:according to|enligt|ifølge|laut|volgens)\s+(?:\S+\s+){{0,3}}?{_SOURCE}",
-    re.IGNORECASE)
-_WH = re.compile(r"^\s*(?:write|put|add|include|say|tell|skriv|lägg|sätt|säg|tilføj|sæt|sig|legg|si|kirjoita|"
-                 r"laita|lisää|sano|schreib\w*|setz\w*|füg\w*|sag\w*|skryf|sit|voeg|sê vir|"
-                 r"what|which|how|why|does|do|vad|vilk\w+|hur|varför|hvad|hvilk\w+|hvordan|hvorfor|"
-                 r"hva|mitä|mikä|miten|miksi|was|welche\w*|wie|warum|wat|watter|hoe|hoekom)\b", re.IGNORECASE)
 
 
 def attributes_to_sources(text: str) -> bool:
     """Whether ``text`` says what the articles say ("your article says instagram is …", "laut
     deinen Quellen …"), not asks it ("what do your articles say about email?") nor tells the bot
     to write it ("write in the audit that your articles say …": an instruction)."""
+    p = _patterns()
     head = " ".join(normalise(text).split()[:40])
-    return bool(_ATTRIBUTES.search(head)) and not _WH.match(head)
+    return bool(p.attributes.search(head)) and not p.asks.match(head)
 
 
 # -- polarity ----------------------------------------------------------------------------------
@@ -184,16 +202,14 @@ def sentence_candidates(hits: Sequence[Hit]) -> list[Candidate]:
     return out
 
 
-_AUX = re.compile(r"\b(?:is|are|was|were|can|could|must|should|will|would|may|might|has|have|does|do)\b")
-_NOT = re.compile(r"\s*\b(?:not|never)\b|n't")
-
-
 def negate(english: str) -> str:
     """A crude English negation of a sentence: its first "not"/"never" taken out, else "not"
-    after its first auxiliary ("is" -> "is not"), else "It is not true that …"."""
-    if _NOT.search(english):
-        return _NOT.sub("", english, count=1)
-    aux = _AUX.search(english)
+    after its first auxiliary ("is" -> "is not"), else "It is not true that …" (the words:
+    grammar.yaml ``claims.gloss``)."""
+    p = _patterns()
+    if p.not_.search(english):
+        return p.not_.sub("", english, count=1)
+    aux = p.aux.search(english)
     if aux:
         return f"{english[:aux.end()]} not{english[aux.end():]}"
     return f"It is not true that {english[:1].lower()}{english[1:]}"
