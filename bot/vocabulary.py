@@ -7,6 +7,7 @@ or misspelt key is a one-line error naming it, not a KeyError mid-conversation.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -74,6 +75,14 @@ def _claim_word(word: str) -> str:
     return word
 
 
+def _pattern(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as err:
+        raise ValueError(f"{text!r}: not a regular expression ({err})") from err
+    return text
+
+
 ClaimWord = Annotated[str, AfterValidator(_claim_word)]
 ClaimWords = dict[str, list[ClaimWord]]  # language -> words ("artikel*": any ending)
 
@@ -89,6 +98,10 @@ class GlossWords(_Strict):
 class Claims(_Strict):
     """grammar.yaml ``claims``: the words of the claim check (``bot/interview/claims.py``)."""
 
+    negations: ClaimWords
+    negating_endings: ClaimWords
+    double_negators: ClaimWords
+    negating_phrases: dict[str, list[Annotated[str, AfterValidator(_pattern)]]]
     says: ClaimWords
     by: ClaimWords
     by_after: ClaimWords
@@ -122,8 +135,4 @@ class GrammarFile(_Strict):
     list_glue: PerLanguage
     number_negators: PerLanguage
     abbreviations: PerLanguage
-    claim_negations: PerLanguage
-    claim_negating_endings: PerLanguage
-    claim_double_negators: PerLanguage
-    claim_negating_phrases: PerLanguage
     claims: Claims

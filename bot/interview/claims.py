@@ -152,9 +152,9 @@ _WORD = re.compile(r"[\w'’]+")
 
 
 def _negation_words(lang: str) -> frozenset[str]:
-    """The negation words of ``lang`` (grammar.yaml claim_negations); a language without a list:
+    """The negation words of ``lang`` (grammar.yaml ``claims.negations``); a language without a list:
     every list (the words rarely collide)."""
-    table = grammar().claim_negations
+    table = grammar().claims.negations
     words = table.get(lang)
     return frozenset(words if words is not None else (w for ws in table.values() for w in ws))
 
@@ -162,17 +162,17 @@ def _negation_words(lang: str) -> frozenset[str]:
 def negated(text: str, lang: str) -> bool:
     """Whether ``text`` says no: an odd number of negation words of ``lang`` ("not", "inte",
     "ei", "nie" …, "rarely"), so "you can't do it without ads" is not negated. A word said twice
-    for one negation (Afrikaans "is nie gratis nie", grammar.yaml claim_double_negators) counts
+    for one negation (Afrikaans "is nie gratis nie", grammar.yaml ``claims.double_negators``) counts
     once, and not at all beside another negation word ("geen … nie")."""
-    g = grammar()
+    g = grammar().claims
     words = [w.replace("’", "'") for w in _WORD.findall(normalise(text))]
-    listed, endings = _negation_words(lang), tuple(g.claim_negating_endings.get(lang, ()))
+    listed, endings = _negation_words(lang), tuple(g.negating_endings.get(lang, ()))
     found = [w for w in words if w in listed or (endings and w.endswith(endings))]
-    for double in g.claim_double_negators.get(lang, ()):
+    for double in g.double_negators.get(lang, ()):
         if double in found:
             others = [w for w in found if w != double]
             found = others or [double]
-    table = g.claim_negating_phrases
+    table = g.negating_phrases
     phrases = "|".join(table.get(lang) or [p for ps in table.values() for p in ps])
     return (len(found) + len(re.findall(rf"\b(?:{phrases})\b", normalise(text)))) % 2 == 1
 
