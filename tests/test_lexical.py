@@ -85,3 +85,43 @@ def test_stemming_on_several_threads_gives_what_one_thread_gives() -> None:
     for thread in threads:
         thread.join()
     assert not errors and all(r == alone for r in results), (errors[:1], len(results))
+
+
+def _corpus_tokens() -> list[str]:
+    """Every token of the bundled articles, in order."""
+    from tests.conftest import CORPUS
+
+    return tokens(" ".join(p.read_text(encoding="utf-8") for p in sorted((CORPUS / "documents").glob("*"))))
+
+
+def test_remembered_stems_are_the_stemmers_own_in_every_language() -> None:
+    """Stems are remembered by (stemmer, word): each is what a fresh Snowball stemmer gives."""
+    import snowballstemmer
+
+    from bot import lang as langs
+    from bot.retrieval.lexical import stem, stemmer_name
+
+    words = sorted(set(_corpus_tokens()))
+    assert len(words) > 1000
+    for lang in langs.codes("retrieval"):
+        fresh = snowballstemmer.stemmer(stemmer_name(lang)).stemWords(words)
+        assert stem(words, lang) == fresh, lang
+        assert stem(words, lang) == fresh, lang  # the second time from memory
+
+
+def test_concepts_are_those_of_every_phrase_and_compound_in_the_words() -> None:
+    """``Lexicon.concepts`` against its definition, written plainly, on the corpus's words."""
+    from bot import lang as langs
+    from bot.retrieval.lexical import stem
+
+    lexicon = Lexicon.load()
+    words = _corpus_tokens()
+    for lang in langs.codes("retrieval"):
+        for start in range(0, len(words), 97):  # windows of running text, where phrases are
+            window = words[start:start + 40]
+            stems = stem(window, lang)
+            table = lexicon.phrases.get(lang, {})
+            want = {c for i in range(len(stems)) for j in range(i + 1, len(stems) + 1)
+                    if (c := table.get(tuple(stems[i:j])))}
+            want |= {c for term, c in lexicon.compounds.get(lang, []) if any(term in w for w in window)}
+            assert lexicon.concepts(window, lang) == want, (lang, start)

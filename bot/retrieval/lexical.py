@@ -8,6 +8,7 @@ concepts ("customer-service" = kundservice, asiakaspalvelu, kliëntediens, …) 
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -54,21 +55,29 @@ def stemmer_name(lang: str) -> str:
 
 
 _THREAD = threading.local()
+STEMS_KEPT = 1 << 16  # (stemmer, word) -> stem: a query is stemmed in every language, each time
 
 
-def _stemmer(lang: str) -> Any:
-    """This thread's stemmer for ``lang``. A snowball stemmer keeps the word it is working on in
-    itself, so threads sharing one (searches in a live server) garble each other's words."""
+def _stemmer(name: str) -> Any:
+    """This thread's Snowball stemmer ``name``. A snowball stemmer keeps the word it is working on
+    in itself, so threads sharing one (searches in a live server) garble each other's words."""
     stemmers: dict[str, Any] = _THREAD.__dict__.setdefault("stemmers", {})
-    if lang not in stemmers:
+    if name not in stemmers:
         import snowballstemmer
 
-        stemmers[lang] = snowballstemmer.stemmer(stemmer_name(lang))
-    return stemmers[lang]
+        stemmers[name] = snowballstemmer.stemmer(name)
+    return stemmers[name]
+
+
+@functools.lru_cache(maxsize=STEMS_KEPT)
+def _stemmed(word: str, name: str) -> str:
+    """A word's stem by the stemmer ``name``: a pure function of both, so it is remembered."""
+    return str(_stemmer(name).stemWord(word))
 
 
 def stem(words: Sequence[str], lang: str) -> list[str]:
-    return list(_stemmer(lang).stemWords(list(words)))
+    name = stemmer_name(lang)
+    return [_stemmed(w, name) for w in words]
 
 
 def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
@@ -127,16 +136,22 @@ class Lexicon:
         found: set[str] = set()
         stems = stem(words, lang)
         table = self.phrases.get(lang, {})
-        longest = max((len(p) for p in table), default=1)
+        longest = self.longest.get(lang, 1)
         for i in range(len(stems)):
             for n in range(1, min(longest, len(stems) - i) + 1):
                 concept = table.get(tuple(stems[i : i + n]))
                 if concept:
                     found.add(concept)
+        joined = "\n".join(words)  # a term is one token (no newline): in the joined words = in one word
         for term, concept in self.compounds.get(lang, []):
-            if any(term in word for word in words):
+            if term in joined:
                 found.add(concept)
         return found
+
+    @functools.cached_property
+    def longest(self) -> dict[str, int]:
+        """The most words of a phrase, per language."""
+        return {lang: max((len(p) for p in table), default=1) for lang, table in self.phrases.items()}
 
 
 def document_terms(lexicon: Lexicon, text: str, lang: str, gloss: str = "",
