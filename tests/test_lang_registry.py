@@ -25,6 +25,13 @@ MARK = "⟦xx⟧ "  # every text of the new language starts with this, to tell i
 WORDS = "blorp snik vuma zarg quill threx moob"
 # English as is
 COPIED = {"locale.yaml", "answers.yaml", "cues.yaml", "grammar.yaml", "stopwords.yaml", "lexicon.yaml"}
+# ... but for the claim check's words, its own (grammar.yaml claims): a claim written in it is one
+CLAIM_WORDS = {"says": ["snikar"], "tells": ["snikar"], "by": ["vumo"], "by_after": [], "that": ["threxat"],
+               "sources": ["zargel*"], "source_parts": ["zargel"], "in_source": ["vumin"],
+               "about": ["quillom"], "tags": ["moobo"], "instructions": ["blorpskriv"],
+               "questions": ["quillwat"], "negations": ["plonk", "threxnix"], "negating_endings": [],
+               "double_negators": [], "negating_phrases": []}
+CLAIM = "Zargelen snikar threxat blorp quill moob, moobo?"  # "the article says that …, right?"
 
 
 def test_the_registry_lists_the_languages_and_what_each_covers() -> None:
@@ -126,6 +133,10 @@ def add_language(data: Path) -> None:
             content["quit"][NEW] = ["blorpquit"]
         else:
             _add_to_tables(content, known, copy=name in COPIED)
+        if name == "grammar.yaml":
+            for key, words in CLAIM_WORDS.items():
+                content["claims"][key][NEW] = words
+            content["claims"]["that_not"][NEW] = {"threxnix": "plonk"}  # "that … not"
         _dump(content, data / name)
 
 
@@ -190,6 +201,18 @@ PICKS_IT_UP = f"""
     assert detect("{WORDS}") == "xx"
     assert stemmer_name("xx") == "english" and Lexicon.load().phrases["xx"]
     assert _Lang().convert("xx", None, None) == "xx" and "blorpquit" in quit_words()
+
+    # a claim about the articles written in it is seen as one, and cut to what it says they say
+    from bot.interview.claims import attributes_to_sources, negated, proposition
+    from bot.interview.kinds import decide
+    def no_embedding(texts):
+        raise AssertionError("no heads, no embedding")
+    assert decide("{CLAIM}", None, None, no_embedding) == "claim_about_sources"
+    assert proposition("{CLAIM}", "xx") == "blorp quill moob"
+    assert proposition("vumo zargelen, blorp quill moob", "xx") == "blorp quill moob"  # "according to"
+    said = proposition("zargelen snikar threxnix blorp quill", "xx")  # "that … not"
+    assert said == "plonk blorp quill" and negated(said, "xx") and not negated("{CLAIM}", "xx")
+    assert not attributes_to_sources("quillwat zargelen snikar quillom blorp?")  # a question about them
     print("ok")
 """
 
@@ -207,6 +230,9 @@ def test_the_product_does_not_know_the_made_up_language() -> None:
     """The same checks fail on the product as shipped: the test above is not vacuous."""
     done = _run(REPO, PICKS_IT_UP)
     assert done.returncode != 0 and "AssertionError: no xx" in done.stderr, done.stderr[-2000:]
+    from bot.interview.claims import attributes_to_sources, proposition
+
+    assert not attributes_to_sources(CLAIM) and proposition(CLAIM, "xx") == CLAIM.rstrip("?")
 
 
 def test_a_language_missing_from_a_file_is_named_with_file_and_key(
