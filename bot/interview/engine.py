@@ -26,7 +26,7 @@ from bot.interview.policy import SOCIAL, Question, load
 from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import about, anchor_citation, claim_answer, side_answer
 from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
-from bot.profile import SETTLED, Amount, Profile, SalesCycle, Status, kind_of
+from bot.profile import PATHS, SETTLED, Amount, Profile, SalesCycle, Status, kind_of
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
 _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages (da/nb/sv)
@@ -753,13 +753,34 @@ def step(state: InterviewState, message: str, ctx: Context,
     opens by saying so."""
     message = clean_text(message)
     kept = cut(message, max_chars)
+    before = state.profile
     state, reply = _step(state, kept, ctx)
+    _prepare_words(before, state.profile, ctx)
     if kept == message:
         return state, reply
     note = msg.render("cut", reply.lang, size=l10n.number(len(message), reply.lang),
                       kept=l10n.number(len(kept), reply.lang))
     reply = replace(reply, text=f"{note}\n\n{reply.text}")
     return replace(state, transcript=(*state.transcript[:-1], reply.turn())), reply
+
+
+def _recorded(profile: Profile) -> set[str]:
+    """The owner's words the profile's answers were read from."""
+    return {m for p in PATHS if (m := profile.get(p).source_message) and m.strip()}
+
+
+def _prepare_words(before: Profile, after: Profile, ctx: Context) -> None:
+    """The owner's words a turn recorded are also queries: with findings from the owner's own
+    situation switched on (``bot.audit.situations``), the audit searches each of them. The turn
+    that records them embeds them (the embedder keeps the vectors), so the audit embeds nothing."""
+    prepare = getattr(ctx.retriever, "prepare", None)
+    new = _recorded(after) - _recorded(before)
+    if not new or not callable(prepare):
+        return
+    from bot.audit.config import scoring_config
+
+    if scoring_config().situations.enabled:
+        prepare(sorted(new))
 
 
 def _step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:

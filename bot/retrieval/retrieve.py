@@ -301,12 +301,19 @@ class Retriever:
         snap = self.snapshot()
         return [self._score(snap, q, v) for q, v in zip(queries, vectors, strict=True)]
 
+    def prepare(self, queries: Sequence[str]) -> None:
+        """Embed ``queries`` now, as ``score_guarded`` will, and keep their vectors in the
+        embedder (``bot.retrieval.embed``): searching them there later embeds nothing."""
+        if queries:
+            self.embedder.encode([capped(q) for q in queries], query=True, keep=True)
+
     def score_guarded(self, queries: Sequence[str]) -> list[list[Scored]]:
-        """``score_many``, with no passages for a query the guard finds out of scope (as ``search``)."""
+        """``score_many``, with no passages for a query the guard finds out of scope (as ``search``);
+        the vectors of queries ``prepare`` embedded are those it kept."""
         if not queries:
             return []
         queries = [capped(q) for q in queries]
-        vectors = self.embedder.encode(queries, query=True)
+        vectors = self.embedder.encode(queries, query=True, keep=True)
         snap = self.snapshot()
         out: list[list[Scored]] = []
         for query, vector in zip(queries, vectors, strict=True):
