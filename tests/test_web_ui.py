@@ -3,13 +3,15 @@ served on loopback (the browser tests are in test_web_browser.py)."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.web.handlers import View
-from bot.web.ui import QUICK_SLOTS, WebUI, browser_secret
+from bot.web.strings import t
+from bot.web.ui import QUICK_SLOTS, ROLE_WORDS, WebUI, browser_secret
 from tests.web_kit import brand, live, make_app
 
 
@@ -54,7 +56,9 @@ def test_the_footer_the_message_prefixes_and_the_business_box_are_in_the_page_la
     out = page.apply(View(session_id="abc", lang=lang, messages=[], done=True, business="Bäck & Co"))
     assert out[page.foot]["value"] == f'<footer class="sa-footer"><a href="api/v1/docs">{api}</a></footer>'
     roles = out[page.head]["value"]
-    assert f'<span id="sa-roles" hidden lang="{lang}" data-bot="{bot}" data-user="{user}">' in roles
+    assert f'<span id="sa-roles" hidden lang="{lang}" data-bot="{bot}" data-user="{user}" ' in roles
+    for name, key in ROLE_WORDS:  # the labels of Gradio's own parts of the chat too (layout.GRADIO_LABELS)
+        assert f'data-{name}="{html.escape(t(key, lang))}"' in roles
     assert out[page.business]["label"].startswith(business) and out[page.business]["value"] == "Bäck & Co"
 
 

@@ -15,6 +15,14 @@ Python. ``ui.WebUI`` adds the CSS to its own and runs the scripts.
   session controls, then the conversation's history; the page draws the conversation on top and
   Send beside the answer box, above the quick replies (one row, flex ``order``): the order drawn is
   not the order built.
+- Gradio's own parts of the chat (the message log, each message's copy button, the scroll-down arrow,
+  the hidden "Clear" button, the "waiting for the reply" status) carry English labels, or labels in
+  the browser's language, whatever the page's language: ``GRADIO_LABELS`` gives them the page's
+  words, again whenever Gradio draws or relabels them and after a language switch. Gradio's own
+  status announcer ("Loading", "common.complete" after every event, in English) is silenced: the
+  page announces in its language what matters (the chat log reads each reply, the chat's waiting
+  status, the notice above the answer box is a polite status); the English "processing |" and
+  "queue: 1/1 |" Gradio writes over the components an event updates are not drawn (its spinner is).
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ CSS = """
 #sa-chat .scroll-down-button-container button { box-shadow: none; }
 #sa-chat [data-testid="bot"], #sa-chat [data-testid="user"] { scroll-margin: 8px; }
 #sa-edit button.label-wrap { padding-right: 6px; }  /* its turned arrow stays inside */
+[data-testid="status-tracker"] .progress-text { display: none; }  /* "processing |", "queue: 1/1 |" */
 #sa-audit-text th, #sa-audit-text td { overflow-wrap: normal; word-break: normal; hyphens: manual; }
 #sa-audit-text table.sa-cards { display: block; width: 100%; border: 0; }
 #sa-audit-text table.sa-cards thead { display: none; }
@@ -117,4 +126,48 @@ FRESH = """() => {
     const box = document.querySelector("#sa-msg textarea");
     if (box) box.focus({preventScroll: true});
   }, 60);
+}"""
+
+# Gradio's own labels in the chat, in the page's language: the words are the data-* attributes of
+# ``#sa-roles`` (drawn with every answer, so they follow a language switch), keyed by the part they
+# name. A copy button says "copied" for a moment after a click: Gradio draws it as "copy" and writes
+# another label only while it is copied, whatever language Gradio itself speaks. Runs whenever the
+# chat changes or Gradio writes a label, so a message drawn later (or redrawn) is relabelled too;
+# Gradio's announcer of its events' progress is hidden from screen readers (see the docstring).
+GRADIO_LABELS = """() => {
+  const PARTS = [["[role=log]", "log"], ["[role=log] [role=status]", "loading"],
+                 [".message-buttons button", "copy"], [".scroll-down-button-container button", "scroll"],
+                 [".top-panel button", "clear"]];
+  const kind = (node, key) => {
+    if (key !== "copy") return key;
+    const said = node.getAttribute("aria-label");
+    if (said !== node.dataset.saLabel) {  // written by Gradio, not by this script
+      if (node.dataset.saDrawn === undefined) node.dataset.saDrawn = said;
+      node.dataset.saState = said === node.dataset.saDrawn ? "copy" : "copied";
+    }
+    return node.dataset.saState;
+  };
+  const set = (node, name, words) => {
+    if (node.hasAttribute(name) && node.getAttribute(name) !== words) node.setAttribute(name, words);
+  };
+  const relabel = () => {
+    document.querySelectorAll("div.sr-only[role=status]:not([aria-hidden])")  // Gradio's announcer
+      .forEach((said) => said.setAttribute("aria-hidden", "true"));
+    const roles = document.querySelector("#sa-roles");
+    const chat = document.querySelector("#sa-chat");
+    if (!roles || !chat) return;
+    PARTS.forEach(([where, key]) => chat.querySelectorAll(where).forEach((node) => {
+      const words = roles.dataset[kind(node, key)];
+      if (!words) return;
+      set(node, "aria-label", words);
+      set(node, "title", words);
+      node.dataset.saLabel = words;
+      if (key === "loading") node.querySelectorAll(".sr-only").forEach((said) => {  // its hidden text
+        if (said.textContent !== words) said.textContent = words;
+      });
+    }));
+  };
+  new MutationObserver(relabel).observe(document.body, {subtree: true, childList: true,
+    attributes: true, attributeFilter: ["aria-label", "title", "lang", "data-log"]});
+  relabel();
 }"""

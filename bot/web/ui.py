@@ -29,6 +29,11 @@ from bot.web.strings import language_name, t
 QUICK_SLOTS = 12
 STORAGE_KEY = "social_audit_session"
 MIN_SECRET = 32
+NOTICE = '<div class="sa-status" role="status" aria-live="polite" aria-atomic="true">${value}</div>'
+# The words ``#sa-roles`` carries: its data-* attribute, the label in bot/data/ui.yaml.
+ROLE_WORDS = (("bot", "bot_message"), ("user", "user_message"), ("log", "chat_log"),
+              ("copy", "copy_message"), ("copied", "copied_message"), ("scroll", "scroll_down"),
+              ("clear", "clear_chat"), ("loading", "loading_reply"))
 DOWNLOADS = (("pdf", "download_pdf"), ("md", "download_md"), ("html", "download_html"),
              ("json", "download_json"))
 
@@ -146,10 +151,11 @@ class WebUI:
         self.chrome = True
 
     def roles(self, lang: str) -> str:
-        """A hidden element naming the page's language and what a screen reader says before a bot's
-        and a user's message in it (read by ``PLAIN_LABELS``)."""
-        return (f'<span id="sa-roles" hidden lang="{attr(lang)}" data-bot="{attr(t("bot_message", lang))}" '
-                f'data-user="{attr(t("user_message", lang))}"></span>')
+        """A hidden element naming the page's language, what a screen reader says before a bot's and
+        a user's message in it (read by ``PLAIN_LABELS``) and the labels of Gradio's own parts of the
+        chat (read by ``layout.GRADIO_LABELS``)."""
+        words = " ".join(f'data-{name}="{attr(t(key, lang))}"' for name, key in ROLE_WORDS)
+        return f'<span id="sa-roles" hidden lang="{attr(lang)}" {words}></span>'
 
     def header(self, lang: str) -> str:
         if not self.chrome:  # the embed: a heading for screen readers only
@@ -200,7 +206,9 @@ class WebUI:
         """In the tab order (the order built here) the answer box, the quick replies, Send, the language
         and session controls, then the conversation's history; ``layout.CSS`` draws the history on
         top and Send beside the answer box, above the quick replies."""
-        self.notice = gr.Markdown("", elem_id="sa-notice", container=False)
+        # A polite live status drawn once and kept (Gradio's HTML updates its content in place), so a
+        # screen reader reads each new notice ("The conversation … was deleted") as it comes.
+        self.notice = gr.HTML("", elem_id="sa-notice", html_template=NOTICE, js_on_load=None)
         with gr.Row(elem_id="sa-answer"):
             self.msg = gr.Textbox(label=t("message", lang), placeholder=t("placeholder", lang),
                                   elem_id="sa-msg", scale=5, lines=1, max_lines=6, autofocus=True)
@@ -343,6 +351,7 @@ class WebUI:
 
         demo.load(load, [self.sid], outs, api_name="resume")
         demo.load(None, None, None, js=PLAIN_LABELS)  # messages' aria-labels as plain text
+        demo.load(None, None, None, js=layout.GRADIO_LABELS)  # Gradio's own labels in the page's language
         self.chat.clear(load, [self.sid], outs, api_visibility="private")  # clearing only redraws
         demo.load(None, None, None, js=layout.CARDS)  # the audit's tables as cards when narrow
         turns = [self.send.click(send, [self.msg, self.sid, self.lang], outs, api_name="send"),
@@ -357,6 +366,8 @@ class WebUI:
         self.lang.input(switch, [self.lang, self.sid], outs, api_name="language").then(
             None, None, None, js=layout.SWITCHED)
         self.new.click(new, [self.lang], outs, api_name="new_session").then(None, None, None, js=layout.FRESH)
+        # The notice emptied at once, so that deleting twice announces it twice (same words).
+        self.forget.click(None, None, [self.notice], js="() => ''", api_visibility="private")
         self.forget.click(forget, [self.sid, self.lang], outs, api_name="delete_session").then(
             None, None, None, js=layout.FRESH)
         self.edit_save.click(edit, [self.sid, self.edit_field, self.edit_value], [*outs, self.edit_value],
