@@ -4,7 +4,8 @@
 ``chrome=False`` gives the ``/embed`` variant: no header (a heading for screen readers only), no
 footer, same conversation. Every word on it is in the page's language: Gradio's footer (English only)
 is off and the page has its own, and the English prefix Gradio reads before each chat message is
-replaced (``PLAIN_LABELS``, from the ``#sa-roles`` element the header carries).
+replaced (``PLAIN_LABELS``, from the ``#sa-roles`` element the header carries), as are the labels of
+Gradio's own parts of the chat (``layout.GRADIO_LABELS``, from the same element).
 """
 
 from __future__ import annotations
