@@ -1,6 +1,7 @@
 """What a screen reader meets on the page, in Debian's headless Chromium (issue 17, "Locale details" and
 "Keyboard and screen reader"): every aria-label, title, placeholder and alt on the page and in the
-embed is a label of bot/data/ui.yaml in the page's language, or one of the exceptions named below,
+embed (up to a finished audit with its lead form) is a label of bot/data/ui.yaml in the page's
+language, or one of the exceptions named below,
 Gradio's own parts of the chat included (the log, copy buttons, the scroll-down arrow, "Clear", the
 waiting status), in a browser whose own language is another one, and after a language switch; and
 the notice after "Delete this conversation" arrives in a polite live region that was on the page
@@ -20,7 +21,7 @@ import pytest
 
 from bot.lang import codes
 from bot.web.strings import language_name, t, table
-from tests.test_web_browser import BOT_MESSAGES, choose_language, open_app, settle, users
+from tests.test_web_browser import BOT_MESSAGES, choose_language, click_through, open_app, settle, users
 from tests.web_kit import brand, chromium, live, make_app
 
 pytestmark = pytest.mark.browser  # skips without chromium (tests/conftest.py)
@@ -55,7 +56,7 @@ def foreign(page: Any, lang: str) -> list[str]:
     for name, value, where, message in page.evaluate(SAID):
         if message and not value.startswith(roles[message]):
             out.append(f"{where} {name}={value[:60]!r}")
-        elif not message and value not in allowed:
+        elif not message and value.strip() and value not in allowed:  # an empty one says nothing
             out.append(f"{where} {name}={value!r}")
     return out
 
@@ -150,6 +151,9 @@ def test_every_label_is_in_the_page_language_gradio_s_own_too_also_after_a_switc
     page.wait_for_timeout(500)
     assert foreign(page, "fi") == []
     gradio_parts(page, "fi")
+    click_through(page)  # the audit, its downloads and the lead form
+    page.wait_for_timeout(500)
+    assert page.locator("#sa-lead-send").is_visible() and foreign(page, "fi") == []
 
 
 # The page's live regions as Chromium exposes them to a screen reader: role, live, and the text.
