@@ -85,7 +85,7 @@ def test_the_shipped_kind_heads_are_reproduced_by_a_retrain() -> None:
 def test_code_is_noise_and_sentences_with_sql_words_are_not() -> None:
     for code in ["SELECT * FROM profiles WHERE 1=1;", "'; DROP TABLE users; --", "admin' OR 1=1 --",
                  "SELECT name FROM users WHERE id=3"]:
-        assert kinds.looks_like_code(code) and _kind(code) == "noise", code
+        assert kinds.looks_like_code(code) and _decided(code) == "noise", code
     for words in ["we select products from local farms", "we drop the price when the table is full",
                   "we select what to post from the photos where the light is good",
                   "Delete them? we never delete from the page", "<script>alert(1)</script> We sell to firms"]:
@@ -140,3 +140,16 @@ def test_phrases_for_other_sessions_figures_and_questions_about_the_bot() -> Non
     assert _decided("ootko sä joku tekoäly? tallennatko mun vastaukset?") == "question_bot"
     assert _decided("Can we switch to English? My colleague reads no Swedish.") == "request_language"
     assert _decided("Can we sell to English pubs on Instagram?") != "request_language"
+
+
+def test_a_request_to_start_over_is_one_at_any_question_and_a_fresh_start_on_a_channel_is_not() -> None:
+    from bot.interview import messages as msg
+    from bot.interview.policy import load
+
+    service = msg.pick(load().question("service").topic, "en")  # as the interview asks the heads
+    for text in ["aloitetaan alusta, annoin vääriä vastauksia", "Kan vi börja om? Jag svarade för fel butik",
+                 "la oss begynne på nytt, jeg blandet sammen to firmaer", "Let's start over, wrong shop"]:
+        assert _decided(text, service) == "request_restart", text
+    for text in ["Vi startade om Instagram i våras, nu 3 inlägg i veckan",
+                 "We had to start over on TikTok last year"]:
+        assert _decided(text, service) != "request_restart", text
