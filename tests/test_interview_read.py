@@ -328,3 +328,20 @@ def test_rates_said_before_their_channels_go_to_those_channels() -> None:
     assert found["channels.linkedin.frequency"] == 3 and found["channels.instagram.frequency"] == 7
     after = _found("Facebook 3 times a week, Instagram daily", "en", "channels")
     assert after["channels.facebook.frequency"] == 3 and after["channels.instagram.frequency"] == 7
+
+
+def test_afrikaans_deleting_is_read_around_the_object_and_its_negation() -> None:
+    """"vee … uit" (delete) is a separable verb: "Ons vee niks uit nie" deletes nothing, whatever the
+    heads read; "vee ons dit uit" and "uitgevee" delete."""
+    text = ("Ons het n swak review gekry oor die warm water in een chalet. Die agentskap het mooi geantwoord "
+            "en ek het die gas self gebel. Ons vee niks uit nie. Of ons n plan het... ek weet eerlik nie.")
+    assert _with_heads(text, "af", "criticism").get("criticism.deletes_critical_comments") is False
+    assert _with_heads("Ons het al n paar kommentare uitgevee", "af", "criticism").get(
+        "criticism.deletes_critical_comments") is True
+
+
+def test_a_number_said_in_passing_near_a_contract_is_no_deal_size_without_money() -> None:
+    text = "Ons soek 25 artisans en 3 ingenieurs vir die nuwe kontrak by Kendal."
+    assert "sales.deal_size" not in _with_heads(text, "af", "goals")
+    asked = _found("typical projects are around 8 000 € and take 4-6 weeks to close")
+    assert asked["sales.deal_size"].value == 8000

@@ -125,11 +125,12 @@ def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
 
 def _deal(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     """The first amount, read clause by clause: in "3 000 € and it takes about a month" the month
-    is the sales cycle, not a rate of the amount."""
+    is the sales cycle, not a rate of the amount. Said in passing (the deal was not asked), only
+    an amount in money: "3 ingenieurs vir die nuwe kontrak" counts people, not a deal."""
     for sentence in sentences(text):
         for clause in clauses(sentence, lang):
             amount = fields.parse_amount(clause, lang)
-            if amount is not None:
+            if amount is not None and (primary or amount.currency is not None):
                 return amount
     return None
 
