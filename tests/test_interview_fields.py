@@ -267,6 +267,8 @@ def test_skip(text: str, expected: str | None) -> None:
     # named, then said to be none of theirs
     ("Facebookissa on sivu. Instagramia ei ole.", {"facebook"}), ("Instagram har vi inte.", set()),
     ("TikTok haben wir nicht, aber Instagram", {"instagram"}), ("Instagram het ons nie", set()),
+    # the newsletter in a compound: a members' mail, a monthly newsletter
+    ("Og så en medlemsmail 1 gang om mdr", {"email"}), ("kuukausiuutiskirje lähtee kaikille", {"email"}),
     ("we have no idea", set()), ("", set()), ("social media", set()), ("2x", set()),
 ])
 def test_channels(text: str, expected: set[str]) -> None:
