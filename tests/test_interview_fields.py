@@ -495,6 +495,12 @@ def test_each_channel_word_alone_names_its_channel(channel: str) -> None:
     ("Meillä on kolme SDR:ää jotka soittaa ja meilaa kylmiltään", {"cold_outreach"}),
     ("Salget skjer hos oss i showroomet", {"physical_shop"}),
     ("Die meisten schließen dann an der Theke ab", {"physical_shop"}),
+    ("Die myne ken ons al 15 jaar, hulle bel ons vir shutdowns.", {"known_contacts"}),
+    ("mest til firmaer der har været her før", {"known_contacts"}),
+    ("people I already know or someone they sent my way", {"known_contacts", "referrals"}),
+    ("fordi de kjenner meg fra før eller har fått meg anbefalt av noen", {"known_contacts", "referrals"}),
+    ("Folk bestiller på nettsida vår, og når vi bygger ut nye felt har vi dørselgere ute.",
+     {"web_shop", "field_sales"}),
 ])
 def test_close_channels_as_owners_say_them(text: str, channels: set[str]) -> None:
     assert parse_close_channels(text) == channels
