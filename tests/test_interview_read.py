@@ -345,3 +345,10 @@ def test_a_number_said_in_passing_near_a_contract_is_no_deal_size_without_money(
     assert "sales.deal_size" not in _with_heads(text, "af", "goals")
     asked = _found("typical projects are around 8 000 € and take 4-6 weeks to close")
     assert asked["sales.deal_size"].value == 8000
+
+
+def test_years_of_custom_are_no_response_time_and_danish_shopping_is_no_answering() -> None:
+    found = _with_heads("Folk kommer ind i butikken, mange har handlet her i 20 år. Vi har ingen webshop", "da",
+                        "sales_model")
+    assert "resources.response_time" not in found and found["sales.close_channels"] == {"physical_shop"}
+    assert _found("We handle all comments ourselves, usually within 2 hours")["resources.response_time"] == 2

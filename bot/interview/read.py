@@ -195,6 +195,16 @@ def _about_hours(t: str, c: Cues) -> bool:
     return ("spend" in c or bool(fields.periods(t))) and "within" not in c
 
 
+# Longer than a month is no time to answer a comment: "mange har handlet her i 20 år" says how long
+# customers have come, and "inom en månad eller två" when results are expected.
+_MAX_RESPONSE_HOURS = 31 * 24
+
+
+def _response_hours(text: str) -> float | None:
+    hours = fields.parse_response_time(text)
+    return hours if hours is None or hours <= _MAX_RESPONSE_HOURS else None
+
+
 def _about_response(t: str, c: Cues) -> bool:
     return "within" in c or "reply" in c and "spend" not in c and not fields.periods(t)
 
@@ -217,7 +227,7 @@ RULES: dict[str, Rule] = {
     "sales.deal_size": Rule(lambda t, c: bool(c.get("deal")), _deal),
     "sales.sales_cycle": Rule(_about_cycle, _simple(lambda t, lang: fields.parse_sales_cycle(t))),
     "resources.hours_per_week": Rule(_about_hours, _simple(lambda t, lang: fields.parse_hours(t))),
-    "resources.response_time": Rule(_about_response, _simple(lambda t, lang: fields.parse_response_time(t))),
+    "resources.response_time": Rule(_about_response, _simple(lambda t, lang: _response_hours(t))),
     "resources.responder": Rule(lambda t, c: "reply" in c, _responder),
     "resources.ad_budget": Rule(lambda t, c: "ads" in c, _ads),
     "channels.used": Rule(lambda t, c: "use" in c or fields.parse_frequency(t) is not None, _channels_answer,
