@@ -348,7 +348,7 @@ def test_a_number_said_in_passing_near_a_contract_is_no_deal_size_without_money(
 
 
 def test_years_of_custom_are_no_response_time_and_danish_shopping_is_no_answering() -> None:
-    found = _with_heads("Folk kommer ind i butikken, mange har handlet her i 20 år. Vi har ingen webshop", "da",
-                        "sales_model")
+    text = "Folk kommer ind i butikken, mange har handlet her i 20 år. Vi har ingen webshop"
+    found = _with_heads(text, "da", "sales_model")
     assert "resources.response_time" not in found and found["sales.close_channels"] == {"physical_shop"}
     assert _found("We handle all comments ourselves, usually within 2 hours")["resources.response_time"] == 2
