@@ -25,6 +25,11 @@ class Capacity(_Strict):
     portfolio_share: float
     max_adds_unknown_hours: int
     never_cut_for_time: list[str] = []
+    # The posts a week ``needs`` assume: a channel in use posted on less often needs its share.
+    posts_a_week: dict[str, float] = {}
+    # The owner's stated hours run the channels in use: their needs shrink to fit them, to no less
+    # than this share of ``needs``. 1.0: the needs as they are, whatever the owner runs.
+    min_share: float = Field(default=1.0, gt=0.0, le=1.0)
 
 
 class Service(_Strict):
@@ -108,8 +113,11 @@ class ScoringConfig(_Strict):
             if set(table) != set(CHANNELS):
                 raise ValueError(f"{name} must list every channel: {', '.join(CHANNELS)}")
         named = set(self.social) | set(self.service_channels) | set(self.capacity.never_cut_for_time)
-        if not named <= set(CHANNELS):
-            raise ValueError("social, service_channels and never_cut_for_time must name known channels")
+        if not named | set(self.capacity.posts_a_week) <= set(CHANNELS):
+            raise ValueError("social, service_channels, never_cut_for_time and posts_a_week must name known "
+                             "channels")
+        if any(rate <= 0 for rate in self.capacity.posts_a_week.values()):
+            raise ValueError("capacity.posts_a_week must be above 0 posts a week")
         if set(self.service.responder) != set(RESPONDERS):
             raise ValueError(f"service.responder must list: {', '.join(RESPONDERS)}")
         core = self.generic.core

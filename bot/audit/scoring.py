@@ -130,17 +130,46 @@ class _Draft:
     forced: Verdict | None
     reason: str = ""  # the UI key of the verdict's own reason, if any
     owned: bool = False  # in use, or an email list the owner has but does not send to: kept, fixed or cut
+    need: float = 0.0  # hours a week it takes: at the owner's level when in use (running_needs)
+
+
+def _rate_share(channel: str, facts: Facts, config: ScoringConfig) -> float:
+    """The share of its ``needs`` a channel posted on ``frequency`` times a week takes: posts over
+    the rate the needs assume (``capacity.posts_a_week``), at most all of them; all of them when
+    either rate is not known."""
+    assumed = config.capacity.posts_a_week.get(channel)
+    rate = facts.value(f"channels.{channel}.frequency")
+    if assumed is None or not isinstance(rate, int | float):
+        return 1.0
+    return min(1.0, max(0.0, float(rate)) / assumed)
+
+
+def running_needs(facts: Facts, config: ScoringConfig) -> dict[str, float]:
+    """Hours a week each channel in use takes at the level the owner runs it. The stated hours
+    run the channels in use today, each at its stated posting rate: that is evidence they can be
+    run at that level (a lunch menu posted every morning takes minutes, not the 1.5 hours a
+    Facebook page generally needs). So a channel's need is its share of ``needs`` at its rate,
+    and when those shares add up to more than the stated hours, all shrink in proportion to fit
+    them (the owner's pace) — never below ``capacity.min_share`` of the channel's ``needs``:
+    comments and messages come in however rarely or fast one posts. A channel kept up, not run
+    (``never_cut_for_time``), takes none of the hours."""
+    cap = config.capacity
+    used = [c for c in facts.used() or () if c not in cap.never_cut_for_time]
+    at_rate = {c: config.needs[c] * _rate_share(c, facts, config) for c in used}
+    hours, total = facts.hours(), sum(at_rate.values())
+    pace = 1.0 if hours is None or total <= hours else hours / total
+    return {c: round(max(cap.min_share * config.needs[c], need * pace), 2) for c, need in at_rate.items()}
 
 
 def _draft(channel: str, in_use: bool, channel_pulls: list[Pull], facts: Facts,
-           config: ScoringConfig) -> _Draft | None:
+           config: ScoringConfig, need: float) -> _Draft | None:
     fit = _clamp(config.base_fit[channel] + sum(p.effect.fit for p in channel_pulls))
     parts = parts_for(channel, fit, facts, config)
     forced, v = _forced(fit, channel_pulls), config.verdicts
     listed = channel == "email" and not in_use and _has_list(facts)
     forced = "fix" if listed and forced is None else forced  # a list not sent to is to be fixed
     draft = _Draft(channel, "keep" if in_use else "fix" if listed else "add", total(parts, config), parts,
-                   in_use, channel_pulls, forced, owned=in_use or listed)
+                   in_use, channel_pulls, forced, owned=in_use or listed, need=need)
     if not draft.owned:
         return None if channel == "other" or forced == "cut" or fit < v.add_fit else draft
     if forced == "cut":
@@ -166,13 +195,14 @@ def _by_fit(drafts: list[_Draft], facts: Facts | None = None) -> list[_Draft]:
 
 
 def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> list[_Draft]:
-    """Channels in use, best fit first, stay while the hours last; the rest are cut for lack of
-    time, but never the best fit of all (doing one thing is the least an owner on social media
-    can do: with one hour a week, LinkedIn for a B2B firm stays, to be fixed, and is not cut), nor
-    one a finding of the audit recommends (a rule that fired raises its fit) while the whole of
-    the stated hours, not only the channels' share, can still run it; a
-    website (``never_cut_for_time``) is kept up, not run, and takes none of the hours. Then channels
-    that fit are added while hours remain (without stated hours: a few)."""
+    """Channels in use, best fit first, stay while the hours last (each taking what it takes at
+    the level the owner runs it: ``running_needs``); the rest are cut for lack of time, but never
+    the best fit of all (doing one thing is the least an owner on social media can do: with one
+    hour a week, LinkedIn for a B2B firm stays, to be fixed, and is not cut), nor one a finding of
+    the audit recommends (a rule that fired raises its fit) while the whole of the stated hours,
+    not only the channels' share, can still run it; a website (``never_cut_for_time``) is kept up,
+    not run, and takes none of the hours. Then channels that fit are added while hours remain, on
+    their full ``needs`` (without stated hours: a few)."""
     hours = facts.hours()
     budget = None if hours is None else hours * config.capacity.portfolio_share
     kept = [d for d in drafts if d.owned and d.verdict != "cut"]
@@ -181,7 +211,7 @@ def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> lis
     whole = hours
     run = [d for d in kept if d.channel not in config.capacity.never_cut_for_time]
     for i, d in enumerate(_by_fit(run, facts)):
-        need = config.needs[d.channel]
+        need = d.need
         if budget is None or whole is None or need <= budget + 1e-9 or i == 0 or \
                 (_recommended(d) and need <= whole + 1e-9):
             budget = None if budget is None else max(0.0, budget - need)
@@ -192,7 +222,7 @@ def _fit_hours(drafts: list[_Draft], facts: Facts, config: ScoringConfig) -> lis
     adds = _by_fit([d for d in drafts if not d.owned])
     chosen: list[_Draft] = []
     for d in adds:
-        need = config.needs[d.channel]
+        need = d.need
         if budget is None and len(chosen) < config.capacity.max_adds_unknown_hours:
             chosen.append(d)
         elif budget is not None and need <= budget + 1e-9:
@@ -223,7 +253,9 @@ def verdicts(fired: Sequence[Judgement], facts: Facts, config: ScoringConfig, ui
     if used is None:
         return ()
     by_channel = pulls(fired, facts, config)
-    drafts = [d for c in CHANNELS if (d := _draft(c, c in used, by_channel[c], facts, config))]
+    needs = running_needs(facts, config)
+    drafts = [d for c in CHANNELS
+              if (d := _draft(c, c in used, by_channel[c], facts, config, needs.get(c, config.needs[c])))]
     drafts = _fit_hours(drafts, facts, config)
     order = {"keep": 0, "fix": 1, "cut": 2, "add": 3}
     drafts.sort(key=lambda d: (order[d.verdict], -d.score, CHANNELS.index(d.channel)))
@@ -234,7 +266,7 @@ def _verdict(d: _Draft, config: ScoringConfig, ui: UI, titles: Mapping[str, str]
              cites: Mapping[str, tuple[Citation, ...]]) -> ChannelVerdict:
     rules = sorted({p.rule.id: p.rule for p in d.pulls}.values(), key=lambda r: r.order)
     reasons = [titles[r.id] for r in rules if r.id in titles]
-    need = config.needs[d.channel]
+    need = d.need
     if d.reason:
         reasons.append(ui.t(d.reason, hours=ui.hours(need)) if d.reason == "reason_capacity"
                        else ui.t(d.reason))
