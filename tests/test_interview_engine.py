@@ -527,6 +527,20 @@ def test_start_over_sets_the_answers_aside_but_the_turns_still_count(ctx: Contex
     assert sum(t.role == "user" for t in state.transcript) == 3 and "start over" in reply.text
 
 
+def test_an_answer_the_heads_take_for_a_restart_is_read_and_a_bare_request_asks_first(ctx: Context) -> None:
+    state, _ = engine.start("de", ctx)
+    for answer in ["Halb Privatkunden, halb Hausverwaltungen", "Über Empfehlung",
+                   "8.000 bis 25.000 € pro Projekt", "Instagram 2 mal die Woche, Facebook läuft mit",
+                   "2-3 Stunden die Woche", "Keine Werbung im Netz"]:
+        state, _ = engine.step(state, answer, ctx)
+    assert state.pending == "service"
+    answer = "Meine Frau beantwortet alles, wenn's fachlich wird gibt sie es an mich weiter."
+    state, reply = engine.step(state, answer, ctx)
+    assert state.confirm is None and state.profile.get("resources.responder").value == "staff", reply.text
+    state, _ = engine.step(state, "Neustart bitte", ctx)  # no phrase, nothing answered: asked first
+    assert state.confirm == "restart"
+
+
 def test_a_request_to_switch_language_switches_it(ctx: Context) -> None:
     state, _ = engine.start("en", ctx)
     state, reply = engine.step(state, "Can we switch to Swedish please?", ctx)

@@ -352,3 +352,12 @@ def test_years_of_custom_are_no_response_time_and_danish_shopping_is_no_answerin
     found = _with_heads(text, "da", "sales_model")
     assert "resources.response_time" not in found and found["sales.close_channels"] == {"physical_shop"}
     assert _found("We handle all comments ourselves, usually within 2 hours")["resources.response_time"] == 2
+
+
+def test_what_the_owner_has_enough_of_is_no_goal_and_what_they_lack_still_is() -> None:
+    from bot.interview.read import _had_enough
+
+    assert "sales" not in _with_heads("Ehrlich gesagt: Fachkräfte finden. Aufträge haben wir genug.", "de",
+                                      "goals").get("goals", frozenset())
+    assert _had_enough("aufträge haben wir genug") and _had_enough("töitä riittää")
+    assert not _had_enough("we don't have enough customers") and not _had_enough("we want more customers")

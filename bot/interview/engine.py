@@ -537,6 +537,19 @@ def _wind_up(state: InterviewState, parts: list[str], ctx: Context,
 _REQUESTS = frozenset({"request_audit", "request_restart"})  # confirmed before they are done
 
 
+def _overrides(kind: str, raw: str) -> bool:
+    """Whether the kind is acted on whatever else the message says: an instruction, and a request
+    to start over or to have the audit now said in its words (cues.yaml kind_phrases). A request
+    the kind heads alone see is acted on only when the message answers nothing ("Meine Frau
+    beantwortet alles, wenn's fachlich wird gibt sie es an mich weiter" is no wish to start over,
+    whatever the heads score)."""
+    from bot.interview.cues import phrased_kind
+
+    if kind in _REQUESTS:
+        return phrased_kind(raw) == kind
+    return kind in _OVERRIDING
+
+
 def _on_confirm(state: InterviewState, text: str, ctx: Context,
                 raw: str = "") -> tuple[InterviewState, Reply]:
     """The owner's answer to "are you sure?": a yes starts over or writes the audit now; anything
@@ -814,7 +827,7 @@ def step_reading(state: InterviewState, text: str, ctx: Context, raw: str = "",
     kind = _kind(state, raw, ctx)
     kind = None if kind in asked_already else kind
     long = len(raw) >= _PASTED_CHARS or "\n" in raw
-    if kind in _OVERRIDING or (kind == "pasted" and long):
+    if kind is not None and (_overrides(kind, raw) or (kind == "pasted" and long)):
         return _on_kind(state, kind, text, ctx)
     if kind == _CODE and looks_like_noise(raw):
         return _resume(state, [msg.render("kind_noise", state.lang)], ctx)
@@ -846,7 +859,8 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
         reading = cross_check(reading, text, lang, state.profile, pending, ctx.llm)
     figures = kind != "request_figures" or looks_like_question(text, lang)  # "HR-assistentti on 50 % somessa"
     said = reading.answered or (kind == "request_language" and bool(reading.found))  # "Sorry, I'll
-    if kind in _UNLESS_ANSWERED and not said and figures:  # switch to English. About 5 hours a week"
+    if (kind in _UNLESS_ANSWERED or kind in _REQUESTS) and not said and figures:  # switch to English.
+        # About 5 hours a week"
         return _on_kind(state, kind, text, ctx)
     state, reply = _side(state, text, ctx) if reading.question else _answer(state, reading, text, ctx, kind)
     if kind == "request_language" and lang != before:  # "Can we switch to English? We post on

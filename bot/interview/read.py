@@ -530,17 +530,26 @@ _TOPIC_WORDS = {"criticism.deletes_critical_comments": "comment",
                 "criticism.has_plan_for_criticism": "comment"}
 
 
+def _had_enough(words: str) -> bool:
+    """A clause saying one has enough of something, not negated ("Aufträge haben wir genug",
+    "töitä riittää"): what it names is no goal ("not enough customers" is one)."""
+    return bool(phrases.word_list("enough").find(normalise(words))) and not phrases.says_not(words)
+
+
 def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
               sentence_list: list[Stretch], lang: str) -> tuple[Found, ...] | None:
     """The heads' readings, less a field not asked about that the message never names
     (``_TOPIC_WORDS``): a yes or no on criticism needs criticism or comments named ("we also have
     a newsletter" is no plan for criticism, however the heads score it); and less "deletes
-    criticism" read from a clause about removing abuse ("bots we block")."""
+    criticism" read from a clause about removing abuse ("bots we block"); less a goal read from a
+    clause that says there is enough of it."""
     if meant is None:
         return None
     named = set().union(*(s.cues.keys() for s in sentence_list))
 
     def kept(m: Found) -> bool:
+        if m.path == "goals" and m.words and _had_enough(m.words):
+            return False
         if m.path == "criticism.deletes_critical_comments" and m.value is True and m.words \
                 and "abuse" in cues(m.words, lang):
             return False
