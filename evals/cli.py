@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.config import Settings
+from evals.conversation_cases import SPLITS
 
 
 @click.command("eval")
@@ -25,10 +26,10 @@ from bot.config import Settings
               help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.option("--split", "splits", multiple=True,
-              type=click.Choice(["tune", "dev", "test", "holdout", "holdout2", "holdout3", "holdout4",
-                                 "holdout5"]),
-              help="Conversations: run these splits (repeatable; default tune + dev, --fast dev). "
-              "Read the test and holdout splits once each, after every choice is made.")
+              type=click.Choice([*SPLITS, "test2"]),
+              help="Conversations and adversarial: run these splits (repeatable; default tune + dev, --fast "
+              "dev; test2 is the adversarial suite's second blind set). Read the test and holdout splits "
+              "once each, after every choice is made.")
 @click.pass_obj
 def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
                  check: bool, baseline: Path | None, thresholds_file: Path | None, tune_only: bool,
