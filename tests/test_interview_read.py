@@ -361,3 +361,12 @@ def test_what_the_owner_has_enough_of_is_no_goal_and_what_they_lack_still_is() -
                                       "goals").get("goals", frozenset())
     assert _had_enough("aufträge haben wir genug") and _had_enough("töitä riittää")
     assert not _had_enough("we don't have enough customers") and not _had_enough("we want more customers")
+
+
+def test_a_query_string_in_a_web_address_is_no_question_and_markup_in_it_names_no_channel() -> None:
+    text = "privatkunder, de handler i nettbutikken vår (se https://sykkelbua-nord.no/tilbud?utm=x&y=<u>z</u>)"
+    found = _with_heads(text, "nb", "sales_model")
+    assert found.get("sales.model") == "b2c" and found.get("sales.close_channels") == {"web_shop"}
+    text = "Facebook und unsere Website https://mueller.de/?ref=<img src=x onerror=alert(1)> 1x/Woche"
+    found = _with_heads(text, "de", "channels")
+    assert found.get("channels.used") == {"facebook", "website"}

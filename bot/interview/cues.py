@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot import datafiles
 from bot.interview.phrases import PhraseMatcher, find_phrases, normalise, phrase_matcher
+from bot.links import without_addresses
 
 Spans = dict[str, list[tuple[int, int, str]]]
 
@@ -169,12 +170,13 @@ _SWITCH_WORDS_MAX = 30
 
 
 def looks_like_question(text: str, lang: str) -> bool:
-    """A question mark, a first word that opens a question ("why", "hur", "miksi", "onko"), or a
-    request to the bot ("give me …", "kerro …")."""
+    """A question mark (not one in a web address), a first word that opens a question ("why",
+    "hur", "miksi", "onko"), or a request to the bot ("give me …", "kerro …")."""
     if opens_request(text, lang):
         return True
-    if "?" in text:
-        return bool(text.strip().strip("?").strip())
+    plain = without_addresses(text)  # "nettbutikken (se https://…/tilbud?utm=x)" asks nothing
+    if "?" in plain:
+        return bool(plain.strip().strip("?").strip())
     first = re.match(r"\s*([^\W\d_]+(?:'[^\W\d_]+)?)", text.casefold())
     if not first:
         return False

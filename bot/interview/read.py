@@ -23,6 +23,7 @@ from bot.interview.fields import SkipKind, parse_yes_no
 from bot.interview.meaning import UNUSED
 from bot.interview.phrases import alternatives, grammar, normalise, words_of
 from bot.interview.policy import SOCIAL, Question
+from bot.links import unquestioned
 from bot.profile import SETTLED, Amount, Profile, Status, kind_of
 
 _SENTENCE = re.compile(r"[!?;\n]+|\.(?=\s|$)")
@@ -500,16 +501,22 @@ def _inferred(norm: str, lang: str) -> list[Found]:
     return []
 
 
+def _words(message: str) -> str:
+    """The owner's words of a message: markup taken out, and a web address's "?" written as "/"
+    (a sentence that names "https://…/tilbud?utm=x" is no question)."""
+    return unquestioned(without_markup(message))
+
+
 def message_clauses(message: str, lang: str) -> list[str]:
     """The clauses of a message's statements (its questions and requests to the bot set aside)."""
-    norm = without_requests(statements(normalise(message)), lang)
+    norm = without_requests(statements(normalise(_words(message))), lang)
     found = [c[:MAX_CLAUSE_CHARS] for s in sentences(norm) for c in clauses(s, lang, MIN_CLAUSE_WORDS)]
     return found[:MAX_CLAUSES]
 
 
 def message_sentences(message: str, lang: str) -> list[str]:
     """The sentences of a message's statements (its questions and requests to the bot set aside)."""
-    norm = without_requests(statements(normalise(message)), lang)
+    norm = without_requests(statements(normalise(_words(message))), lang)
     return [s[:MAX_CLAUSE_CHARS] for s in sentences(norm)][:MAX_CLAUSES]
 
 
@@ -708,7 +715,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
          recent: Question | None = None, meant: tuple[Found, ...] | None = None) -> Reading:
     """What ``message`` says, given the question just asked (``pending``), the one before it and
     what the reader's heads say its clauses mean (``meant``, None without heads)."""
-    message = without_markup(message)
+    message = _words(message)
     norm = without_requests(statements(normalise(message)), lang)
     skip = fields.parse_skip(message) if pending is not None else None
     if _corrects(norm, lang) and skip is None:
