@@ -71,15 +71,16 @@ def numbers(text: str) -> list[set[float]]:
 
 def allowed_numbers(user_messages: Iterable[str], citations: Iterable[Citation],
                     bot_numbers: Iterable[float]) -> set[float]:
-    """Numbers the reply may hold: the bot's own, the owner's, the quoted passages', and the
-    length of each message and of what was read of it ("Your message had 20000 characters; I
-    read the first 2000")."""
+    """Numbers the reply may hold: the bot's own, the owner's (as typed and as read, invisible
+    characters dropped), the quoted passages', and the length of each message and of what was
+    read of it ("Your message had 20000 characters; I read the first 2000")."""
     from bot.interview.engine import clean_text, cut
 
     user_messages = list(user_messages)
     lengths = {float(n) for m in user_messages for n in (len(clean_text(m)), len(cut(clean_text(m))))}
     out = set(bot_numbers) | lengths
-    sources = [*user_messages, *(f"{c.quote} {c.gloss} {c.title}" for c in citations)]
+    sources = [*user_messages, *(clean_text(m) for m in user_messages),  # "4\ufeff00 €" is 400 as read
+               *(f"{c.quote} {c.gloss} {c.title}" for c in citations)]
     for text in sources:
         out |= {x for r in numbers(text) for x in r}
     return out

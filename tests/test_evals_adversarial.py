@@ -336,3 +336,11 @@ def test_the_blind_cases_are_counted_apart_from_the_projects_own() -> None:
     assert figures["blind.never_fail.passed"] == 0.0 and "category.noise" not in figures
     alone = metrics([own], [{"no_exception": None}], [1.0])  # a --fast run: no blind case
     assert "blind.passed" not in alone and "blind.never_fail.passed" not in alone
+
+
+def test_a_number_split_by_an_invisible_character_is_the_owners_as_the_bot_reads_it() -> None:
+    from evals.adversarial_checks import allowed_numbers, invented
+
+    allowed = allowed_numbers(["für Werbung so 4\ufeff00 € im Monat"], [], [])
+    assert 400.0 in allowed and invented("Werbebudget: 400 EUR", allowed) == []
+    assert invented("Werbebudget: 500 EUR", allowed) == ["500"]
