@@ -370,3 +370,9 @@ def test_a_query_string_in_a_web_address_is_no_question_and_markup_in_it_names_n
     text = "Facebook und unsere Website https://mueller.de/?ref=<img src=x onerror=alert(1)> 1x/Woche"
     found = _with_heads(text, "de", "channels")
     assert found.get("channels.used") == {"facebook", "website"}
+
+
+def test_who_buys_said_in_so_many_words_stands_against_the_heads() -> None:
+    """The heads' vectors hardly tell "b2c" from "b2b": the literal token the cue words read stands."""
+    assert _with_heads("B2C", "en", "sales_model").get("sales.model") == "b2c"
+    assert _with_heads("Mostly B2C, some B2B", "en", "sales_model").get("sales.model") == "both"

@@ -662,7 +662,10 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         if kind_of(f.path).name == "bool" and f.value is False:
             return False  # a no the cue words read with its negation ("Wouldn't delete stuff") stands
         if f.path == "sales.model" and f.value in _ONE_SIDE:  # businesses where the heads read only
-            return {m.value for m in by_path.get(f.path, ())} == {_ONE_SIDE[f.value]}  # consumers, or back
+            heads = by_path.get(f.path, ())  # consumers, or back; but "B2C" said in so many words
+            if any(m.words and re.search(rf"\b{f.value}\b", m.words) for m in heads):  # stands (the
+                return False  # heads' vectors hardly tell "b2c" from "b2b")
+            return {m.value for m in heads} == {_ONE_SIDE[f.value]}
         return kind_of(f.path).name in (*_NUMERIC, "bool") and contradicted(f)
 
     cue_said = {(f.path, f.value) for f in answer + passing}
