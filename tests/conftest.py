@@ -142,3 +142,13 @@ def pg_url(pg_server: Any) -> Iterator[str]:
     url = pg_server.create_db()
     yield url
     pg_server.drop_db(url)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright, launched once for a module's browser tests (tests
+    marked ``browser`` skip without it, or fail when $SOCIAL_AUDIT_REQUIRE names chromium)."""
+    from tests.web_kit import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -22,7 +22,7 @@ import pytest
 from bot.lang import codes
 from bot.web.strings import language_name, t, table
 from tests.test_web_browser import BOT_MESSAGES, choose_language, click_through, open_app, settle, users
-from tests.web_kit import brand, chromium, live, make_app
+from tests.web_kit import brand, live, make_app
 
 pytestmark = pytest.mark.browser  # skips without chromium (tests/conftest.py)
 
@@ -68,11 +68,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, bundled_retriever: Any) ->
     with live(app) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

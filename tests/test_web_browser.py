@@ -22,7 +22,7 @@ import pytest
 
 from bot.web import ui
 from tests.conftest import REPO
-from tests.web_kit import brand, chromium, free_port, live, make_app, static_site
+from tests.web_kit import brand, free_port, live, make_app, static_site
 
 USER_MESSAGES = "#sa-chat [data-testid='user']"
 
@@ -60,11 +60,6 @@ def app_url(sites: dict[str, Any], tmp_path_factory: pytest.TempPathFactory,
     with live(app, sites["app_port"]) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

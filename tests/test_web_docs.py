@@ -11,7 +11,6 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import REPO
-from tests.web_kit import brand, chromium, live, make_app
+from tests.web_kit import brand, live, make_app
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -70,11 +69,6 @@ def test_swagger_ui_files_are_not_an_api_path_that_takes_other_methods(app: Any)
     missing = client.get("/api/v1/no-such-path")
     assert missing.status_code == 404 and "/api/v1/docs" in missing.json()["detail"]
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:  # its tests are marked browser: they skip without chromium (conftest)
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.mark.browser

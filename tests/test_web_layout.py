@@ -22,7 +22,7 @@ from tests.conftest import REPO
 from tests.test_web_browser import BOT_MESSAGES as BOTS
 from tests.test_web_browser import USER_MESSAGES as USERS
 from tests.test_web_browser import click_through, open_app, settle, users
-from tests.web_kit import brand, chromium, live, make_app
+from tests.web_kit import brand, live, make_app
 
 pytestmark = pytest.mark.browser  # skips without chromium (tests/conftest.py)
 
@@ -147,11 +147,6 @@ def app_url(tmp_path_factory: pytest.TempPathFactory, bundled_retriever: Any) ->
     with live(app) as url:
         yield url
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as launched:
-        yield launched
 
 
 def new_page(browser: Any, size: dict[str, int]) -> Any:
