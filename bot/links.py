@@ -56,12 +56,6 @@ def defanged(text: str) -> str:
     return _WORD.sub(word, text)
 
 
-def without_addresses(text: str) -> str:
-    """``text`` less its address-like words (web and e-mail addresses): what they hold, the ``?``
-    of a query string among it, is not the writer's own words."""
-    return _WORD.sub(lambda m: "" if _ADDRESS.search(m.group(0)) else m.group(0), text)
-
-
 def unquestioned(text: str) -> str:
     """``text`` with the ``?`` of each address-like word (a query string) written as ``/``: a
     sentence that names "https://…/tilbud?utm=x" is no question."""

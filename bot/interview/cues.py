@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot import datafiles
 from bot.interview.phrases import PhraseMatcher, find_phrases, normalise, phrase_matcher
-from bot.links import without_addresses
+from bot.links import unquestioned
 
 Spans = dict[str, list[tuple[int, int, str]]]
 
@@ -174,7 +174,7 @@ def looks_like_question(text: str, lang: str) -> bool:
     "hur", "miksi", "onko"), or a request to the bot ("give me …", "kerro …")."""
     if opens_request(text, lang):
         return True
-    plain = without_addresses(text)  # "nettbutikken (se https://…/tilbud?utm=x)" asks nothing
+    plain = unquestioned(text)  # "nettbutikken (se https://…/tilbud?utm=x)" asks nothing
     if "?" in plain:
         return bool(plain.strip().strip("?").strip())
     first = re.match(r"\s*([^\W\d_]+(?:'[^\W\d_]+)?)", text.casefold())
