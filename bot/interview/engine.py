@@ -475,7 +475,7 @@ def _answer(state: InterviewState, reading: Reading, text: str, ctx: Context,
 # -- kinds of message (docs/message-kinds.md) --------------------------------------------------
 
 # Kinds answered before anything in the message is read (nothing in them becomes a fact).
-_OVERRIDING = frozenset({"instruction", "request_audit", "request_restart"})  # the last two asked first
+_OVERRIDING = frozenset({"instruction"})  # and the _REQUESTS said in their words (_overrides)
 _CODE = "noise"  # code and keyboard mash (kinds.looks_like_noise) are never read either
 # Kinds answered as such unless the reader finds an answer to the question in the message ("6 800
 # modtagere, åbningsraten omkring 45 %" is an answer with a percentage in it, not a request for
