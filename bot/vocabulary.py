@@ -34,6 +34,7 @@ class AnswersFile(_Strict):
     signals: Signals
     negators: PerLanguage
     negators_after: PerLanguage
+    inverted_subjects: PerLanguage  # "Kaltakquise mach ich nicht": the subject between verb and "not"
     enough: PerLanguage  # "Aufträge haben wir genug": what one has enough of is no goal
     clause_breaks: PerLanguage
     channels: Labelled

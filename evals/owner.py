@@ -85,7 +85,11 @@ class Owner:
         fits = [self._fits(check.path, v) for v in check.options]
         if len(check.options) == 1 and fits[0] is not None and len(quick) >= 2:
             return quick[0] if fits[0] else quick[1]
-        return next((q for q, ok in zip(quick, fits, strict=False) if ok), self.conversation.not_sure)
+        fitting = [(q, v) for q, v, ok in zip(quick, check.options, fits, strict=False) if ok]
+        gold = self.conversation.gold(self.said()).get(check.path)
+        if len(fitting) > 1 and isinstance(gold, (int, float)):  # numbers: the closest, as an owner clicks
+            return min(fitting, key=lambda qv: abs(qv[1] - gold))[0]
+        return fitting[0][0] if fitting else self.conversation.not_sure
 
     def reply(self, state: InterviewState, reply: Reply) -> tuple[Owner, str]:
         """(the owner after answering, the message) for the bot's ``reply`` in ``state``."""

@@ -635,3 +635,26 @@ def test_a_request_to_switch_with_facts_in_it_switches_says_so_and_keeps_the_fac
     assert state.lang == "en" and reply.text.startswith(render("kind_language", "en"))
     assert state.profile.get("resources.hours_per_week").value == 5.0
     assert state.transcript[-1].text == reply.text
+
+
+@pytest.mark.parametrize(("lang", "answers", "text", "parts"), [
+    ("da", ["Vi sælger til private i vores butik", "Instagram, 3 gange om ugen"],
+     "Jeg bruger 3 timer om ugen, og Sofie har 8 timer om ugen til SoMe i sin kontrakt.", (3.0, 8.0)),
+    ("sv", ["Vi säljer till privatpersoner i vår butik", "Instagram, 3 gånger i veckan"],
+     "Svårt att säga exakt. Jag lägger väl en timme om dan, Emma kanske 5 tim i veckan utöver det.",
+     (7.0, 5.0)),
+])
+def test_time_given_in_parts_is_asked_back_with_its_total(ctx: Context, lang: str, answers: list[str],
+                                                          text: str, parts: tuple[float, float]) -> None:
+    """Two people's hours in one answer: each part and the total offered, never added up unasked."""
+    state, _ = engine.start(lang, ctx)
+    for message in answers:
+        state, _ = engine.step(state, message, ctx)
+    assert state.pending == "hours"
+    state, reply = engine.step(state, text, ctx)
+    assert state.check is not None and state.check.path == "resources.hours_per_week"
+    assert state.check.options == (*parts, sum(parts))
+    assert state.profile.get("resources.hours_per_week").value is None
+    total = reply.quick_replies[2]
+    state, _ = engine.step(state, total, ctx)
+    assert state.profile.get("resources.hours_per_week").value == sum(parts)

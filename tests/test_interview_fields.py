@@ -630,3 +630,24 @@ def test_the_small_words_come_from_grammar_yaml() -> None:
         assert parse_amount("500 kr", "sv") == Amount(500.0, "NOK")
     assert parse_hours("2 zu 4") is None and parse_amount("500 kr", "sv") == Amount(500.0, "SEK")
     assert parse_hours("2 zu 4 hours a week") == 4.0  # without the word: "4 hours"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Jeg bruger nok 3 timer om ugen på det", "da"),
+    ("Det blir nok 2 timer i uka", "nb"),
+])
+def test_nok_before_a_number_is_probably_not_norwegian_crowns(text: str, lang: str) -> None:
+    """In Danish and Norwegian "nok" is also "probably": 3 hours a week is no money."""
+    assert parse_amount(text, lang) is None
+    assert parse_amount("500 nok i mnd", lang) == Amount(500.0, "NOK", monthly=True)
+
+
+@pytest.mark.parametrize(("text", "per_week"), [
+    ("Facebookiin lounaslista joka aamu ma-pe", 5.0),
+    ("menu on facebook every morning", 7.0),
+    ("Dagens ret på Facebook hver morgen på hverdage", 5.0),
+])
+def test_every_morning_is_every_day_and_on_weekdays_five(text: str, per_week: float) -> None:
+    from bot.interview.fields import parse_frequency
+
+    assert parse_frequency(text) == per_week

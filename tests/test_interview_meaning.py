@@ -105,8 +105,15 @@ def test_a_team_size_is_no_ad_budget() -> None:
 def test_sales_to_businesses_in_one_clause_and_consumers_in_another_is_both() -> None:
     found = [meaning.Meant("sales.model", "b2b", 0, 0.9), meaning.Meant("sales.model", "b2c", 1, 0.95),
              meaning.Meant("goals", frozenset({"sales"}), 1, 0.8)]
-    merged = meaning._both(found)
+    merged = meaning._both(found, ["we sell to builders", "and to homeowners, for more sales"])
     assert {(m.path, m.value) for m in merged} == {("sales.model", "both"), ("goals", frozenset({"sales"}))}
+
+
+def test_a_side_said_only_with_a_not_is_not_sold_to() -> None:
+    """The heads read whom a clause names ("private houses"), not that it is denied."""
+    found = [meaning.Meant("sales.model", "b2b", 0, 0.9), meaning.Meant("sales.model", "b2c", 1, 0.95)]
+    merged = meaning._both(found, ["businesses and factories", "private houses we don't take"])
+    assert [(m.path, m.value) for m in merged] == [("sales.model", "b2b")]
 
 
 def _dormant(text: str, lang: str) -> frozenset[str]:

@@ -376,3 +376,33 @@ def test_who_buys_said_in_so_many_words_stands_against_the_heads() -> None:
     """The heads' vectors hardly tell "b2c" from "b2b": the literal token the cue words read stands."""
     assert _with_heads("B2C", "en", "sales_model").get("sales.model") == "b2c"
     assert _with_heads("Mostly B2C, some B2B", "en", "sales_model").get("sales.model") == "both"
+
+
+@pytest.mark.parametrize(("lang", "text", "value"), [
+    ("af", "Ons doen guarding en armed response vir besighede, kantoorparke en fabrieke. "
+           "Private huise vat ons nie, te veel admin vir te min geld.", "b2b"),
+    ("nb", "Mest hytteeiere og folk i bygda. Bedrifter jobber vi ikke for, det blir for mye papirarbeid.",
+     "b2c"),
+])
+def test_whom_a_business_does_not_sell_to_is_no_side_of_its_sales(lang: str, text: str, value: str) -> None:
+    assert _with_heads(text, lang, "sales_model").get("sales.model") == value
+
+
+@pytest.mark.parametrize(("lang", "text", "denied"), [
+    ("af", "Meeste werk kom van koue oproepe en aanbevelings. Tenders doen ons nie meer nie.", "tenders"),
+    ("de", "Die Kunden kommen über Empfehlungen. Kaltakquise mach ich nicht.", "cold_outreach"),
+    ("nb", "Folk kommer innom butikken. Nettbutikk driver vi ikke.", "web_shop"),
+])
+def test_a_way_of_selling_named_first_and_then_denied_is_not_read(lang: str, text: str, denied: str) -> None:
+    """V2 order: the name, the verb, the subject, then the "not"."""
+    close = _with_heads(text, lang, "close_channels").get("sales.close_channels")
+    assert close and denied not in close, close
+
+
+@pytest.mark.parametrize(("lang", "text", "hours"), [
+    ("sv", "en kvart om morgonen när jag fotar maten", 1.75),
+    ("en", "I'd say I do an hour a night on top of my actual job", 7.0),
+    ("de", "abends so ne halbe Stunde", 3.5),
+])
+def test_time_each_morning_or_evening_is_time_each_day(lang: str, text: str, hours: float) -> None:
+    assert _found(text, lang, "hours").get("resources.hours_per_week") == hours

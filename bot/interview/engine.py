@@ -10,8 +10,9 @@ policy gives, or ends the interview when none is left.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import l10n
 from bot import lang as language
@@ -27,6 +28,9 @@ from bot.interview.read import EDITABLE, Found, Reading, answer_value, read
 from bot.interview.side import about, anchor_citation, claim_answer, side_answer
 from bot.interview.state import Check, Conflict, Context, InterviewState, Reply, Turn
 from bot.profile import PATHS, SETTLED, Amount, Profile, SalesCycle, Status, kind_of
+
+if TYPE_CHECKING:
+    from bot.interview.meaning import Meant
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
 _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages (da/nb/sv)
@@ -645,11 +649,31 @@ def _candidate(state: InterviewState, question: Question, text: str, ctx: Contex
     clauses = message_clauses(text, state.lang)
     found = meaning.meant(clauses, state.lang, msg.pick(question.topic, "en"), heads,
                           meaning.embedder_for(ctx, heads.embedder), open_, lenient=True)
+    summed = next((c for p in open_ if (c := _summed(p, found, text)) is not None), None)
+    if summed is not None:
+        return summed
     for path in open_:
         best = max((m for m in found if m.path == path), key=lambda m: m.score, default=None)
         if best is not None:
             return Check(path, (best.value,), text)
     return next((Check(p, _options(p), text) for p in open_ if _options(p)), None)
+
+
+_ADDITIVE = frozenset({"resources.hours_per_week"})  # several people's time in one answer adds up
+_MOST_PARTS = 3
+
+
+def _summed(path: str, found: Sequence[Meant], text: str) -> Check | None:
+    """Time given in parts by clause ("I put in 3 hours a week, and Sofie has 8 in her contract"):
+    each part and their total offered as a choice, never added up unasked ("3 hours, 5 in summer"
+    is no 8)."""
+    parts: list[float] = []
+    for m in sorted((m for m in found if m.path == path), key=lambda m: m.clause):
+        if m.value not in parts:
+            parts.append(m.value)
+    if path not in _ADDITIVE or not 2 <= len(parts) <= _MOST_PARTS:
+        return None
+    return Check(path, (*parts, sum(parts)), text)
 
 
 def _partial_check(state: InterviewState, question: Question | None, text: str,
@@ -663,7 +687,9 @@ def _partial_check(state: InterviewState, question: Question | None, text: str,
     if not state.profile.missing(question.fills(state.profile)):
         return None
     check = _candidate(state, question, text, ctx)
-    return None if check is None or readings_only and len(check.options) > 1 else check
+    # a choice among a field's options is a new question; parts of a time and their total are readings
+    several = check is not None and len(check.options) > 1 and check.path not in _ADDITIVE
+    return None if check is None or readings_only and several else check
 
 
 def _ask_check(state: InterviewState, parts: list[str], ctx: Context) -> tuple[InterviewState, Reply]:

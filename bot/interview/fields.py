@@ -569,6 +569,7 @@ def parse_frequency(text: str) -> float | None:
         found.add(round(per_week / max(float(m.group("n")), 1.0), 4))
     if not counted:  # "daily", "every week": one post per period named
         named = {label for *_, label in periods}
+        named = {"weekday"} if named == {"day", "weekday"} else named  # "every morning Mon-Fri": 5
         if len(named) == 1 and not re.search(r"[0-9]", mask(norm, periods)):  # "alle 2 wochen" is a period
             found.add(round(_POSTS_PER_WEEK[named.pop()], 4))
     return found.pop() if len(found) == 1 else None

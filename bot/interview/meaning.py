@@ -266,7 +266,7 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
             found = _value(label, clause, lang)
             if found:
                 out.append(Meant(*found, i, score))
-    return _both(out)
+    return _both(out, clauses)
 
 
 _MORE_WORDS = 3  # a stretch naming channels must say this much more to say they are not in use
@@ -319,11 +319,17 @@ def for_channels(found: Sequence[Meant], clauses: Sequence[str], social: Sequenc
     return out
 
 
-def _both(found: list[Meant]) -> list[Meant]:
-    """Businesses in one clause and consumers in another: the business sells to both."""
+def _both(found: list[Meant], clauses: Sequence[str]) -> list[Meant]:
+    """Businesses in one clause and consumers in another: the business sells to both; unless one
+    side is said only in clauses with a "not" ("Private huise vat ons nie", "Yritysasiakkaita ei
+    käytännössä oo"): the heads read whom a clause names, not that it is denied, so the side said
+    plainly stands alone."""
     models = {m.value for m in found if m.path == "sales.model"}
     if not {"b2b", "b2c"} <= models:
         return found
+    plain = {m.value for m in found if m.path == "sales.model" and not phrases.says_not(clauses[m.clause])}
+    if len(plain & {"b2b", "b2c"}) == 1:
+        return [m for m in found if m.path != "sales.model" or m.value in plain]
     first = next(m for m in found if m.path == "sales.model")
     both = Meant("sales.model", "both", first.clause, first.score)
     return [m for m in found if m.path != "sales.model"] + [both]

@@ -188,9 +188,18 @@ def _negated(clause: str, start: int, negators: list[Span]) -> bool:
                for _, end, _ in negators)
 
 
-def _said_none_of(clause: str, end: int, after: list[Span]) -> bool:
-    """A name followed at once by "we don't have" ("Instagramia ei ole", "Instagram har vi inte")."""
-    return any(s >= end and not clause[end:s].strip(" -") for s, _, _ in after)
+_INVERTED_GAP = 3  # words: a verb and its subject (and one more) between a name and its "not"
+
+
+def _said_none_of(clause: str, end: int, after: list[Span], negators: list[Span],
+                  subjects: list[Span]) -> bool:
+    """A name followed at once by "we don't have" ("Instagramia ei ole", "Instagram har vi inte"),
+    or by a "not" with only a verb and its subject before it ("Kaltakquise mach ich nicht",
+    "Tenders doen ons nie meer nie")."""
+    if any(s >= end and not clause[end:s].strip(" -") for s, _, _ in after):
+        return True
+    return any(s >= end and "," not in clause[end:s] and len(_WORD.findall(clause[end:s])) <= _INVERTED_GAP
+               and any(end <= a < s for a, _, _ in subjects) for s, _, _ in negators)
 
 
 def says_not(text: str) -> bool:
@@ -205,10 +214,12 @@ def mentions(norm: str, matcher: PhraseMatcher) -> list[Span]:
     for offset, clause in _clauses(norm):
         negators = word_list("negators").find(clause)
         after = word_list("negators_after").find(clause)
+        subjects = word_list("inverted_subjects").find(clause)
         negated_end = -1
         for start, end, label in matcher.find(clause):
-            negated = _negated(clause, start, negators) or _said_none_of(clause, end, after) or (
-                negated_end >= 0 and _list_gap().fullmatch(clause[negated_end:start]) is not None)
+            listed = negated_end >= 0 and _list_gap().fullmatch(clause[negated_end:start]) is not None
+            negated = listed or _negated(clause, start, negators) or _said_none_of(
+                clause, end, after, negators, subjects)
             negated_end = end if negated else -1
             if not negated and not label.startswith("_"):
                 found.append((offset + start, offset + end, label))
