@@ -406,3 +406,17 @@ def test_a_way_of_selling_named_first_and_then_denied_is_not_read(lang: str, tex
 ])
 def test_time_each_morning_or_evening_is_time_each_day(lang: str, text: str, hours: float) -> None:
     assert _found(text, lang, "hours").get("resources.hours_per_week") == hours
+
+
+@pytest.mark.parametrize(("lang", "text", "used", "wished"), [
+    ("sv", "Byrån lägger ut 3 inlägg i veckan på FB och lika många på Insta. Byrån tjatar om TikTok "
+           "också men vi får se", {"facebook", "instagram"}, "tiktok"),
+    ("de", "Facebook is unser Hauptding, 2-3 Posts die Woche. TikTok wollen die jungen Kolleginnen "
+           "unbedingt, mal gucken ob wir uns das antun", {"facebook"}, "tiktok"),
+    ("en", "Instagram mostly, a few posts a week. The kids keep nagging us about TikTok.", {"instagram"},
+     "tiktok"),
+])
+def test_a_channel_someone_wants_or_nags_about_is_not_in_use(lang: str, text: str, used: set[str],
+                                                             wished: str) -> None:
+    got = _with_heads(text, lang, "channels").get("channels.used")
+    assert got == used and wished not in got
