@@ -95,6 +95,7 @@ class GlossWords(_Strict):
     negations: list[ClaimWord]
     negating_endings: list[ClaimWord]
     auxiliaries: list[ClaimWord]
+    opposites: list[tuple[ClaimWord, ClaimWord]]  # words said the other way, swapped both ways
 
 
 class Claims(_Strict):
@@ -104,6 +105,7 @@ class Claims(_Strict):
     negating_endings: ClaimWords
     double_negators: ClaimWords
     negating_phrases: dict[str, list[Annotated[str, AfterValidator(_pattern)]]]
+    exclusive_phrases: dict[str, list[Annotated[str, AfterValidator(_pattern)]]]  # "and no one else"
     says: ClaimWords
     by: ClaimWords
     by_after: ClaimWords

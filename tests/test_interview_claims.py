@@ -48,6 +48,16 @@ def ctx(bundled_retriever) -> Context:  # type: ignore[no-untyped-def]
      "TikTok-humor virker på alle platforme"),
     ("norjalainen artikkeli sanoo, ettei Facebookissa kannata olla", "fi", "ei Facebookissa kannata olla"),
     ("email is dead", "en", "email is dead"),
+    # the owner's own remark after the claim is not what the articles are said to say, and the
+    # tag inside the message ("doesn't it?") goes with it: its "n't" made the claim negated
+    ("your article says email lists belong to you, doesn't it? asking because we pay Mailchimp", "en",
+     "email lists belong to you"),
+    ("artikkelen sier at butikker bør bruke Instagram? vil bare sjekke", "nb",
+     "butikker bør bruke Instagram"),
+    # after "according to the article" the claim comes at once: its own "att" is no "that" to cut at
+    ("Enligt er artikel byter kunder leverantör för att de känner sig bortglömda", "sv",
+     "byter kunder leverantör för att de känner sig bortglömda"),
+    ("der stod i jeres artikel at man skal poste hver dag", "da", "man skal poste hver dag"),
 ])
 def test_the_proposition_is_what_the_claim_says_the_articles_say(claim: str, lang: str, said: str) -> None:
     assert proposition(claim, lang) == said
@@ -62,6 +72,9 @@ def test_the_proposition_is_what_the_claim_says_the_articles_say(claim: str, lan
     ("some ei ole ilmaista", "fi", True),
     ("Social Media ist kostenlos", "de", False),
     ("social media is more than just a marketing channel", "en", True),  # "not only"
+    ("Your subscriber list belongs to you and no one else.", "en", False),  # "only to you"
+    ("the list belongs to the provider, not to you", "en", True),
+    ("listan tillhör dig och ingen annan", "sv", False),
 ])
 def test_polarity(text: str, lang: str, expected: bool) -> None:
     assert negated(text, lang) is expected
@@ -107,6 +120,39 @@ def test_the_stance_of_the_corpus_on_clear_claims(ctx: Context, claim: str, lang
         assert stance.candidate.text in stance.candidate.hit.text
 
 
+def test_the_english_of_a_sentence_said_the_other_way_swaps_one_opposite_at_a_time() -> None:
+    from bot.interview.claims import opposites
+
+    turned = opposites("What works on Twitter fails on Facebook.")
+    assert turned[0] == "It is not true that what works on Twitter fails on Facebook."  # negated
+    assert set(turned[1:]) == {"What fails on Twitter fails on Facebook.",
+                               "What works on Twitter works on Facebook."}
+    assert opposites("Best of all, it is free.") == [
+        "Best of all, it is not free.", "Worst of all, it is free.", "Best of none, it is free.",
+        "Best of all, it is costly."]
+
+
+@pytest.mark.parametrize(("claim", "lang", "verdicts"), [
+    # the sentence says the same words the other way round ("fails"): never a "yes" (main said
+    # "yes" to the first and the third), and the opposite quoted when it is sure
+    ("den danska artikeln säger att det som fungerar på Twitter fungerar lika bra på Facebook", "sv",
+     {"contradicted"}),
+    ("your article says the same posts work on Twitter and on Facebook, right? thats what I do lol", "en",
+     {"contradicted", "none"}),
+    ("the Danish article says that whatever works on Twitter works on Facebook too", "en", {"contradicted"}),
+    # "the list is yours and no one else's" is no support for "not yours"
+    ("the Swedish article says your email list belongs to the email provider and not to you", "en",
+     {"contradicted"}),
+])
+def test_a_claim_the_sentence_says_the_other_way_is_never_confirmed(ctx: Context, claim: str, lang: str,
+                                                                   verdicts: set[str]) -> None:
+    stance, _ = check(claim, lang, ctx)
+    assert stance.verdict in verdicts, (stance, claim)
+    if stance.verdict == "contradicted":
+        assert stance.candidate is not None
+        assert stance.candidate.hit.source.startswith("001" if "Twitter" in claim else "000")
+
+
 def test_with_no_knowledge_base_nothing_is_confirmed() -> None:
     assert check("your articles say social media is free", "en", Context())[0].verdict == "none"
 
@@ -144,6 +190,14 @@ def test_a_claim_nothing_confirms_gets_what_comes_closest(ctx: Context) -> None:
     reply = _claim(ctx, "sv", "Den norska artikeln säger att man ska posta på TikTok varje dag.")
     assert reply.text.startswith("Det kan jag inte bekräfta utifrån artiklarna jag använder.")
     assert "Ja — artikel" not in reply.text and "motsatsen" not in reply.text
+
+
+def test_a_claim_no_article_is_about_is_said_to_be_in_none_of_them(ctx: Context) -> None:
+    message = "your articles say you should always post at 7pm on weekdays"
+    assert check(message, "en", ctx)[1] == []  # the retriever finds nothing on its topic
+    reply = _claim(ctx, "en", message)
+    assert reply.text.startswith("I can't confirm that from the articles I use. None of them covers it.")
+    assert not reply.citations and "knowledge base does not cover" not in reply.text
 
 
 def test_the_reply_is_in_the_owners_language(ctx: Context) -> None:
@@ -254,6 +308,26 @@ def test_a_claim_the_kind_heads_take_for_a_question_is_checked_as_a_claim(ctx: C
     assert reply.text.startswith("Ja — artikkel 003 sier:")
 
 
+def test_the_shipped_stance_head_is_reproduced_by_a_retrain_and_never_said_a_wrong_yes_held_out(
+        bundled_retriever) -> None:  # type: ignore[no-untyped-def]
+    from bot.interview.claims import cached_embed
+
+    claims = claims_training.load_claims()
+    head, meta = claims_training.train(claims, bundled_retriever.chunks(), bundled_retriever.search,
+                                       cached_embed(bundled_retriever.embedder),
+                                       bundled_retriever.embedder.id)
+    shipped = load_head()
+    assert shipped is not None
+    for mine, theirs in [(head.weights, shipped.weights), (head.bias, shipped.bias),
+                         (head.thresholds, shipped.thresholds), (head.mean, shipped.mean)]:
+        np.testing.assert_allclose(mine, theirs, rtol=1e-4, atol=1e-6)
+    info = json.loads((claims_training.training.FOLDER / "claims.json").read_text(encoding="utf-8"))
+    assert info["sha256"] == meta["sha256"] == claims_training.digest(claims)
+    assert info["held_out"] == json.loads(json.dumps(meta["held_out"]))
+    supported = meta["held_out"]["by_doc"]["supported"]
+    assert supported["precision"] == 1.0 and supported["said"] >= 20  # a "yes" only when it is right
+
+
 def test_calibration_takes_the_lowest_threshold_that_keeps_precision() -> None:
     from bot.interview.claims_training import Claim, Rows, Target, calibrate
     from bot.types import Hit
@@ -261,16 +335,18 @@ def test_calibration_takes_the_lowest_threshold_that_keeps_precision() -> None:
     def hit(source: str) -> Hit:
         return Hit("c", source, "en", "", "Some sentence here.", 1.0)
 
-    # five supported claims scored 0.99 … 0.95 (the one at 0.96 quotes the wrong article) and a
-    # "none" claim at 0.94: right are 3 of 4 at 0.96, 4 of 5 at 0.95, 3 of 3 at 0.97
-    claims = [Claim(f"c{i}", "en", "supported" if i < 5 else "none", "x" if i < 5 else "", "C1")
-              for i in range(6)]
-    found = [Target("a.txt", "Some sentence here.") if i < 5 else None for i in range(6)]
-    sources = ["a.txt", "a.txt", "a.txt", "b.txt", "a.txt", "a.txt"]
+    # twelve supported claims scored 0.99, 0.98 … 0.88 (the one at 0.96 quotes the wrong article)
+    # and a "none" claim at 0.87: a "yes" must never be wrong, so 0.97 (3 of 3), not 0.88 (11 of 12,
+    # precision 0.917, which "contradicted"'s target of 0.9 would take)
+    n = 13
+    claims = [Claim(f"c{i}", "en", "supported" if i < n - 1 else "none", "x" if i < n - 1 else "", "C1")
+              for i in range(n)]
+    found = [Target("a.txt", "Some sentence here.") if i < n - 1 else None for i in range(n)]
+    sources = ["b.txt" if i == 3 else "a.txt" for i in range(n)]
     candidates = [Candidate(hit(s), 0, "Some sentence here.", "", 0) for s in sources]
-    support = np.array([0.99, 0.98, 0.97, 0.96, 0.95, 0.94])
-    data = Rows(np.zeros((6, 10)), np.zeros((6, 2), dtype=np.int8), np.arange(6), candidates)
-    thresholds = calibrate(claims, found, data, np.column_stack([support, np.zeros(6)]))
+    support = np.round(0.99 - 0.01 * np.arange(n), 2)
+    data = Rows(np.zeros((n, 10)), np.zeros((n, 2), dtype=np.int8), np.arange(n), candidates)
+    thresholds = calibrate(claims, found, data, np.column_stack([support, np.zeros(n)]))
     assert thresholds[0] == pytest.approx(0.97) and np.isinf(thresholds[1])
 
 

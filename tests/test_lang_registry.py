@@ -30,7 +30,7 @@ CLAIM_WORDS = {"says": ["snikar"], "tells": ["snikar"], "by": ["vumo"], "by_afte
                "sources": ["zargel*"], "source_parts": ["zargel"], "in_source": ["vumin"],
                "about": ["quillom"], "tags": ["moobo"], "instructions": ["blorpskriv"],
                "questions": ["quillwat"], "negations": ["plonk", "threxnix"], "negating_endings": [],
-               "double_negators": [], "negating_phrases": []}
+               "double_negators": [], "negating_phrases": [], "exclusive_phrases": []}
 CLAIM = "Zargelen snikar threxat blorp quill moob, moobo?"  # "the article says that …, right?"
 
 

@@ -75,6 +75,8 @@ class _Patterns:
     asks: re.Pattern[str]  # … unless it asks or instructs
     aux: re.Pattern[str]  # English auxiliaries and negations, to negate a gloss
     not_: re.Pattern[str]
+    opposite: re.Pattern[str]  # an English word with an opposite (``opposites``)
+    opposites: Mapping[str, str]
 
 
 @datafiles.cached
@@ -88,7 +90,7 @@ def _patterns() -> _Patterns:
     source_np = re.compile(rf"^(?:(?:\S+\s+){{0,3}}?(?:\S*(?:{_every(w.source_parts)})\S*),?\s+"
                            rf"|(?:[^,\s]+\s+){{0,7}}?[^,\s]+,\s*)", re.IGNORECASE)
     # ", right?", "oder?", "ikke sant?", "eikö?", "nie waar nie?"
-    tag = re.compile(rf"[,;]?\s*(?:{_every(w.tags)})\s*[?!.]*\s*$", re.IGNORECASE)
+    tag = re.compile(rf"[,;]?\s*(?<!\w)(?:{_every(w.tags)})\s*[?!.]*\s*$", re.IGNORECASE)
     # "your article says …", "der stod i jeres artikel at …", "julle artikel sê mos …",
     # "artikkelin mukaan …", "laut deinen Quellen …"
     attributes = re.compile(
@@ -101,9 +103,11 @@ def _patterns() -> _Patterns:
     gloss = w.gloss
     not_ = re.compile(rf"\s*\b(?:{_alternatives(gloss.negations)})\b"
                       + "".join(f"|{re.escape(e)}" for e in gloss.negating_endings))
+    swaps = {**{a.lower(): b for a, b in gloss.opposites}, **{b.lower(): a for a, b in gloss.opposites}}
     return _Patterns(says, frozenset(x.lower() for ws in w.by.values() for x in ws), source_np, tag,
                      {k.lower(): v for table in w.that_not.values() for k, v in table.items()},
-                     attributes, asks, re.compile(rf"\b(?:{_alternatives(gloss.auxiliaries)})\b"), not_)
+                     attributes, asks, re.compile(rf"\b(?:{_alternatives(gloss.auxiliaries)})\b"), not_,
+                     re.compile(rf"\b(?:{_alternatives(swaps)})\b", re.IGNORECASE), swaps)
 
 
 @datafiles.cached
@@ -117,18 +121,31 @@ def _that(lang: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:[^.;:?!]{{0,60}}?\b)?(?P<that>{_alternatives(words)})\b[,:]?\s*", re.IGNORECASE)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
+
+
+def _attributing_sentence(text: str, says: re.Pattern[str]) -> str:
+    """The sentence of ``text`` that holds the attribution: what comes after it ("…, doesn't
+    it? so why would I ever pay for any of it lol", "va? det läste jag nånstans") is the owner's
+    own remark, not what the articles are said to say; the whole text when none does."""
+    parts = _SENTENCE_END.split(text)
+    return next((part for part in parts if says.search(part)), text) if len(parts) > 1 else text
+
+
 def proposition(claim: str, lang: str) -> str:
-    """The claim without its attribution ("the Norwegian article says") and its question tag
-    ("…, right?"): what it says the articles say. The whole claim when nothing is cut."""
+    """The claim without its attribution ("the Norwegian article says"), its question tag
+    ("…, right?") and any remark of the owner's after it: what it says the articles say. The
+    whole claim when nothing is cut."""
     p = _patterns()
-    text = " ".join(claim.split())
+    text = _attributing_sentence(" ".join(claim.split()), p.says)
     text = p.tag.sub("", text).strip()
     found = p.says.search(text)
     if found and found.start() <= len(text) * 0.6:
         rest = text[found.end():].lstrip(" ,:")
-        if found.group(0).lower() in p.by:  # "according to the Swedish article, …": its words are after
-            rest = p.source_np.sub("", rest, count=1)
-        that = _that(lang).match(rest)
+        by = found.group(0).lower() in p.by
+        if by:  # "according to the Swedish article, …": its words are after, with no "that"
+            rest = p.source_np.sub("", rest, count=1)  # ("enligt er artikel lämnar kunder … för att …")
+        that = None if by else _that(lang).match(rest)
         if that and len(rest[:that.start() + len(that.group(0))].split()) <= 7:
             negation = p.that_not.get(that.group("that").lower())  # "sanoo, ettei …": "ei …"
             rest = (f"{negation} " if negation else "") + rest[that.end():]
@@ -163,9 +180,13 @@ def negated(text: str, lang: str) -> bool:
     """Whether ``text`` says no: an odd number of negation words of ``lang`` ("not", "inte",
     "ei", "nie" …, "rarely"), so "you can't do it without ads" is not negated. A word said twice
     for one negation (Afrikaans "is nie gratis nie", grammar.yaml ``claims.double_negators``) counts
-    once, and not at all beside another negation word ("geen … nie")."""
+    once, and not at all beside another negation word ("geen … nie"); "and no one else" says
+    "only" (grammar.yaml ``claims.exclusive_phrases``)."""
     g = grammar().claims
-    words = [w.replace("’", "'") for w in _WORD.findall(normalise(text))]
+    table = g.exclusive_phrases
+    exclusive = "|".join(table.get(lang) or [p for ps in table.values() for p in ps])
+    text = re.sub(rf"\b(?:{exclusive})\b", " ", normalise(text)) if exclusive else normalise(text)
+    words = [w.replace("’", "'") for w in _WORD.findall(text)]
     listed, endings = _negation_words(lang), tuple(g.negating_endings.get(lang, ()))
     found = [w for w in words if w in listed or (endings and w.endswith(endings))]
     for double in g.double_negators.get(lang, ()):
@@ -215,11 +236,27 @@ def negate(english: str) -> str:
     return f"It is not true that {english[:1].lower()}{english[1:]}"
 
 
+def opposites(english: str) -> list[str]:
+    """The sentence's English said the other way: negated (``negate``), and each word of it that
+    has an opposite (grammar.yaml ``claims.gloss.opposites``: "fails" -> "works") swapped for
+    it, one word at a time."""
+    p = _patterns()
+    out = [negate(english)]
+    for found in p.opposite.finditer(english):
+        word = found.group(0)
+        swap = p.opposites[word.lower()]
+        swap = swap[:1].upper() + swap[1:] if word[:1].isupper() else swap
+        out.append(f"{english[:found.start()]}{swap}{english[found.end():]}")
+    return out
+
+
 def pair_features(claim: str, lang: str, candidates: Sequence[Candidate], embed: EmbedPair) -> np.ndarray:
     """One row of ``FEATURES`` per candidate sentence of ``claim`` (written in ``lang``). ``flip``:
-    how much closer the claim is to the sentence's English negated (``negate``) than to it as it
-    is, by e5: a claim that says the opposite in other words ("email is dead") comes closer to
-    "… is not an active user" (0 for a sentence with no English)."""
+    how much closer the claim is to the sentence's English said the other way (``opposites``:
+    negated, or a word swapped for its opposite) than to it as it is, by e5: a claim that says the
+    opposite in other words ("email is dead") comes closer to "… is not an active user", "what
+    works on Twitter works on Facebook too" to "What works on Twitter works on Facebook" (0 for a
+    sentence with no English)."""
     import numpy as np
 
     if not candidates:
@@ -232,7 +269,12 @@ def pair_features(claim: str, lang: str, candidates: Sequence[Candidate], embed:
     english = [i for i, c in enumerate(candidates) if c.gloss or c.hit.lang == "en"]
     flips = np.zeros(len(candidates))
     if english:
-        flips[english] = embed([negate(glossed[i]) for i in english], False) @ q - glosses[english]
+        turned = [(i, t) for i in english for t in opposites(glossed[i])]
+        closeness = embed([t for _, t in turned], False) @ q
+        nearest = np.full(len(candidates), -np.inf)
+        for (i, _), near in zip(turned, closeness, strict=True):
+            nearest[i] = max(nearest[i], near)
+        flips[english] = nearest[english] - glosses[english]
     best = np.maximum(texts, glosses)
     neg_claim = float(negated(said, lang))
     rows = []

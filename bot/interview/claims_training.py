@@ -6,7 +6,8 @@ the English gloss of the one corpus sentence that supports or contradicts it (th
 found by it, so the data stays readable and survives re-chunking). Two sets, ``C1`` and ``C2``
 (other claims, half of them on sentences C1 never names): each claim is scored by a head trained
 on the other set, the two thresholds are calibrated on those held-out scores for claim-level
-precision ``PRECISION``, and the head shipped is trained on both. Neither set is eval data: the
+precision ``PRECISION`` (1.0 for "supported": a wrong "yes, article 003 says so" costs more than
+a missed one), and the head shipped is trained on both. Neither set is eval data: the
 claims of the adversarial suite are written blind, elsewhere.
 
 Each claim's candidates are the sentences of the passages the retriever finds for it; the one
@@ -39,7 +40,7 @@ from bot.interview.claims import (
 )
 
 FOLDER = training.FOLDER / "claims"
-PRECISION = 0.9
+PRECISION = {"supported": 1.0, "contradicted": 0.9}  # per verdict, on held-out claims
 MIN_SAID = 3  # a threshold must let at least this many dev claims through
 C = 0.1
 
@@ -197,7 +198,7 @@ def scores(result: Sequence[Outcome], by: str = "doc") -> dict[str, dict[str, fl
 def calibrate(claims: Sequence[Claim], found: Sequence[Target | None], data: Rows,
               probs: np.ndarray) -> np.ndarray:
     """The lowest threshold whose claim-level precision (right verdict, quote from the named
-    document) reaches ``PRECISION`` on ``claims``: first for "supported", then for
+    document) reaches ``PRECISION[verdict]`` on ``claims``: first for "supported", then for
     "contradicted" with that one in force (a claim found supported is not also contradicted);
     inf when none does."""
     thresholds = np.full(2, np.inf)
@@ -206,7 +207,7 @@ def calibrate(claims: Sequence[Claim], found: Sequence[Target | None], data: Row
             trial = thresholds.copy()
             trial[j] = t
             s = scores(outcomes(claims, found, data, probs, trial))[verdict]
-            if s["said"] >= MIN_SAID and s["precision"] >= PRECISION:
+            if s["said"] >= MIN_SAID and s["precision"] >= PRECISION[verdict]:
                 thresholds[j] = t
     return thresholds
 
@@ -249,7 +250,7 @@ def train(claims: Sequence[Claim], chunks: Sequence[Any], search: Any, embed: Em
     result = outcomes(claims, found, data, held_out, thresholds)
     by_writer = {w: scores([o for o in result if o.claim.writer == w]) for w in writers}
     meta = {"claims": {w: sum(c.writer == w for c in claims) for w in writers}, "sha256": digest(claims),
-            "precision_target": PRECISION,
+            "precision_target": dict(PRECISION),
             "thresholds": {"supported": _rounded(thresholds[0]), "contradicted": _rounded(thresholds[1])},
             "held_out": {"by_doc": scores(result), "by_sentence": scores(result, "sentence"),
                          "by_writer": by_writer}}

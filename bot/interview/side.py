@@ -59,11 +59,11 @@ def best_quote(hit: Hit, question: str) -> tuple[str, int]:
     return hit.text[start:end], best
 
 
-def side_answer(message: str, lang: str, ctx: Context, intro: str = "side_intro",
+def side_answer(message: str, lang: str, ctx: Context, intro: tuple[str, ...] = ("side_intro",),
                 hits: list[Hit] | None = None) -> tuple[list[str], list[Citation]]:
-    """Paragraphs answering a side question from the corpus, and their citations; ``intro`` is
-    the message that opens them ("claim_intro" for a claim about the articles); ``hits``: the
-    passages already found for the message (else it is searched)."""
+    """Paragraphs answering a side question from the corpus, and their citations; ``intro``: the
+    messages that open them ("claim_intro", "claim_closest" for a claim about the articles);
+    ``hits``: the passages already found for the message (else it is searched)."""
     if ctx.retriever is None:
         return [render("side_no_kb", lang)], []
     message = capped(message)  # a 20 000-character question is read by its start, quickly
@@ -71,7 +71,7 @@ def side_answer(message: str, lang: str, ctx: Context, intro: str = "side_intro"
         hits = ctx.retriever.search(message, k=MAX_PASSAGES)
     if not hits:
         return [render("side_none", lang)], []
-    parts = [render(intro, lang)]
+    parts = [" ".join(render(key, lang) for key in intro)]
     citations: list[Citation] = []
     for hit in hits[:MAX_PASSAGES]:
         quote, _ = best_quote(hit, message)
@@ -102,7 +102,8 @@ def article(hit: Hit) -> str:
 def claim_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list[Citation]]:
     """The reply to a claim about the articles (``bot.interview.claims``): "Yes — article 003
     says:" or "No article says that; article 003 says the opposite:" with the sentence, verified
-    against its stored passage; else "I can't confirm that", with the passages closest to it."""
+    against its stored passage; else "I can't confirm that", with the passages closest to it, or
+    saying that none of them covers it when the retriever finds none on its topic."""
     stance, hits = check(message, lang, ctx)
     found = stance.candidate
     if stance.verdict != "none" and found is not None and ctx.retriever is not None:
@@ -110,7 +111,9 @@ def claim_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list
         if problem(citation, ctx.retriever) is None:
             intro = render(f"claim_{stance.verdict}", lang, article=article(found.hit))
             return [intro, quoted(found.hit, citation, [citation], lang)], [citation]
-    return side_answer(message, lang, ctx, intro="claim_intro", hits=hits[:MAX_PASSAGES])
+    if ctx.retriever is not None and not hits:
+        return [f"{render('claim_intro', lang)} {render('claim_uncovered', lang)}"], []
+    return side_answer(message, lang, ctx, intro=("claim_intro", "claim_closest"), hits=hits[:MAX_PASSAGES])
 
 
 def about(lang: str, ctx: Context) -> str:
