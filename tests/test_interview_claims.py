@@ -200,6 +200,37 @@ def test_a_claim_no_article_is_about_is_said_to_be_in_none_of_them(ctx: Context)
     assert not reply.citations and "knowledge base does not cover" not in reply.text
 
 
+@pytest.mark.parametrize(("lang", "setup", "message", "reply_starts"), [
+    ("nb", None, "jeg leste at artikkelen deres mener at har man butikk, er Instagram bra for å vise fram "
+                 "varene. stemmer det?", "Ja — artikkel 003 sier:"),
+    ("en", None, "I think your article says that if you run a shop, Instagram is a good way to show your "
+                 "products. is that right?", "I can't confirm that"),
+    ("da", "Mest privatkunder, de handler i vores butik i Aarhus", "jeg tror jeres artikel skriver at "
+           "Facebook er et sted hvor folk gerne vil brokke sig. passer det?", "Ja — artikel 001 siger:"),
+    ("sv", "Mest privatkunder, de handlar i vår butik", "jag tror er artikel skriver att Facebook drar till "
+           "sig folk som vill klaga. stämmer det?", "Ja — artikel 001 säger:"),
+])
+def test_what_a_claim_puts_in_the_articles_mouth_is_not_the_owners_answer(
+        ctx: Context, lang: str, setup: str | None, message: str, reply_starts: str) -> None:
+    # main read "a shop" and "Instagram"/"Facebook" in these as the owner's own and asked on
+    state, _ = engine.start(lang, ctx)
+    if setup:
+        state, _ = engine.step(state, setup, ctx)
+    pending, before = state.pending, state.profile
+    state, reply = engine.step(state, message, ctx)
+    assert reply.text.startswith(reply_starts) and state.pending == pending
+    for path in ("channels.used", "sales.close_channels"):
+        assert state.profile.get(path).value == before.get(path).value, path
+
+
+def test_the_owners_own_words_beside_a_claim_are_still_read(ctx: Context) -> None:
+    state, _ = engine.start("en", ctx)
+    state, _ = engine.step(state, "Mostly consumers, in our shop", ctx)
+    state, _ = engine.step(state, "we use Facebook and Instagram. your article says Facebook is a magnet for "
+                                  "complainers, right?", ctx)
+    assert state.profile.get("channels.used").value == {"facebook", "instagram"}
+
+
 def test_the_reply_is_in_the_owners_language(ctx: Context) -> None:
     reply = _claim(ctx, "nb", "Den svenske artikkelen sier at e-post ikke er et massemedium.")
     assert reply.text.startswith("Ja — artikkel 000 sier:")

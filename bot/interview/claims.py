@@ -154,6 +154,18 @@ def proposition(claim: str, lang: str) -> str:
     return text.strip(" ?!.") or claim.strip()
 
 
+def owners_words(claim: str, lang: str) -> str:
+    """What the message says besides what it puts in the articles' mouth: the message with its
+    ``proposition`` taken out ("we're on Facebook. your article says …, right?" -> "we're on
+    Facebook. your article says , right?"); "" when the whole message is the claim. The words
+    said to be the articles' are not the owner's facts."""
+    text = " ".join(claim.split())
+    said = proposition(claim, lang)
+    if said == text.strip(" ?!.") or said not in text:
+        return ""
+    return text.replace(said, " ", 1).strip()
+
+
 def attributes_to_sources(text: str) -> bool:
     """Whether ``text`` says what the articles say ("your article says instagram is …", "laut
     deinen Quellen …"), not asks it ("what do your articles say about email?") nor tells the bot

@@ -18,6 +18,7 @@ from bot import l10n
 from bot import lang as language
 from bot.citations import Citation, number
 from bot.interview import messages as msg
+from bot.interview.claims import attributes_to_sources, owners_words
 from bot.interview.cues import looks_like_question, named_language
 from bot.interview.errors import EditError
 from bot.interview.fields import parse_skip, parse_yes_no
@@ -877,8 +878,13 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
         state = replace(state, lang=named_language(text) or state.lang)
     lang = state.lang
     pending = _pending(state)
-    meant = _meant(text, lang, pending, ctx, state.profile)
-    reading = read(text, lang, state.profile, pending, _previous(state), meant)
+    if kind == "claim_about_sources" and attributes_to_sources(text):  # "your article says Facebook is
+        own = owners_words(text, lang)  # a magnet for complainers": Facebook is not the owner's channel
+        reading = read(own, lang, state.profile, pending, _previous(state),
+                       _meant(own, lang, pending, ctx, state.profile)) if own else Reading()
+    else:
+        meant = _meant(text, lang, pending, ctx, state.profile)
+        reading = read(text, lang, state.profile, pending, _previous(state), meant)
     if ctx.llm is not None and not reading.question and reading.skip is None:
         from bot.interview.extract_llm import cross_check
 
