@@ -82,7 +82,7 @@ def test_the_shipped_kind_heads_are_reproduced_by_a_retrain() -> None:
     messages = kinds_training.load_messages()
     heads, meta = kinds_training.train(messages, lambda t: embedder.encode(list(t), query=True), embedder.id)
     assert kinds_training.compare_shipped(heads).startswith("the shipped kind heads are reproduced")
-    assert meta["messages"] == len(messages) and set(meta["writers"]) == {"K1", "K2", "HO3", "HO4"}
+    assert meta["messages"] == len(messages) and set(meta["writers"]) == {"K1", "K2", "HO3", "HO4", "HO5"}
 
 
 def test_code_is_noise_and_sentences_with_sql_words_are_not() -> None:
