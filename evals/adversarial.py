@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 PATH = Path(__file__).resolve().parent / "adversarial.yaml"
 BLIND = Path(__file__).resolve().parent / "adversarial_blind.yaml"  # written blind, split tune / test
 BLIND2 = Path(__file__).resolve().parent / "adversarial_blind2.yaml"  # a second blind set, all test2
+BLIND3 = Path(__file__).resolve().parent / "adversarial_blind3.yaml"  # a third blind set, all test3
+LATER = {"test2": BLIND2, "test3": BLIND3}  # the later blind sets, each one split of its own
 Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
                    "broken_unicode", "markup", "refusal", "contradiction", "language_switch",
                    "claim", "pasted", "other_session", "request_audit", "noise", "restart", "question_bot"]
@@ -62,7 +64,8 @@ class AdversarialCase(BaseModel):
     repeat: int | None = Field(default=None, ge=1)
     fast: bool = False
     note: str = ""
-    split: Literal["tune", "test", "test2"] | None = None  # the blind cases' split; None: the project's own
+    # the blind cases' split; None: the project's own
+    split: Literal["tune", "test", "test2", "test3"] | None = None
     claim: dict[str, Any] | None = None  # a claim case: verdict (supported/contradicted/none), doc, quote
     expect: dict[str, Any] = Field(default_factory=dict)
 
@@ -102,9 +105,10 @@ def load_cases(path: Path = PATH) -> list[AdversarialCase]:
 def chosen_cases(splits: str | None = None) -> list[AdversarialCase]:
     """The project's own cases and the blind cases of the chosen splits (comma-separated, as
     ``SOCIAL_AUDIT_CONVERSATION_SPLITS`` gives them; by default the tune split: the test split is
-    read once; test2, the second blind set, too)."""
-    wanted = {s.strip() for s in (splits or "tune").split(",")} & {"tune", "test", "test2"}
-    blind = load_cases(BLIND) + (load_cases(BLIND2) if "test2" in wanted else [])
+    read once; test2 and test3, the second and third blind sets, too)."""
+    wanted = {s.strip() for s in (splits or "tune").split(",")} & {"tune", "test", *LATER}
+    later = [c for split, path in LATER.items() if split in wanted for c in load_cases(path)]
+    blind = load_cases(BLIND) + later
     return load_cases(PATH) + [c for c in blind if c.split in wanted]
 
 

@@ -26,10 +26,10 @@ from evals.conversation_cases import SPLITS
               help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.option("--split", "splits", multiple=True,
-              type=click.Choice([*SPLITS, "test2"]),
+              type=click.Choice([*SPLITS, "test2", "test3"]),
               help="Conversations and adversarial: run these splits (repeatable; default tune + dev, --fast "
-              "dev; test2 is the adversarial suite's second blind set). Read the test and holdout splits "
-              "once each, after every choice is made.")
+              "dev; test2 and test3 are the adversarial suite's second and third blind sets). Read the test "
+              "and holdout splits once each, after every choice is made.")
 @click.pass_obj
 def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
                  check: bool, baseline: Path | None, thresholds_file: Path | None, tune_only: bool,

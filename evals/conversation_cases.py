@@ -14,7 +14,9 @@ a third (3 a language, 6 December, second session), read once after the holdout 
 ``conversations/holdout3/`` a fourth (read once, third session), ``conversations/holdout4/`` a
 fifth (read once, fifth session), ``conversations/holdout5/`` a sixth, written and reviewed blind
 after holdout4 was read, and ``conversations/holdout6/`` a seventh (written and reviewed blind in the
-sixth session, ids ``<lang>_n<k>_…``), kept for the measurement after holdout5's.
+sixth session, ids ``<lang>_n<k>_…``), kept for the measurement after holdout5's, and
+``conversations/holdout7/`` an eighth (written and reviewed blind in the seventh session, ids
+``<lang>_p<k>_…``).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from evals.personas import value_from_yaml
 FOLDER = Path(__file__).resolve().parent / "conversations" / "personas"
 HASHED = ("tune", "dev", "test")  # the splits of FOLDER, dealt by hash
 # later test sets, each in its own folder beside FOLDER
-HELD_OUT = ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
+HELD_OUT = ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
 SPLITS = (*HASHED, *HELD_OUT)
 # Held-out sets read once each (figures in docs/reading.md), since then clause-level training statements
 # (bot/data/reading/statements/*.HO*.jsonl): no longer a measure of the reader on unseen wording.

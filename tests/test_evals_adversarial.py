@@ -313,16 +313,18 @@ def test_the_blind_cases_load_and_their_test_split_runs_only_when_asked_for() ->
     assert claims and all(c.claim["verdict"] in ("supported", "contradicted", "none") for c in claims)
 
 
-def test_the_second_blind_set_runs_only_when_its_split_is_asked_for_and_quotes_its_articles() -> None:
-    from evals.adversarial import BLIND2, chosen_cases
+@pytest.mark.parametrize("split", ["test2", "test3"])
+def test_a_later_blind_set_runs_only_when_its_split_is_asked_for_and_quotes_its_articles(split: str) -> None:
+    from evals.adversarial import LATER, chosen_cases
 
-    second = load_cases(BLIND2)
-    assert len(second) >= 60 and {c.split for c in second} == {"test2"} and len({c.lang for c in second}) == 7
-    ids = {c.id for c in second}
-    assert not ids & {c.id for c in chosen_cases()} and not ids & {c.id for c in chosen_cases("tune,test")}
-    assert ids == {c.id for c in chosen_cases("test2")} - {c.id for c in chosen_cases()}
+    later = load_cases(LATER[split])
+    assert len(later) >= 60 and {c.split for c in later} == {split} and len({c.lang for c in later}) == 7
+    ids = {c.id for c in later}
+    others = ",".join(s for s in ("tune", "test", *LATER) if s != split)
+    assert not ids & {c.id for c in chosen_cases()} and not ids & {c.id for c in chosen_cases(others)}
+    assert ids == {c.id for c in chosen_cases(split)} - {c.id for c in chosen_cases()}
     documents = Path(__file__).resolve().parents[1] / "corpus" / "documents"
-    quoted = [c.claim for c in second if c.claim is not None and c.claim["verdict"] != "none"]
+    quoted = [c.claim for c in later if c.claim is not None and c.claim["verdict"] != "none"]
     assert quoted and all(q["quote"] in (documents / q["doc"]).read_text(encoding="utf-8") for q in quoted)
 
 
