@@ -420,3 +420,13 @@ def test_a_channel_someone_wants_or_nags_about_is_not_in_use(lang: str, text: st
                                                              wished: str) -> None:
     got = _with_heads(text, lang, "channels").get("channels.used")
     assert got == used and wished not in got
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("af", "ons vee nie uit nie"),
+    ("nb", "det tåler vi"),
+    ("en", "We tolerate it, it's part of the job"),
+])
+def test_criticism_kept_or_its_deleting_denied_is_no_deleting(lang: str, text: str) -> None:
+    """The heads read such a clause as deleting; its words say the comment stays."""
+    assert _with_heads(text, lang, "criticism").get("criticism.deletes_critical_comments") is not True

@@ -543,12 +543,20 @@ def _had_enough(words: str) -> bool:
     return bool(phrases.word_list("enough").find(normalise(words))) and not phrases.says_not(words)
 
 
+def _kept_or_abuse(words: str, lang: str) -> bool:
+    """A clause the heads read as deleting criticism that says otherwise in so many words: it
+    removes abuse ("bots we block"), its deleting is denied ("ons vee nie uit nie"), or it keeps
+    the comment and names no deleting ("det tåler vi")."""
+    c = cues(words, lang)
+    return "abuse" in c or _polar(words, c.get("delete")) is False or ("keep" in c and "delete" not in c)
+
+
 def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
               sentence_list: list[Stretch], lang: str) -> tuple[Found, ...] | None:
     """The heads' readings, less a field not asked about that the message never names
     (``_TOPIC_WORDS``): a yes or no on criticism needs criticism or comments named ("we also have
     a newsletter" is no plan for criticism, however the heads score it); and less "deletes
-    criticism" read from a clause about removing abuse ("bots we block"); less a goal read from a
+    criticism" where the clause says otherwise (``_kept_or_abuse``); less a goal read from a
     clause that says there is enough of it."""
     if meant is None:
         return None
@@ -558,7 +566,7 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
         if m.path == "goals" and m.words and _had_enough(m.words):
             return False
         if m.path == "criticism.deletes_critical_comments" and m.value is True and m.words \
-                and "abuse" in cues(m.words, lang):
+                and _kept_or_abuse(m.words, lang):
             return False
         needs = _TOPIC_WORDS.get(m.path)
         return m.path in asked or needs is None or needs in named
