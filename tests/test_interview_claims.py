@@ -283,10 +283,29 @@ def test_every_claim_names_one_sentence_and_train_and_dev_share_no_claim(bundled
     claims = claims_training.load_claims()
     found = claims_training.targets(claims, bundled_retriever.chunks())  # raises on a bad 'about'
     assert sum(t is not None for t in found) == sum(c.verdict != "none" for c in claims)
-    writers = ("C1", "C2")
+    writers = ("C1", "C2", "C3")
     by_writer = {w: {c.text for c in claims if c.writer == w} for w in writers}
-    assert all(by_writer.values()) and not by_writer["C1"] & by_writer["C2"]
+    assert all(by_writer.values())
+    assert not any(by_writer[a] & by_writer[b] for a in writers for b in writers if a < b)
     assert {c.lang for c in claims} == {"en", "sv", "da", "nb", "fi", "de", "af"}
+
+
+def test_no_training_claim_is_an_adversarial_cases_message() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    def said(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    messages = set()
+    for path in (Path(__file__).resolve().parent.parent / "evals").glob("adversarial*.yaml"):
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in raw.get("cases", raw) if isinstance(raw, dict) else raw:
+            if isinstance(case, dict) and isinstance(case.get("message"), str):
+                messages.add(said(case["message"]))
+    assert len(messages) > 100
+    assert not [c.text for c in claims_training.load_claims() if said(c.text) in messages]
 
 
 def test_the_heads_embedder_is_loaded_when_the_retriever_has_another(bundled_retriever) -> None:  # type: ignore[no-untyped-def]

@@ -3,12 +3,12 @@
 Claims live in ``bot/data/reading/claims/<writer>.jsonl``, one JSON object a line: ``claim``,
 ``lang``, ``verdict`` (supported, contradicted or none) and, unless none, ``about``: a stretch of
 the English gloss of the one corpus sentence that supports or contradicts it (the sentence is
-found by it, so the data stays readable and survives re-chunking). Two sets, ``C1`` and ``C2``
-(other claims, half of them on sentences C1 never names): each claim is scored by a head trained
-on the other set, the two thresholds are calibrated on those held-out scores for claim-level
-precision ``PRECISION`` (1.0 for "supported": a wrong "yes, article 003 says so" costs more than
-a missed one), and the head shipped is trained on both. Neither set is eval data: the
-claims of the adversarial suite are written blind, elsewhere.
+found by it, so the data stays readable and survives re-chunking). Three sets, ``C1``, ``C2``
+(other claims, half of them on sentences C1 never names) and ``C3`` (on sentences neither names):
+each claim is scored by a head trained on the other sets, the two thresholds are calibrated on
+those held-out scores for claim-level precision ``PRECISION`` (1.0 for "supported": a wrong
+"yes, article 003 says so" costs more than a missed one), and the head shipped is trained on
+all. No set is eval data: the claims of the adversarial suite are written blind, elsewhere.
 
 Each claim's candidates are the sentences of the passages the retriever finds for it; the one
 its ``about`` names is the positive example of its verdict, every other one a negative.
