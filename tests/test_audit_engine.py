@@ -288,3 +288,11 @@ def test_a_step_that_costs_no_hours_neither_displaces_a_costed_step_nor_waits_fo
     assert costed == placed(without)  # every costed step where it was, or deferred as it was
     if hours is not None:  # a sized plan: a step of no hours is never deferred for hours
         assert not [a for a in with_free.plan.deferred if a.key.removeprefix("rule:") in free]
+
+
+def test_one_channel_short_of_time_is_not_told_it_has_too_many(bundled_retriever: Any) -> None:
+    """"Too many channels for your time" needs several: with one, the channel's own verdict speaks."""
+    profile = profile_from_spec({"channels.used": ["facebook"], "channels.facebook.frequency": 5,
+                                 "resources.hours_per_week": 0.5, "channels.facebook.purposes": ["sales"]})
+    audit = build_audit(profile, bundled_retriever, "en")
+    assert "prioritise-time" not in {f.rule_id for f in audit.findings}

@@ -430,3 +430,19 @@ def test_a_channel_someone_wants_or_nags_about_is_not_in_use(lang: str, text: st
 def test_criticism_kept_or_its_deleting_denied_is_no_deleting(lang: str, text: str) -> None:
     """The heads read such a clause as deleting; its words say the comment stays."""
     assert _with_heads(text, lang, "criticism").get("criticism.deletes_critical_comments") is not True
+
+
+@pytest.mark.parametrize(("lang", "text", "used"), [
+    ("nb", "Facebook-siden legger vi ut på en gang i uka kanskje, Instagram har vi men den har ikke "
+           "blitt brukt siden i fjor.", {"facebook"}),
+    ("en", "Facebook about 5 times a week. Instagram we set up in 2022 and nobody's posted since.",
+     {"facebook"}),
+    ("de", "Instagram 3x die Woche, auf Facebook ist seit 2021 nichts mehr passiert.", {"instagram"}),
+])
+def test_a_channel_idle_since_some_time_is_not_in_use(lang: str, text: str, used: set[str]) -> None:
+    assert _with_heads(text, lang, "channels").get("channels.used") == used
+
+
+def test_a_duration_with_a_price_after_it_is_no_sales_cycle() -> None:
+    got = _with_heads("En time koster 690, en bedriftsavtale er ca 60 000 i året", "nb", "deal")
+    assert "sales.sales_cycle" not in got

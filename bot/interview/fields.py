@@ -348,8 +348,12 @@ def parse_response_time(text: str) -> float | None:
 
 
 def parse_sales_cycle(text: str) -> SalesCycle | None:
-    """Days from first contact to a closed deal ("2-3 months"), or a category ("a few weeks")."""
-    days = {round(q.value * _ELAPSED_HOURS[q.unit] / 24, 4) for q in _quantities(_prepare(text))}
+    """Days from first contact to a closed deal ("2-3 months"), or a category ("a few weeks");
+    a duration with a price after it is what is sold ("En time koster 690"), no cycle."""
+    norm = _prepare(text)
+    priced = [start for start, _, _ in word_list("priced").find(norm)]
+    days = {round(q.value * _ELAPSED_HOURS[q.unit] / 24, 4) for q in _quantities(norm)
+            if not any(s >= q.end and not norm[q.end:s].strip() for s in priced)}
     if len(days) == 1:
         return SalesCycle.from_days(days.pop())
     category = None if days else parse_choice(text, "sales_cycle")

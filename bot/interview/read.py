@@ -607,12 +607,34 @@ def _posted(details: list[Found]) -> frozenset[str]:
                      if f.path.endswith(".frequency") and isinstance(f.value, float) and f.value > 0)
 
 
+def _stale(clause: Stretch) -> bool:
+    """A clause saying nothing has happened on what it names for a while: a "not", a "since"
+    and no posting rate ("nobody's posted since 2022", "ei päivitetty vuoden 2021 jälkeen")."""
+    idle = "stale" in clause.cues and phrases.says_not(clause.text)
+    return idle and fields.parse_frequency(clause.text) is None
+
+
+def _idle(clause_list: list[Stretch]) -> frozenset[str]:
+    """Channels a stale clause names, or, naming none, the nearest clause before it in its
+    sentence ("Instagram we set up in 2022 | and nobody's posted since")."""
+    idle: set[str] = set()
+    last: tuple[int, set[str]] = (-1, set())
+    for clause in clause_list:
+        named = fields.parse_channels(clause.text)
+        if _stale(clause):
+            idle |= named or (last[1] if last[0] == clause.sentence else set())
+        if named:
+            last = (clause.sentence, named)
+    return frozenset(idle)
+
+
 def _unused_checked(meant: tuple[Found, ...], clause_list: list[Stretch],
                     posted: frozenset[str]) -> tuple[Found, ...]:
-    """The heads' readings with two corrections to which channels are not in use: a channel
-    named in a plan or a wish is not in use ("the MD wonders if …"); one given a posting rate is."""
+    """The heads' readings with corrections to which channels are not in use: a channel named in
+    a plan or a wish is not in use ("the MD wonders if …"), nor one a clause says has lain idle
+    ("Instagram har vi men den har ikke blitt brukt siden i fjor"); one given a posting rate is."""
     plans = [c.text for c in clause_list if "considering" in c.cues]
-    planned = frozenset().union(*(fields.parse_channels(text) for text in plans))
+    planned = frozenset().union(*(fields.parse_channels(text) for text in plans)) | _idle(clause_list)
     posted = posted - planned
     out = [Found(m.path, m.value - posted, m.status, m.words) if m.path == UNUSED else m for m in meant]
     return tuple(m for m in out if m.value or m.path != UNUSED) + (
