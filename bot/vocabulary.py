@@ -36,6 +36,7 @@ class AnswersFile(_Strict):
     negators_after: PerLanguage
     inverted_subjects: PerLanguage  # "Kaltakquise mach ich nicht": the subject between verb and "not"
     priced: PerLanguage  # "En time koster 690": a duration before these is a thing sold
+    one_off: PerLanguage  # "nur einmal 50 Euro probiert": money spent once is no budget
     enough: PerLanguage  # "Aufträge haben wir genug": what one has enough of is no goal
     clause_breaks: PerLanguage
     channels: Labelled

@@ -446,3 +446,17 @@ def test_a_channel_idle_since_some_time_is_not_in_use(lang: str, text: str, used
 def test_a_duration_with_a_price_after_it_is_no_sales_cycle() -> None:
     got = _with_heads("En time koster 690, en bedriftsavtale er ca 60 000 i året", "nb", "deal")
     assert "sales.sales_cycle" not in got
+
+
+@pytest.mark.parametrize(("lang", "text", "budget"), [
+    ("de", "Nix, nur einmal 50 Euro probiert", Amount(0.0)),
+    ("en", "We boosted one post once for £40, that's it", None),
+    ("sv", "Vi lägger 500 kr i månaden på Meta", Amount(500.0, "SEK", monthly=True)),
+])
+def test_money_spent_once_is_no_ad_budget(lang: str, text: str, budget: Amount | None) -> None:
+    assert _with_heads(text, lang, "ads").get("resources.ad_budget") == budget
+
+
+def test_a_web_shop_there_is_not_is_no_way_of_selling() -> None:
+    text = "Meistens Empfehlung, die Leute kommen zu uns in die Ausstellung. Onlineshop gibts nicht."
+    assert "web_shop" not in _with_heads(text, "de", "close_channels").get("sales.close_channels", ())

@@ -476,6 +476,16 @@ def _zero_words() -> frozenset[str]:
     return frozenset(p.strip("=") for p in phrase_list(answer_words()["zero_amount"]) if p.startswith("="))
 
 
+def parse_budget(text: str, lang: str | None = None) -> Amount | None:
+    """Money for ads: an amount with no rate and a word for once ("nur einmal 50 Euro probiert",
+    "boosted one post for R200 once") was spent once, no budget: 0 when the answer opens with
+    none ("Nix, …"), else left unsaid."""
+    amount = parse_amount(text, lang)
+    if amount is None or amount.monthly or not word_list("one_off").find(normalise(text)):
+        return amount
+    return Amount(0.0) if says_zero(text) else None
+
+
 def says_zero(text: str) -> bool:
     """"null på digitale annonser", "zero on ads": a clause about money that opens with none; or
     that ends with it after a colon or dash ("Annonser på nätet: noll", "ads - nothing")."""

@@ -116,7 +116,7 @@ def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     so: a currency or a word for ads. A "no ads" beside money for other things is no ads."""
     if "ads" in c and _no_ads(text, lang):
         return Amount(0.0)
-    amount = fields.parse_amount(text, lang)
+    amount = fields.parse_budget(text, lang)
     if amount is not None and (primary or "ads" in c or amount.currency is not None):
         return amount
     if _polar(text, c.get("ads")) is False or (primary and _leading_yes_no(text) is False):
