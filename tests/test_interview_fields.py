@@ -651,3 +651,12 @@ def test_every_morning_is_every_day_and_on_weekdays_five(text: str, per_week: fl
     from bot.interview.fields import parse_frequency
 
     assert parse_frequency(text) == per_week
+
+
+@pytest.mark.parametrize("text", [
+    "Insta zum Zeigen was wir können, und damit Bewerber sehen dass wir coole Sachen machen",
+    "LinkedIn mostly so applicants can see what the work is like",
+    "Facebook så att jobbsökande ser hur vi har det",
+])
+def test_posting_for_applicants_to_see_is_recruitment(text: str) -> None:
+    assert "recruitment" in parse_choices(text, "purposes")
