@@ -660,3 +660,16 @@ def test_every_morning_is_every_day_and_on_weekdays_five(text: str, per_week: fl
 ])
 def test_posting_for_applicants_to_see_is_recruitment(text: str) -> None:
     assert "recruitment" in parse_choices(text, "purposes")
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("honestly nobody's touched it since 2022", None),
+    ("der ligger en facebook-side som en praktikant oprettede i 2019", None),
+    ("since 2019 we have 800 on the list", 800),
+    ("ca 2 019 adresser", 2019),
+    ("2000 subscribers", 2000),
+])
+def test_a_year_is_no_count(text: str, count: int | None) -> None:
+    from bot.interview.fields import parse_count
+
+    assert parse_count(text, "en") == count

@@ -460,3 +460,14 @@ def test_money_spent_once_is_no_ad_budget(lang: str, text: str, budget: Amount |
 def test_a_web_shop_there_is_not_is_no_way_of_selling() -> None:
     text = "Meistens Empfehlung, die Leute kommen zu uns in die Ausstellung. Onlineshop gibts nicht."
     assert "web_shop" not in _with_heads(text, "de", "close_channels").get("sales.close_channels", ())
+
+
+@pytest.mark.parametrize(("lang", "text", "budget"), [
+    ("de", "Fürs Internet zahlen wir nix. Nur die Anzeige im Gemeindeblatt, 120 € im Monat, und an "
+           "Weihnachten Flyer.", Amount(0.0)),
+    ("sv", "Vi sponsrar IFK:s ungdomslag med 5000 om året, men annonser på nätet har vi inga.", Amount(0.0)),
+    ("en", "About 300 a month on Facebook ads, and 2000 a year for the trade fair",
+     Amount(300.0, monthly=True)),
+])
+def test_money_for_print_fairs_or_sponsoring_is_no_ad_budget(lang: str, text: str, budget: Amount) -> None:
+    assert _with_heads(text, lang, "ads").get("resources.ad_budget") == budget

@@ -599,10 +599,19 @@ def _every_n() -> re.Pattern[str]:
                       rf"(?:(?P<weeks>{weeks})|(?P<days>{days}))\b")
 
 
+_YEAR = re.compile(r"(?<![0-9])(?<![0-9][ .,'])(?:199[0-9]|20[0-3][0-9])(?![0-9]|[ .,'][0-9]{3})")
+
+
+def _years_masked(text: str) -> str:
+    """``text`` with the years blanked ("nobody's touched it since 2022", "provkörningsfilmer
+    2020"): a year written as four digits, bar round ones (2000 is a count as often as a year)."""
+    return _YEAR.sub(lambda m: m.group(0) if int(m.group(0)) % 50 == 0 else " " * 4, text)
+
+
 def parse_count(text: str, lang: str | None = None) -> int | None:
     """A number of people or things ("about 800 subscribers", "2k", "1 200"); None for money,
-    for a rate, or when the answer gives no number."""
-    amount = parse_amount(text, lang)
+    for a rate, for a year, or when the answer gives no number."""
+    amount = parse_amount(_years_masked(text), lang)
     if amount is None or amount.currency is not None or amount.monthly:
         return None
     return int(round(amount.mid))

@@ -195,13 +195,26 @@ def _money(amount: Amount | None) -> Amount | None:
     return amount
 
 
+def offline(clause: str, lang: str) -> bool:
+    """A clause about print, radio, fairs or sponsoring that names no channel (cues.yaml offline)."""
+    from bot.interview.cues import cues
+
+    return "offline" in cues(clause, lang) and not fields.parse_channels(clause)
+
+
+def _budget(clause: str, lang: str) -> Amount | None:
+    """Money for ads in a clause: none from print or fairs; "null på annonser" is 0."""
+    if offline(clause, lang):
+        return None
+    return _money(fields.parse_budget(clause, lang)) or (Amount(0.0) if fields.says_zero(clause) else None)
+
+
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "sales.deal_size": lambda c, lang: _money(fields.parse_amount(c, lang)),
     "sales.sales_cycle": lambda c, lang: fields.parse_sales_cycle(c),
     "resources.hours_per_week": lambda c, lang: fields.parse_hours(c),
     "resources.response_time": lambda c, lang: fields.parse_response_time(c),
-    "resources.ad_budget": lambda c, lang: _money(fields.parse_budget(c, lang)) or (
-        Amount(0.0) if fields.says_zero(c) else None),
+    "resources.ad_budget": lambda c, lang: _budget(c, lang),
     "email_list.size": lambda c, lang: fields.parse_count(c, lang),
     "channels.used": lambda c, lang: frozenset(fields.parse_channels(c)) or None,
     UNUSED: lambda c, lang: frozenset(fields.parse_channels(c)) or None,  # the channels it names

@@ -20,7 +20,7 @@ from bot import datafiles
 from bot.interview import fields, phrases
 from bot.interview.cues import Spans, cues, looks_like_question, opens_request, venue
 from bot.interview.fields import SkipKind, parse_yes_no
-from bot.interview.meaning import UNUSED
+from bot.interview.meaning import UNUSED, offline
 from bot.interview.phrases import alternatives, grammar, normalise, words_of
 from bot.interview.policy import SOCIAL, Question
 from bot.links import unquestioned
@@ -111,12 +111,18 @@ def _no_ads(text: str, lang: str) -> bool:
     return zero and not any(a is not None and a.value > 0 for a in amounts)
 
 
+def _online(text: str, lang: str) -> str:
+    """``text`` less its sentences about print, radio, fairs or sponsoring that name no channel:
+    their money is no online ad budget ("Nur die Anzeige im Gemeindeblatt, 120 € im Monat")."""
+    return " ; ".join(s for s in sentences(text) if not offline(s, lang))
+
+
 def _ads(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     """Money for ads; read alongside another answer ("5 hours, 200 € on ads"), only money that says
     so: a currency or a word for ads. A "no ads" beside money for other things is no ads."""
     if "ads" in c and _no_ads(text, lang):
         return Amount(0.0)
-    amount = fields.parse_budget(text, lang)
+    amount = fields.parse_budget(_online(text, lang), lang)
     if amount is not None and (primary or "ads" in c or amount.currency is not None):
         return amount
     if _polar(text, c.get("ads")) is False or (primary and _leading_yes_no(text) is False):
@@ -556,7 +562,8 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     """The heads' readings, less a field not asked about that the message never names
     (``_TOPIC_WORDS``): a yes or no on criticism needs criticism or comments named ("we also have
     a newsletter" is no plan for criticism, however the heads score it); and less "deletes
-    criticism" where the clause says otherwise (``_kept_or_abuse``); less a goal read from a
+    criticism" where the clause says otherwise (``_kept_or_abuse``); less money in a sentence about
+    print or fairs (``meaning.offline``); less a goal read from a
     clause that says there is enough of it."""
     if meant is None:
         return None
@@ -565,6 +572,9 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     def kept(m: Found) -> bool:
         if m.path == "goals" and m.words and _had_enough(m.words):
             return False
+        if m.path == "resources.ad_budget" and m.words and any(
+                m.words in s.text and offline(s.text, lang) for s in sentence_list):
+            return False  # money for the local paper or a fair, said in a clause of its own
         if m.path == "criticism.deletes_critical_comments" and m.value is True and m.words \
                 and _kept_or_abuse(m.words, lang):
             return False
