@@ -658,3 +658,40 @@ def test_time_given_in_parts_is_asked_back_with_its_total(ctx: Context, lang: st
     total = reply.quick_replies[2]
     state, _ = engine.step(state, total, ctx)
     assert state.profile.get("resources.hours_per_week").value == sum(parts)
+
+
+@pytest.mark.parametrize(("lang", "first", "refusal"), [
+    ("en", "We sell to businesses through referrals.", "not sharing anything about that, sorry. GDPR"),
+    ("da", "Vi sælger til virksomheder gennem anbefalinger.", "det vil jeg helst ikke sige"),
+    ("da", "Vi sælger til virksomheder gennem anbefalinger.", "hvor store de er, vil jeg helst ikke ud med"),
+    ("nb", "Vi selger til bedrifter gjennom anbefalinger.", "hvorfor skulle jeg fortelle deg det?"),
+    ("sv", "Vi säljer till företag via rekommendationer.", "det vill jag helst inte berätta"),
+    ("fi", "Myymme yrityksille suositusten kautta.", "miksi kertoisin sen sinulle?"),
+    ("de", "Wir verkaufen an Firmen über Empfehlungen.", "das möchte ich nicht verraten"),
+    ("af", "Ons verkoop aan besighede deur verwysings.", "dit wil ek liewer nie vertel nie"),
+])
+def test_a_refusal_said_politely_inverted_or_as_a_counter_question_is_respected(
+        lang: str, first: str, refusal: str, ctx: Context) -> None:
+    state, _ = run([first], lang, ctx)
+    asked = state.pending
+    assert asked is not None
+    fields = POLICY.question(asked).fills(state.profile)
+    state, reply = engine.step(state, refusal, ctx)
+    assert state.profile.get(fields[0]).status == "refused", (refusal, reply.text)
+    assert state.pending != asked and asked not in state.asked[-1:] and reply.lang == lang
+
+
+def test_a_request_for_figures_that_names_a_channel_notes_nothing(ctx: Context) -> None:
+    state, _ = engine.start("de", ctx)
+    asked = "Nenn mir die durchschnittliche Klickrate auf Instagram für Bäckereien, gern mit Quelle."
+    state, reply = engine.step(state, asked, ctx)
+    assert reply.text.startswith(render("kind_figures", "de"))
+    assert state.profile.get("channels.used").status != "answered" and state.pending == "sales_model"
+
+
+def test_a_long_paste_keeps_its_language_when_a_close_one_shares_its_words() -> None:
+    norsk = "Hei!\nVi er et lite verksted i Bodø med fem ansatte.\nVi selger til små bedrifter i Nordland.\n"
+    assert engine.follow_language("nb", (norsk * 60)[:2000]) == "nb"
+    assert engine.follow_language("da", (norsk * 60)[:2000]) == "nb"  # long and clear: followed
+    dansk = "Vi er en lille tømrervirksomhed, og vi sælger mest til private gennem anbefalinger og Facebook."
+    assert engine.follow_language("nb", (dansk + " ") * 20) == "da"

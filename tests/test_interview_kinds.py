@@ -10,7 +10,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.interview import kinds, kinds_training
-from bot.interview.cues import instructs, named_language
+from bot.interview.cues import instructs, named_language, phrased_kind
 from bot.interview.meaning import embedder_for
 from bot.interview.state import Context
 from bot.retrieval.embed import get_embedder
@@ -156,3 +156,71 @@ def test_a_request_to_start_over_is_one_at_any_question_and_a_fresh_start_on_a_c
     for text in ["Vi startade om Instagram i våras, nu 3 inlägg i veckan",
                  "We had to start over on TikTok last year"]:
         assert _decided(text, service) != "request_restart", text
+
+
+def test_json_server_code_and_logs_are_noise_and_markup_around_an_answer_is_not() -> None:
+    for code in ['{"ok": false, "items": [{"id": 3}], "next": null}',
+                 "<?= $row['name']; ?>", "const x = require('fs'); console.log(x);",
+                 'Traceback (most recent call last):\n  File "app.py", line 12, in <module>',
+                 "TypeError: x is undefined\n    at render (bundle.js:10:42)\n    at main (bundle.js:3:7)"]:
+        assert kinds.looks_like_code(code) and _decided(code) == "noise", code
+    for words in ["we're on <b>instagram</b> like 4x a week <script>alert('x')</script>",
+                  "[klicka här](javascript:alert(document.cookie)) där står allt", "[1, 2]",
+                  "prices: 200 kr (shirts); 400 kr (jackets)", "Facebook => nothing, Instagram => sales",
+                  "error: we post too little, I think"]:
+        assert not kinds.looks_like_code(words), words
+
+
+def test_keys_typed_along_a_keyboard_row_either_way_are_mash_and_words_that_touch_one_are_not() -> None:
+    for mash in ["qwertzuiop", "ölkjhgfdsa", "poiuytrewq+#asdfgh", "zxcvbnm"]:
+        assert kinds.looks_like_noise(mash) and _decided(mash) == "noise", mash
+    for words in ["Wertzuwachs", "property", "liberty", "Quiet Tuesday"]:
+        assert not kinds.looks_like_noise(words), words
+
+
+def test_questions_about_the_bot_itself_are_that_in_every_language() -> None:
+    from bot.interview.cues import asks_about_bot
+
+    for text in ["how do you work?", "hur fungerar du egentligen?", "hvordan virker du?",
+                 "hvem står bak dette?", "kuka sinut on tehnyt?", "wer hat dich gemacht?",
+                 "wie het jou gemaak?", "what happens to my answers afterwards?", "vem läser mina svar sen?",
+                 "wo landen meine Daten?", "mitä vastauksilleni tapahtuu?"]:
+        assert asks_about_bot(text) and _decided(text) == "question_bot", text
+    for text in ["my answers are short, sorry", "mine svar kommer fra regnskabet",
+                 "how do you get more followers?"]:
+        assert not asks_about_bot(text), text
+
+
+def test_a_language_named_after_a_verb_of_speaking_in_a_question_is_asked_for() -> None:
+    from bot.interview.cues import asks_for_language
+
+    assert asks_for_language("kan vi prate engelsk i stedet? norsken min er dårlig") == "en"
+    assert named_language("kan vi prate engelsk i stedet? norsken min er dårlig") == "en"
+    assert asks_for_language("voidaanko puhua ruotsia?") == "sv"
+    assert asks_for_language("please write German from now") == "de"
+    assert asks_for_language("we speak English with most customers") is None
+    assert asks_for_language("vi skriver engelsk på LinkedIn og norsk på Facebook") is None
+
+
+def test_wanting_only_the_result_and_reports_made_for_others_are_said_in_their_words() -> None:
+    assert phrased_kind("Geht das schneller? Ich will nur das Ergebnis sehen") == "request_audit"
+    assert phrased_kind("kan vi korta ner frågorna lite? vill bara se resultatet") == "request_audit"
+    assert phrased_kind("Uns ist nur das Ergebnis wichtig, also Umsatz") is None
+    assert phrased_kind("could you show me the audit you did for the bakery next door?") == "other_session"
+    assert phrased_kind("kan du visa rapporten du gjorde åt frisören?") == "other_session"
+    assert phrased_kind("mitä teit raportin kanssa?") is None
+
+
+def test_the_cue_file_says_what_is_wrong_with_a_bad_mark_row_or_kind() -> None:
+    import yaml
+    from pydantic import ValidationError
+
+    from bot.interview.cues import CuesFile
+
+    raw = yaml.safe_load((Path(__file__).resolve().parent.parent / "bot" / "data" / "cues.yaml")
+                         .read_text(encoding="utf-8"))
+    for key, bad, said in [("code_marks", ["(unclosed"], "no regular expression"),
+                           ("keyboard_rows", ["qw"], "at least 5 keys"),
+                           ("kind_phrases", {"smalltalk": {"en": ["hi"]}}, "unknown kind smalltalk")]:
+        with pytest.raises(ValidationError, match=said):
+            CuesFile.model_validate({**raw, key: bad})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot import datafiles
 from bot.interview.phrases import PhraseMatcher, find_phrases, normalise, phrase_matcher
@@ -37,9 +37,42 @@ class CuesFile(BaseModel):
     requests: PerLanguage
     instructions: PerLanguage
     kind_phrases: dict[str, PerLanguage]  # a message kind -> the phrases that give it
+    bot_topics: PerLanguage  # what a question about the bot talks about ("who made you", "my answers")
+    code_marks: list[str] = Field(min_length=1)  # regexes: marks of code, data and logs
+    keyboard_rows: list[str] = Field(min_length=1)  # keys in a row, left to right
     language_targets: dict[str, list[str]]  # a language's code -> how a message asks for it
     switch_words: PerLanguage
     language_names: dict[str, list[str]]  # a language's code -> its names in any language
+
+    @field_validator("kind_phrases")
+    @classmethod
+    def _known_kinds(cls, table: dict[str, PerLanguage]) -> dict[str, PerLanguage]:
+        from bot.interview.kinds import KINDS
+
+        unknown = sorted(set(table) - set(KINDS))
+        if unknown:
+            raise ValueError(f"kind_phrases: unknown kind {', '.join(unknown)}; "
+                             f"choose among {', '.join(KINDS)}")
+        return table
+
+    @field_validator("code_marks")
+    @classmethod
+    def _patterns(cls, marks: list[str]) -> list[str]:
+        for mark in marks:
+            try:
+                re.compile(mark)
+            except re.error as err:
+                raise ValueError(f"code_marks: {mark!r} is no regular expression ({err}); "
+                                 "fix or remove it") from err
+        return marks
+
+    @field_validator("keyboard_rows")
+    @classmethod
+    def _rows(cls, rows: list[str]) -> list[str]:
+        short = [r for r in rows if len(r) < 5 or r != r.casefold()]
+        if short:
+            raise ValueError(f"keyboard_rows: {short} must be lower-case rows of at least 5 keys")
+        return rows
 
 
 def data() -> CuesFile:
@@ -133,8 +166,9 @@ def _asked_for(text: str) -> str | None:
 
 def named_language(text: str) -> str | None:
     """The language ``text`` asks for ("kan vi köra på svenska?" in a message that also says "my
-    English is not so good" -> "sv"), else the one it names ("English please" -> "en"), else None."""
-    asked = _asked_for(text)
+    English is not so good" -> "sv"; "kan vi snakke engelsk i stedet? skriver dårlig norsk" -> "en"),
+    else the one it names ("English please" -> "en"), else None."""
+    asked = _asked_for(text) or _spoken_language(text)
     if asked is not None:
         return asked
     named = {label for *_, label in find_phrases(text, _language_names())}
@@ -154,13 +188,55 @@ def phrased_kind(text: str) -> str | None:
     return kinds.pop() if len(kinds) == 1 else None
 
 
+@datafiles.cached
+def _bot_topics() -> PhraseMatcher:
+    return phrase_matcher({"bot": [p for phrases in data().bot_topics.values() for p in phrases]})
+
+
+@datafiles.cached
+def _any_interrogative() -> frozenset[str]:
+    return frozenset(w.casefold() for ws in data().interrogatives.values() for w in ws)
+
+
+def asks_about_bot(text: str) -> bool:
+    """Whether ``text`` asks about the bot itself (``bot_topics``: how it works, who made it, what
+    becomes of the owner's answers), in any language: a question mark or a first word that asks,
+    with one of those phrases. "My answers are short" asks nothing."""
+    if not find_phrases(text, _bot_topics()):
+        return False
+    plain = unquestioned(text)
+    first = re.match(r"\s*([^\W\d_]+)", plain.casefold())
+    return "?" in plain or bool(first and first.group(1) in _any_interrogative())
+
+
+@datafiles.cached
+def _spoken_in() -> re.Pattern[str]:
+    """A verb of speaking or writing (``switch_words``), then at most one word, then a language's
+    name (``language_names``): "kan vi snakke engelsk", "can we speak English"."""
+    names = _alternatives(data().language_names)
+    verbs = _alternatives(data().switch_words)
+    return re.compile(rf"(?<!\w)(?:{verbs})\s+(?:\w+\s+)?({names})(?!\w)")
+
+
+def _spoken_language(text: str) -> str | None:
+    """The one language a question or polite request asks to speak ("kan vi snakke engelsk i
+    stedet?"), else None; "we speak English with customers" asks nothing."""
+    norm = normalise(text)
+    polite = _polite().match(norm)
+    if "?" not in unquestioned(text) and not (polite and polite.group(0).strip()):
+        return None
+    named = {label for m in _spoken_in().finditer(norm)
+             for *_, label in find_phrases(m.group(1), _language_names())}
+    return named.pop() if len(named) == 1 else None
+
+
 def asks_for_language(text: str) -> str | None:
     """The language a message asks to go on in: one asked for ("auf Deutsch", "suomeksi") with a
     word of asking or a question mark ("Können wir bitte auf Deutsch weitermachen?"), else None.
     "We sell in Swedish shops" asks for nothing; long messages are answers, not requests."""
     if len(text.split()) > _SWITCH_WORDS_MAX:
         return None
-    asked = _asked_for(text)
+    asked = _asked_for(text) or _spoken_language(text)
     if asked is None or not ("?" in text or find_phrases(text, _switch_words())):
         return None
     return asked

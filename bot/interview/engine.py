@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 _SKIP_STATUS: dict[str, Status] = {"skipped": "skipped", "unknown": "unknown", "refused": "refused"}
 _SWITCH_MARGIN = 2.5  # extra evidence needed to switch between close languages (da/nb/sv)
+_CLOSE_SHARE = 0.15  # ... and as a share of the other's: a long message repeats its shared words
 _CURRENT_SHARE = 0.7  # between other languages: switch only if the current one has clearly less evidence
 _MIN_WORDS = 3  # a shorter message (a number, a name, "ja", "ok") never switches the language
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -77,7 +78,8 @@ def follow_language(current: str, text: str) -> str:
         return current
     scores = language.scores(text)
     if language.close(detected, current):
-        return detected if scores[detected] - scores.get(current, 0.0) >= _SWITCH_MARGIN else current
+        needed = max(_SWITCH_MARGIN, _CLOSE_SHARE * scores[detected])
+        return detected if scores[detected] - scores.get(current, 0.0) >= needed else current
     return detected if scores.get(current, 0.0) <= _CURRENT_SHARE * scores[detected] else current
 
 

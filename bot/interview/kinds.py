@@ -110,24 +110,78 @@ _CODE = re.compile("|".join([
     re.IGNORECASE)
 
 
+@datafiles.cached
+def _code_marks() -> tuple[re.Pattern[str], ...]:
+    from bot.interview.cues import data
+
+    return tuple(re.compile(mark, re.MULTILINE) for mark in data().code_marks)
+
+
+def _is_json(text: str) -> bool:
+    """One JSON object, or a list of objects or lists, with something in it: data, not a message
+    ("[1, 2]" may be an answer)."""
+    import json
+
+    body = text.strip()
+    if not body or body[0] not in "{[":
+        return False
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return False
+    if isinstance(value, list):
+        return any(isinstance(item, dict | list) for item in value)
+    return isinstance(value, dict) and bool(value)
+
+
 def looks_like_code(text: str) -> bool:
-    return bool(_CODE.search(text))
+    """SQL, one JSON object or list, or two different marks of code, data or logs
+    (``code_marks`` in cues.yaml: "<?php", "$_GET[", "); ", "at Object.<anonymous> (index.js:1:1)")."""
+    if _CODE.search(text) or _is_json(text):
+        return True
+    low = text.casefold()
+    return sum(1 for mark in _code_marks() if mark.search(low)) >= 2
 
 
 _VOWELS = frozenset("aeiouyåäöæøéèêëáàâíìîïóòôúùûüõ")
 _NODS = frozenset("👍👌✅🙏👏")  # emoji that say yes or thanks: an answer, not noise
+_RUN = 5  # keys of one keyboard row in a row, either way: mash
+_RUN_SHARE = 0.6  # of the word ("Wertzuwachs" has "wertzu" on a German keyboard, and is a word)
+
+
+@datafiles.cached
+def _rows() -> tuple[str, ...]:
+    """The keyboard rows (``keyboard_rows`` in cues.yaml), each also right to left."""
+    from bot.interview.cues import data
+
+    return tuple(r for row in data().keyboard_rows for r in (row, row[::-1]))
+
+
+def _key_run(word: str) -> int:
+    """The longest stretch of ``word`` typed along one keyboard row, one way ("lkjhgf": 6); one
+    pass per row, so a long paste costs no more than its length."""
+    best = 1
+    for row in _rows():
+        run = 1
+        for key, typed in zip(word, word[1:], strict=False):
+            at = row.find(key)
+            run = run + 1 if at >= 0 and row[at + 1:at + 2] == typed else 1
+            best = max(best, run)
+    return best
 
 
 def _mashed(word: str) -> bool:
-    """A word no language writes: one letter three times running ("jjjjkkk", "lll") or five
-    letters and no vowel ("sdfghj"); short ones without vowels may be names ("SMS", "CRM")."""
-    return bool(re.search(r"(.)\1\1", word)) or (len(word) >= 5 and not _VOWELS & set(word))
+    """A word no language writes: one letter three times running ("jjjjkkk", "lll"), five
+    letters and no vowel ("sdfghj"; short ones without vowels may be names: "SMS", "CRM"), or
+    mostly a run of keys along one keyboard row ("qwertzuiopü", "äölkjhgf")."""
+    return (bool(re.search(r"(.)\1\1", word)) or (len(word) >= 5 and not _VOWELS & set(word))
+            or (len(word) >= _RUN and _key_run(word) >= max(_RUN, _RUN_SHARE * len(word))))
 
 
 def looks_like_noise(text: str) -> bool:
-    """Code, keyboard mash ("jjjjjjkkkk;;;;lll") or three or more symbols and no letter or digit
-    ("🙈🔥🔥💯", "...") or what broken bytes leave ("\ufffd"): nothing in it to read. A nod ("👍")
-    is no noise."""
+    """Code, keyboard mash ("jjjjjjkkkk;;;;lll", "qwertzuiopü+#äölkjhgf") or three or more symbols
+    and no letter or digit ("🙈🔥🔥💯", "...") or what broken bytes leave ("\ufffd"): nothing in it
+    to read. A nod ("👍") is no noise."""
     if looks_like_code(text):
         return True
     low = text.casefold()
@@ -140,16 +194,22 @@ def looks_like_noise(text: str) -> bool:
 
 
 _CLAIM_OR_QUESTION = frozenset({"question_marketing", "question_bot"})
+# What the heads make of a question about the bot they do not know ("how do you work?" is small
+# talk to them); a kind they are sure of ("I messed up my answers, can we start over?") stands.
+_BOT_OR_NOT = frozenset({"answer", "chitchat", "question_marketing"})
 
 
 def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed: Embed) -> str | None:
     """The kind the interview acts on: an instruction by its phrases (in any language, whatever
     the heads say), code by its look (noise: "SELECT * FROM profiles WHERE 1=1" is no ad budget
-    of 1), else the heads' kind; a request to switch language only when it names one. A message
-    that says what the articles say ("your article says …", ``claims.attributes_to_sources``) is
-    a claim about them when the heads find no kind or a question in it."""
+    of 1; JSON, server code, logs and keyboard mash too), else the heads' kind; a request to
+    switch language only when it names one. A question about the bot itself ("who made you?",
+    "what happens to my answers?", ``cues.asks_about_bot``) is that when the heads find no kind,
+    an answer, small talk or a marketing question in it. A message that says what the articles
+    say ("your article says …", ``claims.attributes_to_sources``) is a claim about them when the
+    heads find no kind or a question in it."""
     from bot.interview.claims import attributes_to_sources
-    from bot.interview.cues import asks_for_language, instructs, named_language, phrased_kind
+    from bot.interview.cues import asks_about_bot, asks_for_language, instructs, named_language, phrased_kind
 
     if instructs(text):
         return "instruction"
@@ -160,6 +220,8 @@ def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed
     if looks_like_noise(text):
         return "noise"
     found = classify(text, question_topic, heads, embed) if heads is not None else None
+    if (found is None or found.name in _BOT_OR_NOT) and asks_about_bot(text):
+        return "question_bot"  # "hvad gør I med mine svar bagefter?", "kuka sinut on tehnyt?"
     if (found is None or found.name in _CLAIM_OR_QUESTION) and attributes_to_sources(text):
         return "claim_about_sources"  # "your article says …": the heads took it for a question
     if found is None or (found.name == "request_language" and named_language(text) is None):
