@@ -673,3 +673,14 @@ def test_a_year_is_no_count(text: str, count: int | None) -> None:
     from bot.interview.fields import parse_count
 
     assert parse_count(text, "en") == count
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("En catering brukar landa på 2-4000 kr.", 2000.0, 4000.0),
+    ("3-400 kr", 300.0, 400.0),
+    ("8-400 kr", 8.0, 400.0),
+    ("10-15 000 kr", 10000.0, 15000.0),
+])
+def test_a_range_with_one_digit_for_the_tops_first_digit(text: str, low: float, high: float) -> None:
+    amount = parse_amount(text, "sv")
+    assert amount is not None and (amount.value, amount.high) == (low, high)

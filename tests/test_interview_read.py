@@ -471,3 +471,9 @@ def test_a_web_shop_there_is_not_is_no_way_of_selling() -> None:
 ])
 def test_money_for_print_fairs_or_sponsoring_is_no_ad_budget(lang: str, text: str, budget: Amount) -> None:
     assert _with_heads(text, lang, "ads").get("resources.ad_budget") == budget
+
+
+def test_consumers_said_in_words_and_businesses_read_in_another_clause_is_both() -> None:
+    text = ("Vi importerer vin fra små producenter i Piemonte og Loire. Ca. 80 % går til privatkunder, "
+            "resten til restauranter og et par vinbarer.")
+    assert _with_heads(text, "da", "sales_model").get("sales.model") == "both"

@@ -437,6 +437,11 @@ def _money_tokens(norm: str, lang: str | None) -> list[_Money]:
 _GROUPED = re.compile(r"\d[ .\u00a0\u202f']\d{3}(?!\d)")
 
 
+def _leading(value: float) -> float:
+    """The place of a number's first digit: 1000 for 4000, 100 for 400."""
+    return float(10 ** (len(str(int(value))) - 1))
+
+
 def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
     """Join "5-10k", "5 000 to 10 000 kr", "between 5 and 10 tkr" into ranges."""
     joiner = rf"\s*(?:{_range_words('range_marks')})\s*"
@@ -452,6 +457,9 @@ def _ranges(tokens: list[_Money], norm: str) -> list[_Money]:
             elif low < 1000 <= token.value and low * 1000 <= token.value \
                     and _GROUPED.search(norm[token.start:token.end]):
                 low *= 1000  # "90-120.000 kr", "25-60 000": the thousands are written once, on the top
+            elif low < 10 <= 100 <= token.value and low == int(low) and \
+                    low * _leading(token.value) < token.value:
+                low *= _leading(token.value)  # "2-4000 kr", "3-400 kr": one digit for the top's first
             low, high = sorted((low, token.value))
             out[-1] = _Money(prev.start, token.end, low, token.multiplier, prev.currency or token.currency,
                              prev.strong or token.strong, high)

@@ -713,6 +713,17 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
             if kind_of(path).name in _ONE_OF and path != "sales.model"  # and the cue words back
             and len({m.value for m in ms}) > 1  # neither: left open ("replied, apologised …
             and not any((path, m.value) in cue_said for m in ms)}  # wouldn't delete stuff")
+    def other_side(f: Found) -> Found:
+        """Consumers said in words in one clause, businesses read by the heads in another that
+        names no buyer in words ("Ca. 80 % går til privatkunder, resten til restauranter"): both."""
+        heads = by_path.get(f.path, ())
+        if f.path != "sales.model" or f.value not in _ONE_SIDE or not heads or not all(
+                m.value == _ONE_SIDE[f.value] and m.words and fields.parse_sales_model(m.words) is None
+                and not phrases.says_not(m.words) for m in heads):
+            return f
+        return Found(f.path, "both", f.status, f.words)
+
+    answer = [other_side(f) for f in answer]
     kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]  # torn: asked, yet open
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
     disputed = {f.path for f in passing if contradicted(f)} | torn  # two readings disagree: neither
