@@ -455,6 +455,7 @@ def test_invisible_characters_inside_numbers_and_words_are_dropped(ctx: Context)
         "5000 kr, abc, café, ab"
     family = "\U0001f468\u200d\U0001f469"
     assert engine.clean_text(family) == family  # the joiner holds an emoji together
+    assert engine.clean_text("noin 1\u200d2 tuntia") == "noin 12 tuntia"  # but not a number's digits
     state, _ = engine.start("sv", ctx)
     for message in ["Vi säljer till privatpersoner i butiken", "Instagram varje dag", "Ungefär 5 timmar"]:
         state, _ = engine.step(state, message, ctx)

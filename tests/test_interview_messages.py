@@ -72,7 +72,9 @@ def test_values_are_shown_as_a_user_would_say_them() -> None:
     assert msg.show("resources.ad_budget", budget, "sv") == "1\u00a0500\u00a0SEK i månaden"
     assert msg.show("resources.ad_budget", budget, "da") == "1.500\u00a0SEK om måneden"
     assert msg.show("sales.deal_size", Amount(5000, "EUR", 8000), "en") == "5,000–8,000\u00a0EUR"
-    assert msg.show("sales.sales_cycle", SalesCycle("weeks", 21), "da") == "uger (21 dage)"
+    assert msg.show("sales.sales_cycle", SalesCycle("weeks", 21), "da") == "3 uger"  # as said, no 21 days
+    assert msg.show("sales.sales_cycle", SalesCycle("months", 365 / 6), "sv") == "2 månader"
+    assert msg.show("sales.sales_cycle", SalesCycle("months", 45), "en") == "months (45 days)"
     assert msg.show("channels.used", frozenset({"linkedin", "facebook"}), "fi") == "Facebook ja LinkedIn"
     assert msg.show("channels.used", frozenset(), "nb") == "ingen"
     assert msg.show("email_list.has_list", True, "de") == "ja"

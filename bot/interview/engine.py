@@ -52,8 +52,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
 # Invisible characters that split a number or a word without showing: zero-width spaces and
 # non-joiners, direction marks and isolates, the word joiner, the byte-order mark, the soft
-# hyphen (the zero-width joiner stays: it holds emoji sequences together).
-_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# hyphen (the zero-width joiner stays: it holds emoji sequences together, but not between a
+# number's digits: "1\u200d2 tuntia" is 12 hours).
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+                        "|(?<=[0-9])\u200d(?=[0-9])")
 
 
 def clean_text(text: str) -> str:

@@ -101,6 +101,26 @@ def _amount(value: Amount, lang: str) -> str:
     return fill(pick(data().units["per_month"], lang), {"amount": shown}) if value.monthly else shown
 
 
+_MONTH_DAYS = 365 / 12
+
+
+def _span(days: float, lang: str) -> tuple[str, str]:
+    """A length of time as it was likely said: "2 months" (60.8 days), "3 weeks", "10 days"."""
+    units = data().units
+    months, weeks = days / _MONTH_DAYS, days / 7
+    if days < 1:
+        hours = days * 24
+        shown = {"n": l10n.decimal(hours, lang), "hours": l10n.hours(hours, lang)}
+        return "hours", fill(pick(units["hours"], lang), shown)
+    if days >= 2 * _MONTH_DAYS - 1 and abs(months - round(months)) < 0.05:
+        unit, n = "months", float(round(months))
+    elif days >= 14 and abs(weeks - round(weeks)) < 0.01:
+        unit, n = "weeks", float(round(weeks))
+    else:
+        unit, n = "days", days
+    return unit, fill(pick(units[unit], lang), {"n": l10n.decimal(n, lang)})
+
+
 def show(path: str, value: Any, lang: str) -> str:
     """A value as the user would say it: "5 h a week", "Facebook and Instagram", "yes"."""
     units = data().units
@@ -110,8 +130,10 @@ def show(path: str, value: Any, lang: str) -> str:
         return _amount(value, lang)
     if isinstance(value, SalesCycle):
         name = option("cycles", value.category, lang)
-        days = fill(pick(units["days"], lang), {"n": l10n.decimal(value.days, lang)}) if value.days else ""
-        return f"{name} ({days})" if days else name
+        if not value.days:
+            return name
+        said_in, span = _span(value.days, lang)
+        return span if said_in == value.category else f"{name} ({span})"  # "3 weeks", not "weeks (3 weeks)"
     if isinstance(value, bool):
         return word("yes" if value else "no", lang)
     if kind in ("set", "choice"):
