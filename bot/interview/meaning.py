@@ -214,7 +214,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "sales.sales_cycle": lambda c, lang: fields.parse_sales_cycle(c),
     "resources.hours_per_week": lambda c, lang: fields.parse_hours(c),
     "resources.response_time": lambda c, lang: fields.parse_response_time(c),
-    "resources.ad_budget": lambda c, lang: _budget(c, lang),
+    "resources.ad_budget": _budget,
     "email_list.size": lambda c, lang: fields.parse_count(c, lang),
     "channels.used": lambda c, lang: frozenset(fields.parse_channels(c)) or None,
     UNUSED: lambda c, lang: frozenset(fields.parse_channels(c)) or None,  # the channels it names

@@ -562,9 +562,9 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     """The heads' readings, less a field not asked about that the message never names
     (``_TOPIC_WORDS``): a yes or no on criticism needs criticism or comments named ("we also have
     a newsletter" is no plan for criticism, however the heads score it); and less "deletes
-    criticism" where the clause says otherwise (``_kept_or_abuse``); less money in a sentence about
-    print or fairs (``meaning.offline``); less a goal read from a
-    clause that says there is enough of it."""
+    criticism" where the clause says otherwise (``_kept_or_abuse``); less money in a sentence
+    about print or fairs (``meaning.offline``); less a goal read from a clause that says there is
+    enough of it."""
     if meant is None:
         return None
     named = set().union(*(s.cues.keys() for s in sentence_list))
@@ -713,17 +713,7 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
             if kind_of(path).name in _ONE_OF and path != "sales.model"  # and the cue words back
             and len({m.value for m in ms}) > 1  # neither: left open ("replied, apologised …
             and not any((path, m.value) in cue_said for m in ms)}  # wouldn't delete stuff")
-    def other_side(f: Found) -> Found:
-        """Consumers said in words in one clause, businesses read by the heads in another that
-        names no buyer in words ("Ca. 80 % går til privatkunder, resten til restauranter"): both."""
-        heads = by_path.get(f.path, ())
-        if f.path != "sales.model" or f.value not in _ONE_SIDE or not heads or not all(
-                m.value == _ONE_SIDE[f.value] and m.words and fields.parse_sales_model(m.words) is None
-                and not phrases.says_not(m.words) for m in heads):
-            return f
-        return Found(f.path, "both", f.status, f.words)
-
-    answer = [other_side(f) for f in answer]
+    answer = [_other_side(f, by_path.get(f.path, [])) for f in answer]
     kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]  # torn: asked, yet open
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
     disputed = {f.path for f in passing if contradicted(f)} | torn  # two readings disagree: neither
@@ -742,6 +732,16 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
 
 
 _ONE_SIDE = {"b2b": "b2c", "b2c": "b2b"}  # who buys: the one the other rules out
+
+
+def _other_side(f: Found, heads: list[Found]) -> Found:
+    """Consumers said in words in one clause, businesses read by the heads in another that names
+    no buyer in words ("Ca. 80 % går til privatkunder, resten til restauranter"): both."""
+    if f.path != "sales.model" or f.value not in _ONE_SIDE or not heads or not all(
+            m.value == _ONE_SIDE[f.value] and m.words and fields.parse_sales_model(m.words) is None
+            and not phrases.says_not(m.words) for m in heads):
+        return f
+    return Found(f.path, "both", f.status, f.words)
 
 _OPENING_WORDS = 4  # a correction word counts in the first words of a message ("actually, 5 hours")
 
