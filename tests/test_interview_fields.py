@@ -684,3 +684,11 @@ def test_a_year_is_no_count(text: str, count: int | None) -> None:
 def test_a_range_with_one_digit_for_the_tops_first_digit(text: str, low: float, high: float) -> None:
     amount = parse_amount(text, "sv")
     assert amount is not None and (amount.value, amount.high) == (low, high)
+
+
+@pytest.mark.parametrize("text", ["emmä tiiä", "en mä tiedä", "emmä oo varma"])
+def test_colloquial_finnish_dont_know_is_unknown(text: str) -> None:
+    """Spoken Finnish fuses "en" and "minä": "emmä tiiä" is "en tiedä", not the owner naming themself."""
+    from bot.interview.fields import parse_skip
+
+    assert parse_skip(text) == "unknown"

@@ -477,3 +477,13 @@ def test_consumers_said_in_words_and_businesses_read_in_another_clause_is_both()
     text = ("Vi importerer vin fra små producenter i Piemonte og Loire. Ca. 80 % går til privatkunder, "
             "resten til restauranter og et par vinbarer.")
     assert _with_heads(text, "da", "sales_model").get("sales.model") == "both"
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("de", "Instagram 2-3 mal die Woche Fotos von fertigen Küchen. Facebook läuft automatisch mit."),
+    ("af", "Ons post so 5x n week op Insta, reels van die wingerd. FB kry outomaties dieselfde posts."),
+    ("en", "Instagram about 4 times a week, mostly offers. Facebook gets the same posts automatically."),
+])
+def test_a_channel_that_gets_anothers_posts_by_itself_posts_as_that_one(lang: str, text: str) -> None:
+    found = _with_heads(text, lang, "channels")
+    assert found.get("channels.facebook.frequency") == found.get("channels.instagram.frequency") is not None

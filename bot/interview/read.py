@@ -756,6 +756,26 @@ def _corrects(norm: str, lang: str) -> bool:
     return any(len(norm[:start].split()) < _OPENING_WORDS for start, *_ in spans)
 
 
+def _mirrored(found: tuple[Found, ...], clause_list: list[Stretch]) -> tuple[Found, ...]:
+    """A channel a clause says gets another's posts by itself ("Insta 3-4 mal die Woche …, FB läuft
+    automatisch mit") is used for what that one is, at its rate: the one social channel of the
+    message with a rate or purposes read, the clause naming only the mirrored one."""
+    said = {f.path: f.value for f in found}
+    given = {p.split(".")[1] for p in said
+             if p.startswith("channels.") and p.endswith((".frequency", ".purposes"))}
+    out = list(found)
+    for clause in clause_list:
+        named = {c for c in fields.parse_channels(clause.text) if c in SOCIAL}
+        source = given - named
+        if "mirror" not in clause.cues or len(named) != 1 or len(source) != 1:
+            continue
+        mirror, (origin,) = named.pop(), source
+        out += [Found(f"channels.{mirror}.{leaf}", said[f"channels.{origin}.{leaf}"], "answered", clause.text)
+                for leaf in ("frequency", "purposes")
+                if f"channels.{origin}.{leaf}" in said and f"channels.{mirror}.{leaf}" not in said]
+    return tuple(out)
+
+
 def _consistent(found: tuple[Found, ...]) -> tuple[Found, ...]:
     """``found`` less a "no list" beside a number of subscribers in the same message ("about
     2,700 all in - members plus supporters who signed petitions"): the count is the answer."""
@@ -800,7 +820,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     merged = _merge(answer + [f for f in details if f.path in asked],
                     _without_tools(found + [f for f in details if f.path not in asked], asked)
                     + _mailed(clause_list + sentence_list))
-    merged = _consistent(merged)
+    merged = _consistent(_mirrored(merged, clause_list))
     answered = skip is not None or any(f.path in asked for f in merged)
     question = not answered and looks_like_question(message, lang)
     if question:
