@@ -16,7 +16,8 @@ fifth (read once, fifth session), ``conversations/holdout5/`` a sixth, written a
 after holdout4 was read, and ``conversations/holdout6/`` a seventh (written and reviewed blind in the
 sixth session, ids ``<lang>_n<k>_…``), kept for the measurement after holdout5's, and
 ``conversations/holdout7/`` an eighth (written and reviewed blind in the seventh session, ids
-``<lang>_p<k>_…``).
+``<lang>_p<k>_…``), ``conversations/holdout8/`` a ninth (written and reviewed blind in the eighth
+session, ids ``<lang>_q<k>_…``; the writers' notes and the reviews beside them).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from evals.personas import value_from_yaml
 FOLDER = Path(__file__).resolve().parent / "conversations" / "personas"
 HASHED = ("tune", "dev", "test")  # the splits of FOLDER, dealt by hash
 # later test sets, each in its own folder beside FOLDER
-HELD_OUT = ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
+HELD_OUT = ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
+            "holdout8")
 SPLITS = (*HASHED, *HELD_OUT)
 # Held-out sets read once each (figures in docs/reading.md), since then clause-level training statements
 # (bot/data/reading/statements/*.HO*.jsonl): no longer a measure of the reader on unseen wording.
