@@ -44,7 +44,8 @@ PATH = Path(__file__).resolve().parent / "adversarial.yaml"
 BLIND = Path(__file__).resolve().parent / "adversarial_blind.yaml"  # written blind, split tune / test
 BLIND2 = Path(__file__).resolve().parent / "adversarial_blind2.yaml"  # a second blind set, all test2
 BLIND3 = Path(__file__).resolve().parent / "adversarial_blind3.yaml"  # a third blind set, all test3
-LATER = {"test2": BLIND2, "test3": BLIND3}  # the later blind sets, each one split of its own
+BLIND4 = Path(__file__).resolve().parent / "adversarial_blind4.yaml"  # a fourth blind set, all test4
+LATER = {"test2": BLIND2, "test3": BLIND3, "test4": BLIND4}  # the later blind sets, each one split of its own
 Category = Literal["prompt_injection", "fabrication", "off_topic", "empty", "long", "control_chars",
                    "broken_unicode", "markup", "refusal", "contradiction", "language_switch",
                    "claim", "pasted", "other_session", "request_audit", "noise", "restart", "question_bot"]
@@ -65,7 +66,7 @@ class AdversarialCase(BaseModel):
     fast: bool = False
     note: str = ""
     # the blind cases' split; None: the project's own
-    split: Literal["tune", "test", "test2", "test3"] | None = None
+    split: Literal["tune", "test", "test2", "test3", "test4"] | None = None
     claim: dict[str, Any] | None = None  # a claim case: verdict (supported/contradicted/none), doc, quote
     expect: dict[str, Any] = Field(default_factory=dict)
 
@@ -105,7 +106,7 @@ def load_cases(path: Path = PATH) -> list[AdversarialCase]:
 def chosen_cases(splits: str | None = None) -> list[AdversarialCase]:
     """The project's own cases and the blind cases of the chosen splits (comma-separated, as
     ``SOCIAL_AUDIT_CONVERSATION_SPLITS`` gives them; by default the tune split: the test split is
-    read once; test2 and test3, the second and third blind sets, too)."""
+    read once; test2, test3 and test4, the later blind sets, too)."""
     wanted = {s.strip() for s in (splits or "tune").split(",")} & {"tune", "test", *LATER}
     later = [c for split, path in LATER.items() if split in wanted for c in load_cases(path)]
     blind = load_cases(BLIND) + later

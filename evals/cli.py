@@ -26,9 +26,9 @@ from evals.conversation_cases import SPLITS
               help="Retrieval: choose weights and guard on tune + dev, print them and every split.")
 @click.option("--ablation", is_flag=True, help="Retrieval: recall of each signal alone and fused.")
 @click.option("--split", "splits", multiple=True,
-              type=click.Choice([*SPLITS, "test2", "test3"]),
+              type=click.Choice([*SPLITS, "test2", "test3", "test4"]),
               help="Conversations and adversarial: run these splits (repeatable; default tune + dev, --fast "
-              "dev; test2 and test3 are the adversarial suite's second and third blind sets). Read the test "
+              "dev; test2, test3 and test4 are the adversarial suite's later blind sets). Read the test "
               "and holdout splits once each, after every choice is made.")
 @click.pass_obj
 def eval_command(settings: Settings, suite_names: tuple[str, ...], fast: bool, out: Path | None,
