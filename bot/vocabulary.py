@@ -34,6 +34,7 @@ class AnswersFile(_Strict):
     signals: Signals
     negators: PerLanguage
     negators_after: PerLanguage
+    hardly: PerLanguage  # "Empfehlungen kommen leider kaum": no referrals (where deals close)
     inverted_subjects: PerLanguage  # "Kaltakquise mach ich nicht": the subject between verb and "not"
     priced: PerLanguage  # "En time koster 690": a duration before these is a thing sold
     one_off: PerLanguage  # "nur einmal 50 Euro probiert": money spent once is no budget

@@ -487,3 +487,108 @@ def test_consumers_said_in_words_and_businesses_read_in_another_clause_is_both()
 def test_a_channel_that_gets_anothers_posts_by_itself_posts_as_that_one(lang: str, text: str) -> None:
     found = _with_heads(text, lang, "channels")
     assert found.get("channels.facebook.frequency") == found.get("channels.instagram.frequency") is not None
+
+
+@pytest.mark.parametrize(("lang", "text", "channel", "purposes"), [
+    ("af", "FB so 3x n week, specials en goed soos 'dit het gereën, die grondpad is sleg'", "facebook",
+     {"sales"}),
+    ("nb", "Facebook er hovedkanalen, både for avviksmeldinger og for spørsmål fra reisende. Der poster vi "
+           "stort sett hver dag.", "facebook", {"information", "customer_service"}),
+    ("af", "Facebook is die hoofding, elke oggend gaan daar n dagstukkie op. Dis vir die nuus.", "facebook",
+     {"information"}),
+])
+def test_what_is_posted_on_a_channel_says_what_it_is_for(lang: str, text: str, channel: str,
+                                                          purposes: set[str]) -> None:
+    assert _found(text, lang, "channels").get(f"channels.{channel}.purposes") == purposes
+
+
+def test_a_goals_word_beside_a_posting_rate_is_no_purpose_without_a_for() -> None:
+    found = _found("FB 3x a week, but our sales come from referrals", "en", "channels")
+    assert "channels.facebook.purposes" not in found
+
+
+def test_a_sentence_after_a_list_of_channels_gives_none_of_them_its_rate() -> None:
+    found = _found("Insta 5 gange om ugen, FB et par gange om måneden, og TikTok 2 om ugen. Nyhedsmail en "
+                   "gang om måneden. Og hjemmesiden selvf.", "da", "channels")
+    assert (found["channels.instagram.frequency"], found["channels.tiktok.frequency"]) == (5, 2)
+
+
+def test_a_channel_less_sentence_after_one_channel_is_about_that_channel_alone() -> None:
+    text = ("FB elke dag, partykeer 4-5 keer op n dag as daar n outage is. Outage updates, specials vir "
+            "nuwe fibre areas. X so 3 keer n week, net status updates")
+    profile = Profile().with_answer("channels.used", frozenset({"facebook", "twitter", "instagram"}))
+    found = _found(text, "af", "channel_use", profile)
+    assert found["channels.facebook.purposes"] == {"information", "sales"}
+    assert "channels.instagram.purposes" not in found
+
+
+@pytest.mark.parametrize(("lang", "text", "known"), [
+    ("de", "An Privatkunden, überwiegend Stammkunden 50+. Gut 70 % läuft über unseren Onlineshop.", False),
+    ("fi", "Kanta-asiakkailla on paperinen leimakortti ja useimmat ostaa kahvilassa.", False),
+    ("da", "Både og. Ca 70 % er erhverv – faste kunder og et par entreprenører vi har kørt med i årevis.",
+     True),
+])
+def test_regular_customers_are_known_contacts_only_of_a_business_selling_to_businesses(
+        lang: str, text: str, known: bool) -> None:
+    assert ("known_contacts" in _found(text, lang, "sales_model").get("sales.close_channels", ())) is known
+
+
+@pytest.mark.parametrize(("lang", "text", "denied"), [
+    ("fi", "Myyjät soittaa kylmiltään ja varaa demoja. Kuntien kilpailutuksiin ei lähdetä mukaan.",
+     "tenders"),
+    ("de", "Neukunden holen wir über Kaltakquise. Empfehlungen kommen leider kaum.", "referrals"),
+    ("sv", "det är mest jag som svarar, både på kommentarer och i messenger", "field_sales"),
+])
+def test_a_way_of_selling_hardly_used_refused_or_misheard_is_not_read(lang: str, text: str,
+                                                                      denied: str) -> None:
+    assert denied not in _with_heads(text, lang, "sales_model").get("sales.close_channels", ())
+
+
+@pytest.mark.parametrize(("lang", "text", "budget"), [
+    ("af", "Tussen Lizelle en die twee support ouens seker so 30 uur n week. Ads op FB en Google vir die "
+           "nuwe areas is so R90k vir die jaar", Amount(7500.0, "ZAR", monthly=True)),
+    ("de", "Lena hat 15 Std/Woche und macht damit fast nur Insta + FB. Ads nur zur Neujahrsaktion, übers "
+           "Jahr vllt 1.800 € zusammen", Amount(150.0, "EUR", monthly=True)),
+    ("da", "Jeg bruger 3 timer om ugen, og 500 kr på annoncer", Amount(500.0, "DKK")),
+])
+def test_a_rate_said_of_the_hours_is_no_rate_of_the_ad_money(lang: str, text: str, budget: Amount) -> None:
+    assert _found(text, lang, "hours").get("resources.ad_budget") == budget
+
+
+def test_money_in_a_sentence_about_print_is_no_ad_budget_though_said_in_a_clause_of_its_own() -> None:
+    text = ("Online schalten wir nichts. Wir haben Anzeigen im Vinum und in der Badischen Zeitung und legen "
+            "Flyer in die Pakete, das sind vielleicht 6.000 € im Jahr.")
+    assert _with_heads(text, "de", "ads").get("resources.ad_budget") is None
+
+
+@pytest.mark.parametrize(("lang", "text", "used"), [
+    ("da", "Insta ca 1 gang om ugen med før/efter-billeder. Hjemmeside med portfolio. FB bruger jeg kun "
+           "privat, firmaet er ikke derinde.", {"instagram", "website"}),
+    ("fi", "LinkedIn on pääkanava, sinne 3-4 postausta viikossa. Facebook-sivu on olemassa mut sinne ei oo "
+           "postattu vuoteen.", {"linkedin"}),
+    ("en", "LinkedIn 2-3 posts a week. Our MD keeps floating Instagram, I'm not convinced tbh.",
+     {"linkedin"}),
+])
+def test_a_channel_used_privately_idle_for_a_year_or_floated_is_not_in_use(lang: str, text: str,
+                                                                          used: set[str]) -> None:
+    assert _with_heads(text, lang, "channels").get("channels.used") == used
+
+
+def test_a_goal_read_from_an_answer_to_another_question_is_not_noted() -> None:
+    text = "Insta har vi också, bilder från cuper och sånt så att ungdomarna känner sig som en del av gänget."
+    assert "goals" not in _with_heads(text, "sv", "channels")
+
+
+@pytest.mark.parametrize(("lang", "text", "goals"), [
+    ("da", "Flere gæster på hverdagene, tirsdag til torsdag er det tit helt dødt. Og gerne at folk udefra "
+           "kender os når de er i byen.", {"sales", "brand"}),
+    ("fi", "Töitä on ihan tarpeeks, lisää asiakkaita ei tarvii. Enemmän ois tarvetta saada yks sähköasentaja "
+           "lisää.", {"recruitment"}),
+])
+def test_a_second_goal_beside_a_sure_one_or_a_goal_not_needed_is_not_read(lang: str, text: str,
+                                                                         goals: set[str]) -> None:
+    assert _with_heads(text, lang, "goals").get("goals") == goals
+
+
+def test_an_afrikaans_hour_each_evening_is_an_hour_each_day() -> None:
+    assert _found("so 'n uur per aand", "af", "hours").get("resources.hours_per_week") == 7.0

@@ -35,12 +35,14 @@ from bot.interview.phrases import (
     Span,
     alternatives,
     answer_words,
+    clause_texts,
     grammar,
     mask,
     mentions,
     normalise,
     phrase_list,
     phrase_matcher,
+    says_hardly,
     vocabulary,
     word_list,
     words_of,
@@ -59,9 +61,9 @@ _UNITS = ("minute", "hour", "day", "week", "month", "year")
 _WORK_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 8.0}
 _ELAPSED_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 730.0, "year": 8760.0}
 _PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5,
-             "month": 12 / 52, "year": 1 / 52}
+             "month": 12 / 52, "quarter": 4 / 52, "year": 1 / 52}  # hours, and posts, a week
 _PER_MONTH = {"day": 365 / 12, "weekday": 260 / 12, "every_day": 365 / 12, "week": 52 / 12,
-              "fortnight": 26 / 12, "month": 1.0, "year": 1 / 12}
+              "fortnight": 26 / 12, "month": 1.0, "quarter": 1 / 3, "year": 1 / 12}
 _SKIPS: dict[str, SkipKind] = {"skipped": "skipped", "unknown": "unknown"}
 
 
@@ -145,14 +147,26 @@ def parse_sales_model(text: str) -> str | None:
 
 
 def parse_close_channels(text: str) -> set[str]:
-    """Where deals close (see ``bot.profile.CLOSE_CHANNELS``), negated ones left out."""
-    return {label for *_, label in mentions(normalise(text), vocabulary("close_channels"))}
+    """Where deals close (see ``bot.profile.CLOSE_CHANNELS``), negated ones left out. Regular
+    customers are people the business knows only where the text says it sells to businesses ("70 %
+    er erhverv – faste kunder"): a café's or a web shop's regulars ("überwiegend Stammkunden 50+")
+    buy over its counter or online, and say nothing of where."""
+    matcher = vocabulary("close_channels")
+    labels = {label for clause in clause_texts(normalise(text)) if not says_hardly(clause)
+              for *_, label in mentions(clause, matcher)}  # "Empfehlungen kommen leider kaum": none
+    if "regulars" in labels:
+        labels.discard("regulars")
+        labels |= {"known_contacts"} if parse_sales_model(text) in ("b2b", "both") else set()
+    return labels
+
+
+_UNNAMED = frozenset({"posted"})  # sets whose options' names are no words of theirs ("sales" is not posted)
 
 
 @datafiles.cached
 def _named_choices(name: str) -> tuple[PhraseMatcher, tuple[str, ...]]:
     table: Mapping[str, Any] = answer_words()["choices"][name]
-    return phrase_matcher(table, with_names=True), tuple(table)
+    return phrase_matcher(table, with_names=name not in _UNNAMED), tuple(table)
 
 
 def _choice_matcher(options: Options) -> tuple[PhraseMatcher, tuple[str, ...]]:
@@ -272,11 +286,21 @@ def _bare_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _period_for(start: int, end: int, bounds: tuple[int, int], periods: list[Span]) -> str | None:
-    """The rate said of a value: the first after it, else the last before it, within ``bounds``."""
+def _period_for(start: int, end: int, bounds: tuple[int, int], periods: list[Span],
+                preceding: list[Span] | None = None) -> str | None:
+    """The rate said of a value: the first after it, else the last before it (of ``preceding``,
+    by default any), within ``bounds``."""
     after = [label for s, _, label in periods if end <= s < bounds[1]]
-    before = [label for s, e, label in periods if bounds[0] <= s and e <= start]
+    before = [label for s, e, label in (periods if preceding is None else preceding)
+              if bounds[0] <= s and e <= start]
     return after[0] if after else (before[-1] if before else None)
+
+
+# a rate right after another number and its unit is that number's ("3 hours a week, and 500 kr on ads")
+_RATE_OF_NUMBER = re.compile(r"\d\s*[^\W\d]*\.?\s*$")
+
+
+_SENTENCE_END = re.compile(r"[.!?;](?=\s)|\n")
 
 
 def _bounds(items: list[tuple[int, int]], i: int, size: int) -> tuple[int, int]:
@@ -518,7 +542,10 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
     edges = [(c.start, c.end) for c in pool]
     amounts = []
     for i, c in enumerate(pool):
-        period = _period_for(c.start, c.end, _bounds(edges, i, len(norm)), periods)
+        low, high_end = _bounds(edges, i, len(norm))  # a rate before it only in its own sentence:
+        low = max([low, *(m.end() for m in _SENTENCE_END.finditer(norm, 0, c.start))])  # not "30 h a
+        before = [p for p in periods if not _RATE_OF_NUMBER.search(norm[max(low, p[0] - 30):p[0]])]
+        period = _period_for(c.start, c.end, (low, high_end), periods, before)  # week. Ads R90k for the year"
         factor = _PER_MONTH[period] if period else 1.0
         high = c.high * factor if c.high is not None else None
         if math.isfinite(c.value * factor) and (high is None or math.isfinite(high)):
@@ -530,10 +557,6 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
 
 
 # Posting frequency and counts.
-
-_POSTS_PER_WEEK = {"day": 7.0, "weekday": 5.0, "every_day": 7.0, "week": 1.0, "fortnight": 0.5,
-                   "month": 12 / 52, "year": 1 / 52}
-
 
 @datafiles.cached
 def _frequency_regex() -> re.Pattern[str]:  # no count after "2 " ("R2 000 p/m" is money)
@@ -584,7 +607,7 @@ def parse_frequency(text: str) -> float | None:
         period = _rate_after(norm, m.end(), periods)
         if period is not None and math.isfinite(count):
             counted = True
-            found.add(round(count * _POSTS_PER_WEEK[period], 4))
+            found.add(round(count * _PER_WEEK[period], 4))
     for m in ([] if counted else _every_n().finditer(norm)):  # "alle 3 Wochen", "every 10 days"
         counted = True
         per_week = 7.0 if m.group("days") else 1.0
@@ -593,7 +616,7 @@ def parse_frequency(text: str) -> float | None:
         named = {label for *_, label in periods}
         named = {"weekday"} if named == {"day", "weekday"} else named  # "every morning Mon-Fri": 5
         if len(named) == 1 and not re.search(r"[0-9]", mask(norm, periods)):  # "alle 2 wochen" is a period
-            found.add(round(_POSTS_PER_WEEK[named.pop()], 4))
+            found.add(round(_PER_WEEK[named.pop()], 4))
     return found.pop() if len(found) == 1 else None
 
 

@@ -256,14 +256,17 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
         on_topic = np.array([label.split("=", 1)[0] in asked_paths for label in heads.labels])
         limits = np.where(on_topic, low, heads.thresholds)
     out: list[Meant] = []
+    paths = [label.split("=", 1)[0] for label in heads.labels]
     for i, clause in enumerate(clauses):
         best: dict[str, tuple[float, str]] = {}  # single-valued path -> its best label
         for j in np.flatnonzero(probs[i] >= limits):
             label, score = heads.labels[j], float(probs[i, j])
-            path = label.split("=", 1)[0]
+            path = paths[j]
+            if path in SETS and score < heads.thresholds[j] and _outranked(probs[i], paths, int(j)):
+                continue  # the lower threshold of a question asked reads a clause's first value only
             if path == UNUSED and not says_more(clause):
                 continue
-            if path in NOT_NEGATED and phrases.says_not(clause):
+            if path in NOT_NEGATED and (phrases.says_not(clause) or phrases.says_hardly(clause)):
                 continue  # "online verkaufen tun wir nix" is no web shop: the heads miss the "not"
             if path in SETS or path == UNUSED:
                 found = _value(label, clause, lang)
@@ -280,6 +283,14 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
             if found:
                 out.append(Meant(*found, i, score))
     return _both(out, clauses)
+
+
+def _outranked(row: np.ndarray, paths: Sequence[str], j: int) -> bool:
+    """Whether another value of head ``j``'s field scores higher in the clause: "gerne at folk
+    udefra kender os" is brand (1.00); its information at 0.56 passes only the lower threshold of
+    the goals question, which reads a clause's first value, not a second (a wrong goal costs more
+    than a missed one: "Lipunmyynti ja brändi" keeps brand alone)."""
+    return any(row[k] > row[j] for k, p in enumerate(paths) if p == paths[j] and k != j)
 
 
 _MORE_WORDS = 3  # a stretch naming channels must say this much more to say they are not in use

@@ -207,6 +207,16 @@ def says_not(text: str) -> bool:
     return bool(word_list("negators").find(normalise(text)))
 
 
+def says_hardly(text: str) -> bool:
+    """Whether ``text`` says something hardly happens ("Empfehlungen kommen leider kaum")."""
+    return bool(word_list("hardly").find(normalise(text)))
+
+
+def clause_texts(norm: str) -> list[str]:
+    """The stretches of ``norm`` that negation reaches across (see ``mentions``)."""
+    return [clause for _, clause in _clauses(norm)]
+
+
 def mentions(norm: str, matcher: PhraseMatcher) -> list[Span]:
     """Labels named in ``norm`` (normalised), minus those negated ("not on TikTok, Snapchat or X"),
     and minus labels starting with "_" (consumed, but they say nothing)."""

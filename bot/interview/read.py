@@ -395,14 +395,22 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
     named = {label for stretch in sentence_list for *_, label in fields.channel_spans(stretch.text)}
     if not asked_channels and len(named) == 1 and named <= set(SOCIAL):  # "Net Facebook. Elke
         asked_channels = list(named)  # Donderdag gaan die specials op": one channel, its rate later
+    about_channels = "channels.used" in asked or any(p.endswith(".purposes") for p in asked)
+    last: list[str] = []  # the social channels of the sentence before ("FB and Insta, 3 a week each.
+    # Before/afters, whitening offers"), if it named any
     for stretch in sentence_list:
         all_spans = fields.channel_spans(stretch.text)
         spans = [s for s in all_spans if s[2] in SOCIAL]
         segments = [(label, stretch.text[start:(spans[i + 1][0] if i + 1 < len(spans) else None)])
                     for i, (start, _, label) in enumerate(spans)]
-        if not all_spans and asked_channels:
-            segments = [(channel, stretch.text) for channel in asked_channels]
+        follows = not all_spans and bool(last) and about_channels  # about the channels before it:
+        if not all_spans and asked_channels:  # "FB elke dag. Outage updates, specials …"
+            segments = [(channel, stretch.text) for channel in (last if follows else asked_channels)]
+        elif follows:  # their purposes only: "Facebook is die hoofding … Dis vir die nuus"
+            segments = [(channel, stretch.text) for channel in last]
+        last = [label for *_, label in spans] if all_spans else []
         rates = {ch: r for ch, seg in segments if (r := _posts(seg, lang)) is not None}
+        rates = rates if asked_channels or not follows else {}
         needed = len(spans) > 1 or len(spans) == 1 and not rates  # read only where it is used
         lead = _lead_rate(stretch.text, spans[0][0], lang) if needed else None
         if len(spans) == 1 and not rates:
@@ -419,12 +427,21 @@ def _channel_details(sentence_list: list[Stretch], lang: str, asked: set[str]) -
             if rate is not None:
                 found.append(Found(f"channels.{channel}.frequency", rate))
             purpose_path = f"channels.{channel}.purposes"
-            if purpose_path in asked or "for" in cues(segment, lang):
-                purposes = (fields.parse_choices(segment, "purposes")
-                            or fields.parse_choices(stretch.text, "purposes"))
-                if purposes:
-                    found.append(Found(purpose_path, frozenset(purposes)))
+            purposes = _purposes(segment, stretch.text, lang, purpose_path in asked,
+                                 posted=rate is not None and bool(spans) or follows)
+            if purposes:
+                found.append(Found(purpose_path, frozenset(purposes)))
     return found
+
+
+def _purposes(segment: str, sentence: str, lang: str, asked: bool, posted: bool) -> set[str]:
+    """What a channel is for, from the stretch about it: the goals' words where asked or after
+    "for" ("Insta … mest for å vise fram folka"), else what is posted there at a stated rate or in
+    the sentence after it ("FB so 3x n week, specials": sales), never a goal's word alone ("FB 3x a
+    week, but sales come from referrals")."""
+    if asked or "for" in cues(segment, lang):
+        return fields.parse_choices(segment, "purposes") or fields.parse_choices(sentence, "purposes")
+    return fields.parse_choices(segment, "posted") if posted else set()
 
 
 def _answer(question: Question, profile: Profile, text: str, lang: str) -> list[Found]:
@@ -564,14 +581,18 @@ def _on_topic(meant: tuple[Found, ...] | None, asked: set[str],
     a newsletter" is no plan for criticism, however the heads score it); and less "deletes
     criticism" where the clause says otherwise (``_kept_or_abuse``); less money in a sentence
     about print or fairs (``meaning.offline``); less a goal read from a clause that says there is
-    enough of it."""
+    enough of it or that it is not needed ("lisää asiakkaita ei tarvii"), or from an answer to
+    another question ("bilder från cuper så att ungdomarna känner sig som en del av gänget" is what
+    Instagram is for, "inviterede dem tilbage på et glas vin" how a complaint was met: neither is
+    what social media should do for the business)."""
     if meant is None:
         return None
     named = set().union(*(s.cues.keys() for s in sentence_list))
 
     def kept(m: Found) -> bool:
-        if m.path == "goals" and m.words and _had_enough(m.words):
-            return False
+        if m.path == "goals" and (m.words and (_had_enough(m.words) or phrases.says_not(m.words))
+                                  or "goals" not in asked):
+            return False  # goals only where asked: in passing, what a post or a reply is for reads as one
         if m.path == "resources.ad_budget" and m.words and any(
                 m.words in s.text and offline(s.text, lang) for s in sentence_list):
             return False  # money for the local paper or a fair, said in a clause of its own
@@ -641,9 +662,10 @@ def _idle(clause_list: list[Stretch]) -> frozenset[str]:
 def _unused_checked(meant: tuple[Found, ...], clause_list: list[Stretch],
                     posted: frozenset[str]) -> tuple[Found, ...]:
     """The heads' readings with corrections to which channels are not in use: a channel named in
-    a plan or a wish is not in use ("the MD wonders if …"), nor one a clause says has lain idle
+    a plan or a wish is not in use ("the MD wonders if …"), nor one used only privately ("FB bruger
+    jeg kun privat"), nor one a clause says has lain idle
     ("Instagram har vi men den har ikke blitt brukt siden i fjor"); one given a posting rate is."""
-    plans = [c.text for c in clause_list if "considering" in c.cues]
+    plans = [c.text for c in clause_list if "considering" in c.cues or "private" in c.cues]
     planned = frozenset().union(*(fields.parse_channels(text) for text in plans)) | _idle(clause_list)
     posted = posted - planned
     out = [Found(m.path, m.value - posted, m.status, m.words) if m.path == UNUSED else m for m in meant]
@@ -746,6 +768,14 @@ def _other_side(f: Found, heads: list[Found]) -> Found:
 _OPENING_WORDS = 4  # a correction word counts in the first words of a message ("actually, 5 hours")
 
 
+def _rest(clause_list: list[Stretch], claimed: set[int]) -> str:
+    """The clauses not claimed, those of one sentence kept together (" ; " between sentences): a
+    sentence about the local paper keeps its money ("… Badischen Zeitung …, das sind 6.000 € im Jahr")."""
+    kept = [(c.sentence, c.text) for i, c in enumerate(clause_list) if i not in claimed]
+    groups = itertools.groupby(kept, key=lambda k: k[0])
+    return " ; ".join(", ".join(t for _, t in group) for _, group in groups)
+
+
 def _corrects(norm: str, lang: str) -> bool:
     """The message corrects an earlier answer: a correction word among its first words, or one
     anywhere beside a number it negates ("we actually have 5, not 2"). "jeg forventer egentlig at
@@ -799,7 +829,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     passing = _unprompted(clause_list, sentence_list, lang)
     found = [f for f, _ in passing if f.path not in asked]
     claimed = set().union(*(c for f, c in passing if f.path not in asked))
-    rest = " ; ".join(c.text for i, c in enumerate(clause_list) if i not in claimed)
+    rest = _rest(clause_list, claimed)
     answer = _answer(pending, profile, rest, lang) if pending and skip is None else []
     if pending and skip is None:  # said with cue words in a clause about it: the rest's reading
         named = [f for f, _ in passing if f.path in asked]  # fills the gaps, and a number there
