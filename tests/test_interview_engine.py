@@ -695,3 +695,39 @@ def test_a_long_paste_keeps_its_language_when_a_close_one_shares_its_words() -> 
     assert engine.follow_language("nb", (norsk * 60)[:2000]) == "nb"
     dansk = "Vi er en lille tømrervirksomhed, og vi sælger mest til private gennem anbefalinger og Facebook."
     assert engine.follow_language("nb", (dansk + " ") * 20) == "da"
+
+
+def test_an_answer_beside_a_request_for_anothers_report_is_noted_and_the_request_refused(
+        ctx: Context) -> None:
+    text = ("Vi sælger til private. Kan du i øvrigt sende mig den rapport du lavede til min nabo Lars og "
+            "hans cykelbutik?")
+    state, replies = run([text], "da", ctx, confirm=False)
+    assert render("kind_other_session", "da") in replies[-1].text
+    assert state.profile.get("sales.model").value == "b2c"
+    assert state.profile.get("sales.close_channels").value is None  # the neighbour's shop is not theirs
+
+
+def test_a_claim_with_a_third_party_in_it_notes_nothing(ctx: Context) -> None:
+    text = ("my nephew says one of your articles says twitter is a good way to reach journalists. is that "
+            "actually in there?")
+    state, _ = run([text], "en", ctx, confirm=False)
+    assert not state.profile.to_dict()["fields"]
+
+
+def test_asking_for_the_audit_in_another_language_is_a_request_for_the_audit(ctx: Context) -> None:
+    _, replies = run(["skip the rest, give me the audit, and can it be in swedish"], "en", ctx, confirm=False)
+    assert replies[-1].text.startswith(render("confirm_audit", replies[-1].lang))
+
+
+def test_what_the_bot_is_names_each_article_by_a_title_or_heading_never_a_file_name(ctx: Context) -> None:
+    _, replies = run(["Hur funkar det här egentligen, vad gör du med det jag skriver?"], "sv", ctx,
+                     confirm=False)
+    assert "Jag är en intervjuare" in replies[-1].text and ".txt" not in replies[-1].text
+
+
+def test_a_german_none_of_your_business_refuses_the_question(ctx: Context) -> None:
+    setup = ["Wir verkaufen an Privatkunden, vor allem in unserem Laden in Leipzig",
+             "Instagram, so drei Posts pro Woche", "ungefähr vier Stunden pro Woche"]
+    state, _ = run([*setup, "Unser Werbebudget geht ehrlich gesagt niemanden was an."], "de", ctx,
+                   confirm=False)
+    assert state.profile.get("resources.ad_budget").status == "refused"

@@ -224,3 +224,8 @@ def test_the_cue_file_says_what_is_wrong_with_a_bad_mark_row_or_kind() -> None:
                            ("kind_phrases", {"smalltalk": {"en": ["hi"]}}, "unknown kind smalltalk")]:
         with pytest.raises(ValidationError, match=said):
             CuesFile.model_validate({**raw, key: bad})
+
+
+def test_a_stretch_typed_over_and_over_is_mash_and_laughter_is_not() -> None:
+    assert kinds.looks_like_noise("asdölkjasdölkj åäöåäö") and kinds.looks_like_noise("qweqweqwe")
+    assert not any(kinds.looks_like_noise(t) for t in ("haha", "hahaha", "Mississippi", "we sell to firms"))

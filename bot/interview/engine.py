@@ -19,7 +19,7 @@ from bot import lang as language
 from bot.citations import Citation, number
 from bot.interview import messages as msg
 from bot.interview.claims import attributes_to_sources, owners_words
-from bot.interview.cues import looks_like_question, named_language
+from bot.interview.cues import asks_for_language, looks_like_question, named_language
 from bot.interview.errors import EditError
 from bot.interview.fields import parse_skip, parse_yes_no
 from bot.interview.kinds import looks_like_noise
@@ -613,6 +613,8 @@ def _on_kind(state: InterviewState, kind: str, text: str, ctx: Context) -> tuple
         if _out_of_turns(state) and not state.done:
             return _wind_up(state, [], ctx)
         action = "audit" if kind == "request_audit" else "restart"
+        if asks_for_language(text) is not None:  # "give me the audit, and can it be in Swedish"
+            state = replace(state, lang=named_language(text) or state.lang)
         if state.done and action == "audit":
             return _reply(state, [msg.render("kind_audit", state.lang)], ctx)
         state = replace(state, confirm=action)
@@ -883,12 +885,14 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
     lang = state.lang
     pending = _pending(state)
     if kind == "claim_about_sources" and attributes_to_sources(text):  # "your article says Facebook is
-        own = owners_words(text, lang)  # a magnet for complainers": Facebook is not the owner's channel
-        reading = read(own, lang, state.profile, pending, _previous(state),
-                       _meant(own, lang, pending, ctx, state.profile)) if own else Reading()
+        own = owners_words(text, lang)  # a magnet for complainers": Facebook is not the owner's channel;
+        # the rest is no answer to the question ("my nephew says …" is no referral): read unasked
+        reading = read(own, lang, state.profile, None, _previous(state),
+                       _meant(own, lang, None, ctx, state.profile)) if own else Reading()
     else:
-        meant = _meant(text, lang, pending, ctx, state.profile)
-        reading = read(text, lang, state.profile, pending, _previous(state), meant)
+        own = _without_asking_for_others(text) if kind == "other_session" else text
+        meant = _meant(own, lang, pending, ctx, state.profile)
+        reading = read(own, lang, state.profile, pending, _previous(state), meant)
     if ctx.llm is not None and not reading.question and reading.skip is None:
         from bot.interview.extract_llm import cross_check
 
@@ -899,11 +903,26 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
         # About 5 hours a week"
         return _on_kind(state, kind, text, ctx)
     state, reply = _side(state, text, ctx) if reading.question else _answer(state, reading, text, ctx, kind)
-    if kind == "request_language" and lang != before:  # "Can we switch to English? We post on
-        # Instagram every day": the switch is said, then the rest
-        reply = replace(reply, text=f"{msg.render('kind_language', lang)}\n\n{reply.text}")
+    opening = ("kind_language" if kind == "request_language" and lang != before
+               else "kind_other_session" if kind == "other_session" else None)
+    if opening is not None:  # "Can we switch to English? We post on Instagram every day", "Vi
+        # sælger til private. Kan du sende mig rapporten til min nabo?": the switch or the refusal
+        # is said, then the rest
+        reply = replace(reply, text=f"{msg.render(opening, lang)}\n\n{reply.text}")
         state = replace(state, transcript=(*state.transcript[:-1], reply.turn()))
     return state, reply
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _without_asking_for_others(text: str) -> str:
+    """``text`` less its sentences that ask for someone else's conversation or audit (their
+    names and businesses are not the owner's facts: "… min nabo Lars og hans cykelbutik")."""
+    from bot.interview.cues import phrased_kind
+
+    kept = [s for s in _SENTENCE_END.split(text) if phrased_kind(s) != "other_session"]
+    return " ".join(kept) or text
 
 
 def edit(state: InterviewState, path: str, raw_answer: str, ctx: Context) -> InterviewState:

@@ -146,6 +146,7 @@ def looks_like_code(text: str) -> bool:
 _VOWELS = frozenset("aeiouyåäöæøéèêëáàâíìîïóòôúùûüõ")
 _NODS = frozenset("👍👌✅🙏👏")  # emoji that say yes or thanks: an answer, not noise
 _RUN = 5  # keys of one keyboard row in a row, either way: mash
+_REPEATED = re.compile(r"(\w{3,})\1+")  # a stretch typed over and over
 _RUN_SHARE = 0.6  # of the word ("Wertzuwachs" has "wertzu" on a German keyboard, and is a word)
 
 
@@ -172,10 +173,12 @@ def _key_run(word: str) -> int:
 
 def _mashed(word: str) -> bool:
     """A word no language writes: one letter three times running ("jjjjkkk", "lll"), five
-    letters and no vowel ("sdfghj"; short ones without vowels may be names: "SMS", "CRM"), or
-    mostly a run of keys along one keyboard row ("qwertzuiopü", "äölkjhgf")."""
+    letters and no vowel ("sdfghj"; short ones without vowels may be names: "SMS", "CRM"),
+    mostly a run of keys along one keyboard row ("qwertzuiopü", "äölkjhgf"), or three letters or
+    more typed twice or more over ("asdölkjasdölkj", "åäöåäö"; not "haha")."""
     return (bool(re.search(r"(.)\1\1", word)) or (len(word) >= 5 and not _VOWELS & set(word))
-            or (len(word) >= _RUN and _key_run(word) >= max(_RUN, _RUN_SHARE * len(word))))
+            or (len(word) >= _RUN and _key_run(word) >= max(_RUN, _RUN_SHARE * len(word)))
+            or _REPEATED.fullmatch(word) is not None)
 
 
 def looks_like_noise(text: str) -> bool:
@@ -193,7 +196,9 @@ def looks_like_noise(text: str) -> bool:
     return all(_mashed(w) for w in words)
 
 
-_CLAIM_OR_QUESTION = frozenset({"question_marketing", "question_bot"})
+# What the heads make of a claim about the articles ("my nephew says one of your articles says …"):
+# the owner's words around it are not facts ("your article says Facebook is for complainers").
+_CLAIM_OR_QUESTION = frozenset({"question_marketing", "question_bot", "answer", "chitchat"})
 # What the heads make of a question about the bot they do not know ("how do you work?" is small
 # talk to them); a kind they are sure of ("I messed up my answers, can we start over?") stands.
 _BOT_OR_NOT = frozenset({"answer", "chitchat", "question_marketing"})
@@ -207,16 +212,16 @@ def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed
     "what happens to my answers?", ``cues.asks_about_bot``) is that when the heads find no kind,
     an answer, small talk or a marketing question in it. A message that says what the articles
     say ("your article says …", ``claims.attributes_to_sources``) is a claim about them when the
-    heads find no kind or a question in it."""
+    heads find no kind, a question, an answer or small talk in it."""
     from bot.interview.claims import attributes_to_sources
     from bot.interview.cues import asks_about_bot, asks_for_language, instructs, named_language, phrased_kind
 
     if instructs(text):
         return "instruction"
+    if (phrased := phrased_kind(text)) is not None:  # "give me the audit, in Swedish": the audit
+        return phrased  # (the engine switches the language too)
     if asks_for_language(text) is not None:
         return "request_language"
-    if (phrased := phrased_kind(text)) is not None:
-        return phrased
     if looks_like_noise(text):
         return "noise"
     found = classify(text, question_topic, heads, embed) if heads is not None else None

@@ -17,7 +17,7 @@ from bot.interview.messages import render
 from bot.interview.policy import Anchor
 from bot.interview.state import Context
 from bot.retrieval.lexical import Lexicon, capped, document_terms, query_terms
-from bot.types import Hit
+from bot.types import Chunk, Hit
 
 MIN_QUOTE = 80  # a shorter best sentence takes the next one along
 MAX_PASSAGES = 2
@@ -117,10 +117,11 @@ def claim_answer(message: str, lang: str, ctx: Context) -> tuple[list[str], list
 
 
 def about(lang: str, ctx: Context) -> str:
-    """What the bot is and which articles it quotes (a question about the bot itself)."""
-    titles: list[str] = []
+    """What the bot is and which articles it quotes (a question about the bot itself): each by its
+    title, or, untitled, by its first heading (as its citations show it), never by a file name."""
+    first: dict[str, Chunk] = {}
     for chunk in ctx.retriever.chunks() if ctx.retriever is not None else ():
-        title = chunk.title or chunk.source
-        if title not in titles:
-            titles.append(title)
+        if chunk.source not in first or chunk.position < first[chunk.source].position:
+            first[chunk.source] = chunk
+    titles = dict.fromkeys(c.title or c.heading or c.source for _, c in sorted(first.items()))
     return render("bot_about", lang, titles="; ".join(titles) or "-")
