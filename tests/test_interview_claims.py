@@ -427,3 +427,13 @@ def test_a_claim_of_the_opposite_is_closer_to_the_sentence_negated(embedder) -> 
 
     assert flipped("hardly anyone online has an email account any more") > \
         flipped("almost everyone online has an email account")
+
+
+def test_joining_in_is_no_according_to_in_finnish() -> None:
+    """"mukaan" after the articles' own word is "according to" ("artikkelin mukaan"); after a verb
+    that starts like it, "join in" ("Kuntien kilpailutuksiin ei lähdetä mukaan" is an answer)."""
+    from bot.interview.claims import attributes_to_sources
+
+    assert attributes_to_sources("artikkelin mukaan sähköposti on kuollut")
+    assert attributes_to_sources("sun lähteiden mukaan somessa pitää olla joka päivä")
+    assert not attributes_to_sources("Myyjät soittaa kylmiltään. Kuntien kilpailutuksiin ei lähdetä mukaan.")

@@ -692,3 +692,13 @@ def test_colloquial_finnish_dont_know_is_unknown(text: str) -> None:
     from bot.interview.fields import parse_skip
 
     assert parse_skip(text) == "unknown"
+
+
+@pytest.mark.parametrize(("text", "channels"), [
+    ("Ons het ook n Google profiel vir die reviews", {"google_business"}),
+    ("Sen har vi Google-profilen där folk lämnar recensioner", {"google_business"}),
+    ("Googlen yritysprofiilia päivitän kun on pyhiä", {"google_business"}),
+    ("Nyhedsmail en gang om måneden", {"email"}),
+])
+def test_a_google_profile_and_a_news_mail_are_channels(text: str, channels: set[str]) -> None:
+    assert parse_channels(text) == channels

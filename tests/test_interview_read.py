@@ -592,3 +592,35 @@ def test_a_second_goal_beside_a_sure_one_or_a_goal_not_needed_is_not_read(lang: 
 
 def test_an_afrikaans_hour_each_evening_is_an_hour_each_day() -> None:
     assert _found("so 'n uur per aand", "af", "hours").get("resources.hours_per_week") == 7.0
+
+
+def test_a_leading_yes_with_a_way_of_measuring_stands_against_a_no_read_from_another_clause() -> None:
+    text = ("Ja, über einen Rabattcode in den Anzeigen sehe ich ungefähr, was reinkommt. Ich erwarte aber, "
+            "dass sich das erst über ein paar Monate rechnet.")
+    found = _with_heads(text, "de", "measurement")
+    assert found.get("measurement.measures_results") is True
+    assert found.get("measurement.expects_quick_roi") is False
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("de", "Auf Insta poste ich fast täglich, Stories von den Kursen"),  # af "poste": vacancies
+    ("en", "Insta 3x a week, mostly our new pale ale and the taproom"),  # fi "ale": a sale
+])
+def test_a_word_of_another_language_is_no_purpose(lang: str, text: str) -> None:
+    assert "channels.instagram.purposes" not in _found(text, lang, "channels")
+
+
+@pytest.mark.parametrize(("lang", "text", "responder", "hours"), [
+    ("sv", "Det är sonen som svarar på insta, oftast samma kväll. Jag själv läser inte kommentarer.", "staff",
+     8.0),
+    ("de", "Das macht meine Tochter, meistens noch am selben Abend.", "staff", 8.0),
+])
+def test_a_son_or_daughter_answering_the_same_evening(lang: str, text: str, responder: str,
+                                                      hours: float) -> None:
+    found = _with_heads(text, lang, "service")
+    assert (found.get("resources.responder"), found.get("resources.response_time")) == (responder, hours)
+
+
+def test_a_swedish_page_nobody_has_touched_since_spring_is_not_in_use() -> None:
+    text = "Sonen kör insta, typ två gånger i veckan. FB-sidan har vi men den har ingen rört sen i våras."
+    assert _with_heads(text, "sv", "channels").get("channels.used") == {"instagram"}

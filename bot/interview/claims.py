@@ -97,7 +97,7 @@ def _patterns() -> _Patterns:
         rf"\b(?:{source})\b(?:\s+\S+){{0,3}}?\s+(?:{tells})\b(?!\s+(?:{about})\b)"
         rf"|\b(?:{tells})\b(?:\s+\S+){{0,2}}?\s+(?:{_every(w.in_source)})?\s*(?:\S+\s+){{0,2}}"
         rf"(?:{source})\b\s+(?:{_every(w.that)})\b"
-        rf"|\b(?:{source})\w*\s+(?:{by_after})\b"
+        rf"|\b(?:{source})\s+(?:{by_after})\b"  # the source's own forms: "lähdetä mukaan" is "join in"
         rf"|\b(?:{by})\s+(?:\S+\s+){{0,3}}?(?:{source})", re.IGNORECASE)
     asks = re.compile(rf"^\s*(?:{_every(w.instructions)}|{_every(w.questions)})\b", re.IGNORECASE)
     gloss = w.gloss

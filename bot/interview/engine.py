@@ -886,8 +886,9 @@ def _read_answer(state: InterviewState, text: str, ctx: Context,
     pending = _pending(state)
     if kind == "claim_about_sources" and attributes_to_sources(text):  # "your article says Facebook is
         own = owners_words(text, lang)  # a magnet for complainers": Facebook is not the owner's channel;
-        # the rest is no answer to the question ("my nephew says …" is no referral): read unasked
-        reading = read(own, lang, state.profile, None, _previous(state),
+        # the rest is read as an answer by its words, and by the heads as if unasked ("my nephew says
+        # …" is no referral, "we use Facebook and Instagram" still says the channels)
+        reading = read(own, lang, state.profile, pending, _previous(state),
                        _meant(own, lang, None, ctx, state.profile)) if own else Reading()
     else:
         own = _without_asking_for_others(text) if kind == "other_session" else text

@@ -196,9 +196,7 @@ def looks_like_noise(text: str) -> bool:
     return all(_mashed(w) for w in words)
 
 
-# What the heads make of a claim about the articles ("my nephew says one of your articles says …"):
-# the owner's words around it are not facts ("your article says Facebook is for complainers").
-_CLAIM_OR_QUESTION = frozenset({"question_marketing", "question_bot", "answer", "chitchat"})
+_CLAIM_OR_QUESTION = frozenset({"question_marketing", "question_bot"})
 # What the heads make of a question about the bot they do not know ("how do you work?" is small
 # talk to them); a kind they are sure of ("I messed up my answers, can we start over?") stands.
 _BOT_OR_NOT = frozenset({"answer", "chitchat", "question_marketing"})
@@ -212,7 +210,7 @@ def decide(text: str, question_topic: str | None, heads: KindHeads | None, embed
     "what happens to my answers?", ``cues.asks_about_bot``) is that when the heads find no kind,
     an answer, small talk or a marketing question in it. A message that says what the articles
     say ("your article says …", ``claims.attributes_to_sources``) is a claim about them when the
-    heads find no kind, a question, an answer or small talk in it."""
+    heads find no kind or a question in it."""
     from bot.interview.claims import attributes_to_sources
     from bot.interview.cues import asks_about_bot, asks_for_language, instructs, named_language, phrased_kind
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -674,7 +674,7 @@ def _unused_checked(meant: tuple[Found, ...], clause_list: list[Stretch],
 
 
 def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] | None,
-            settled: frozenset[str] = frozenset()) -> tuple[list[Found], list[Found]]:
+            settled: frozenset[str] = frozenset(), lang: str = "en") -> tuple[list[Found], list[Found]]:
     """Cue-word readings checked against what the heads say the clauses mean (precision first):
     - a number said in passing is dropped where the heads read its words as being about other
       fields only;
@@ -723,6 +723,9 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
         the negation comes after the cue word): the heads' reading stands."""
         if kind_of(f.path).name == "bool" and f.value is False:
             return False  # a no the cue words read with its negation ("Wouldn't delete stuff") stands
+        if kind_of(f.path).name == "bool" and not _about_it(f.path, by_path.get(f.path, ()), lang):
+            return False  # "Ja, über einen Rabattcode sehe ich, was reinkommt. Ich erwarte aber …": the
+            # heads' no comes from a clause that does not speak of measuring
         if f.path == "sales.model" and f.value in _ONE_SIDE:  # businesses where the heads read only
             heads = by_path.get(f.path, ())  # consumers, or back; but "B2C" said in so many words
             if any(m.words and re.search(rf"\b{f.value}\b", m.words) for m in heads):  # stands (the
@@ -754,6 +757,16 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
 
 
 _ONE_SIDE = {"b2b": "b2c", "b2c": "b2b"}  # who buys: the one the other rules out
+# The cue words of a yes-or-no field: a heads' reading against the answer counts where its clause has them.
+_BOOL_CUES = {"measurement.measures_results": "measure", "criticism.has_plan_for_criticism": "plan",
+              "email_list.has_list": "email", "criticism.deletes_critical_comments": "delete"}
+
+
+def _about_it(path: str, heads: Sequence[Found], lang: str) -> bool:
+    """Whether a heads' reading of ``path`` comes from a clause with the field's cue words (or the
+    field has none listed, or the reading names no clause)."""
+    key = _BOOL_CUES.get(path)
+    return key is None or any(not m.words or key in cues(m.words, lang) for m in heads)
 
 
 def _other_side(f: Found, heads: list[Found]) -> Found:
@@ -846,7 +859,7 @@ def read(message: str, lang: str, profile: Profile, pending: Question | None = N
     listed = profile.get("channels.used").value if "channels.used" in settled else None
     unlisted = posted - (listed or frozenset())
     found += [Found("channels.used", unlisted)] if unlisted and "channels.used" not in asked else []
-    answer, found = combine(answer, found + _inferred(norm, lang), heads, settled)
+    answer, found = combine(answer, found + _inferred(norm, lang), heads, settled, lang)
     merged = _merge(answer + [f for f in details if f.path in asked],
                     _without_tools(found + [f for f in details if f.path not in asked], asked)
                     + _mailed(clause_list + sentence_list))
