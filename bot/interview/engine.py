@@ -548,13 +548,15 @@ _REQUESTS = frozenset({"request_audit", "request_restart"})  # confirmed before 
 
 def _overrides(kind: str, raw: str) -> bool:
     """Whether the kind is acted on whatever else the message says: an instruction, and a request
-    to start over or to have the audit now said in its words (cues.yaml kind_phrases). A request
+    to start over, to have the audit now or to put a figure in it said in its words (cues.yaml
+    kind_phrases: "… gir TikTok fem ganger så mye salg. Kan du ta med det tallet i analysen min?"
+    names channels, but none of them is the owner's answer). A request
     the kind heads alone see is acted on only when the message answers nothing ("Meine Frau
     beantwortet alles, wenn's fachlich wird gibt sie es an mich weiter" is no wish to start over,
     whatever the heads score)."""
     from bot.interview.cues import phrased_kind
 
-    if kind in _REQUESTS:
+    if kind in _REQUESTS or kind == "request_figures":
         return phrased_kind(raw) == kind
     return kind in _OVERRIDING
 
@@ -831,7 +833,8 @@ def _prepare_words(before: Profile, after: Profile, ctx: Context) -> None:
 
 def _step(state: InterviewState, message: str, ctx: Context) -> tuple[InterviewState, Reply]:
     text = " ".join(clean_text(message).split())
-    lang = follow_language(state.lang, text)
+    raw_message = clean_text(message)  # code, logs and mash are in no language: the reply stays in
+    lang = state.lang if looks_like_noise(raw_message) else follow_language(state.lang, text)  # theirs
     state = replace(state.with_turn(Turn("user", text, lang)), lang=lang)
     if not text and state.summary and not state.done and state.pending is None:
         return _on_summary(state, text, ctx)
