@@ -17,7 +17,9 @@ after holdout4 was read, and ``conversations/holdout6/`` a seventh (written and 
 sixth session, ids ``<lang>_n<k>_…``), kept for the measurement after holdout5's, and
 ``conversations/holdout7/`` an eighth (written and reviewed blind in the seventh session, ids
 ``<lang>_p<k>_…``), ``conversations/holdout8/`` a ninth (written and reviewed blind in the eighth
-session, ids ``<lang>_q<k>_…``; the writers' notes and the reviews beside them).
+session, ids ``<lang>_q<k>_…``; the writers' notes and the reviews beside them) and
+``conversations/holdout9/`` a tenth (written by seven writers, one a language, and reviewed by four,
+blind, in the ninth session: 4 a language, ids ``<lang>_r<k>_…``).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ FOLDER = Path(__file__).resolve().parent / "conversations" / "personas"
 HASHED = ("tune", "dev", "test")  # the splits of FOLDER, dealt by hash
 # later test sets, each in its own folder beside FOLDER
 HELD_OUT = ("holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7",
-            "holdout8")
+            "holdout8", "holdout9")
 SPLITS = (*HASHED, *HELD_OUT)
 # Held-out sets read once each (figures in docs/reading.md), since then clause-level training statements
 # (bot/data/reading/statements/*.HO*.jsonl): no longer a measure of the reader on unseen wording.

@@ -27,7 +27,7 @@ def test_84_personas_twelve_per_language_split_four_four_four() -> None:
     for lang in LANGS:
         splits = Counter(c.split for c in every if c.lang == lang)
         held = {"holdout": 3, "holdout2": 3, "holdout3": 3, "holdout4": 3, "holdout5": 3, "holdout6": 3,
-                "holdout7": 3, "holdout8": 3}
+                "holdout7": 3, "holdout8": 3, "holdout9": 4}
         assert splits == {"tune": 4, "dev": 4, "test": 4, **held}, (lang, splits)
     assert {c.split for c in load_conversations(splits=["dev"])} == {"dev"}
     assert {c.split for c in load_conversations(splits=["holdout"])} == {"holdout"}
@@ -38,6 +38,7 @@ def test_84_personas_twelve_per_language_split_four_four_four() -> None:
     assert {c.split for c in load_conversations(splits=["holdout6"])} == {"holdout6"}
     assert {c.split for c in load_conversations(splits=["holdout7"])} == {"holdout7"}
     assert {c.split for c in load_conversations(splits=["holdout8"])} == {"holdout8"}
+    assert {c.split for c in load_conversations(splits=["holdout9"])} == {"holdout9"}
 
 
 def test_every_persona_has_answers_gold_and_expectations() -> None:
