@@ -49,6 +49,7 @@ class AnswersFile(_Strict):
     few: PerLanguage
     periods: Labelled
     approximately: PerLanguage
+    guessed: PerLanguage  # "maybe 3 hrs a week?": a guess at a figure, not a question
     response_times: Labelled  # hours -> phrases
     currencies: dict[str, list[str]]
     currency_prefixes: dict[str, list[str]]

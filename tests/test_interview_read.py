@@ -58,6 +58,8 @@ def test_one_message_fills_many_fields() -> None:
     ("We never delete critical comments", "en", False),
     ("We delete the nasty comments", "en", True),
     ("Vi raderar aldrig kritiska kommentarer", "sv", False),
+    ("vastaan asiallisesti. en oo koskaan poistanut yhtään kommenttia", "fi", False),  # "en": I don't
+    ("En ole ikinä poistanut kriittistä kommenttia", "fi", False),
     ("Vi tar aldrig bort kritiska kommentarer", "sv", False),
     ("Vi sletter negative kommentarer", "da", True),
     ("Vi sletter ingenting, heller ikke kritikk", "nb", False),
@@ -163,7 +165,7 @@ def test_patients_are_not_patience(message: str, lang: str) -> None:
 @pytest.mark.parametrize("message", ["we expect it to take time", "We are patient about results.",
                                      "It takes patience."])
 def test_patience_and_taking_time_mean_no_quick_roi(message: str) -> None:
-    assert _found(message)["measurement.expects_quick_roi"] is False
+    assert _found(message, pending="measurement")["measurement.expects_quick_roi"] is False
 
 
 @pytest.mark.parametrize(("message", "lang"), [
@@ -624,3 +626,78 @@ def test_a_son_or_daughter_answering_the_same_evening(lang: str, text: str, resp
 def test_a_swedish_page_nobody_has_touched_since_spring_is_not_in_use() -> None:
     text = "Sonen kör insta, typ två gånger i veckan. FB-sidan har vi men den har ingen rört sen i våras."
     assert _with_heads(text, "sv", "channels").get("channels.used") == {"instagram"}
+
+
+@pytest.mark.parametrize(("lang", "text", "hours"), [
+    ("en", "honestly no clue... me and the apprentice, maybe 4 hrs a week? we don't boost anything", 4.0),
+    ("sv", "Svårt att säga. Totalt kanske 6 timmar i veckan? Annonser kör vi inte.", 6.0),
+    ("af", "Ek weet nie, seker so 3 uur 'n week tussen ons twee?", 3.0),
+])
+def test_a_guessed_figure_with_a_question_mark_is_an_answer_not_a_question(lang: str, text: str,
+                                                                          hours: float) -> None:
+    assert _with_heads(text, lang, "hours").get("resources.hours_per_week") == hours
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Is maybe 3 hours a week enough?"),
+    ("da", "Er 3 timer om ugen nok?"),
+])
+def test_a_question_with_a_figure_is_still_a_question(lang: str, text: str) -> None:
+    assert statements(text.casefold()) == ""
+
+
+@pytest.mark.parametrize(("pending", "text"), [
+    ("service", "Kim handles the messages, mostly within the hour, bit slower at weekends when she's off"),
+    ("service", "The practice manager replies, a patient usually hears back within a day"),
+    ("goals", "More bookings. Long term we'd love to be the name people think of for yoga here."),
+])
+def test_patience_said_about_something_else_is_no_expectation_of_return(pending: str, text: str) -> None:
+    assert "measurement.expects_quick_roi" not in _with_heads(text, "en", pending)
+
+
+def test_patience_with_social_media_said_in_passing_is_read() -> None:
+    assert _found("We post daily and see social media as long-term", pending="channels")[
+        "measurement.expects_quick_roi"] is False
+
+
+def test_a_couple_of_posts_a_week_without_an_a_is_two() -> None:
+    assert _found("FB gets event news, couple of posts a week", "en", "channels").get(
+        "channels.facebook.frequency") == 2.0
+
+
+@pytest.mark.parametrize(("lang", "text", "deal"), [
+    ("de", "Ein typischer Wartungsvertrag bringt so 3-5.000 € im Jahr, Abschluss meist nach 3 Wochen.",
+     Amount(3000, "EUR", 5000)),
+    ("en", "a retained client is worth roughly £2,400 a year, signing takes a fortnight or so",
+     Amount(2400, "GBP")),
+])
+def test_a_yearly_deal_is_the_years_amount_not_a_monthly_one(lang: str, text: str, deal: Amount) -> None:
+    assert _with_heads(text, lang, "deal").get("sales.deal_size") == deal
+
+
+@pytest.mark.parametrize(("lang", "text", "responder"), [
+    ("de", "Das machen die Kolleginnen am Empfang, meist innerhalb einer Stunde. Die Agentur antwortet nix, "
+           "die plant nur die Posts", "staff"),
+    ("en", "The front desk girls do it on the tablet. The agency doesn't reply to anything, they just post",
+     None),  # left open, never "agency"
+    ("fi", "Toimiston Sanna hoitaa viestit, yleensä samana päivänä", None),  # the office's Sanna, no agency
+])
+def test_an_agency_said_not_to_answer_or_an_office_is_no_agency(lang: str, text: str,
+                                                                responder: str | None) -> None:
+    assert _with_heads(text, lang, "service").get("resources.responder") == responder
+
+
+@pytest.mark.parametrize(("lang", "text", "used"), [
+    ("sv", "Instagram typ 4 ggr i veckan. Körde tiktok en vår, la ner efter några veckor. Hemsida har vi.",
+     {"instagram", "website"}),
+    ("de", "FB und Insta, jeden zweiten Tag. Snapchat hatte der Azubi mal angefangen, machen wir nimmer.",
+     {"facebook", "instagram"}),
+    ("nb", "Facebook et par ganger i uka. LinkedIn-side har vi, men ingen rører den.", {"facebook"}),
+])
+def test_a_channel_given_up_or_nobody_touches_is_not_in_use(lang: str, text: str, used: set[str]) -> None:
+    assert _with_heads(text, lang, "channels").get("channels.used") == used
+
+
+def test_stopped_ads_on_a_channel_leave_the_channel_in_use() -> None:
+    text = "Instagram 3 times a week. We stopped the Instagram ads in spring, they didn't pay."
+    assert "instagram" in _with_heads(text, "en", "channels").get("channels.used", set())

@@ -10,7 +10,8 @@ import re
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from bot import datafiles
-from bot.interview.phrases import PhraseMatcher, find_phrases, normalise, phrase_matcher
+from bot.interview.fields import parse_hours
+from bot.interview.phrases import PhraseMatcher, find_phrases, normalise, phrase_matcher, word_list
 from bot.links import unquestioned
 
 Spans = dict[str, list[tuple[int, int, str]]]
@@ -243,6 +244,18 @@ def asks_for_language(text: str) -> str | None:
 
 
 _SWITCH_WORDS_MAX = 30
+
+
+def guessed_figure(sentence: str) -> bool:
+    """Whether a sentence that ends in "?" is the owner's guess at a figure, not a question: it
+    holds a number and a word of guessing ("between us maybe 3 hrs a week?", "seker so 2 uur 'n
+    week?") and opens with no question word or request of any language ("Is maybe 3 hours enough?"
+    asks)."""
+    plain = sentence.strip().rstrip("?").strip()
+    figure = re.search(r"\d", plain) or parse_hours(plain) is not None  # "kanskje en time i uka?"
+    if not figure or not word_list("guessed").find(normalise(plain)):
+        return False
+    return not any(looks_like_question(plain, lang) for lang in data().interrogatives)
 
 
 def looks_like_question(text: str, lang: str) -> bool:

@@ -530,9 +530,16 @@ def says_zero(text: str) -> bool:
             or len(parts) > 1 and parts[-1].strip(" .!") in _zero_words())
 
 
-def parse_amount(text: str, lang: str | None = None) -> Amount | None:
+def parse_deal(text: str, lang: str | None = None) -> Amount | None:
+    """One sale's value: as :func:`parse_amount`, but a yearly figure is kept as said ("4-6.000 €
+    im Jahr" for a client is a 4-6 000 € deal, not 333-500 € a month)."""
+    return parse_amount(text, lang, keep_year=True)
+
+
+def parse_amount(text: str, lang: str | None = None, keep_year: bool = False) -> Amount | None:
     """Money in the answer. A bare "kr" becomes SEK/DKK/NOK by the conversation's ``lang``
-    (the text alone cannot tell them apart); without it the currency is left unsaid."""
+    (the text alone cannot tell them apart); without it the currency is left unsaid. A rate
+    makes it monthly; ``keep_year``: a yearly one stays the year's amount."""
     norm = normalise(text)
     candidates = _ranges(_money_tokens(norm, lang), norm)
     pool = [c for c in candidates if c.strong] or candidates
@@ -546,6 +553,8 @@ def parse_amount(text: str, lang: str | None = None) -> Amount | None:
         low = max([low, *(m.end() for m in _SENTENCE_END.finditer(norm, 0, c.start))])  # not "30 h a
         before = [p for p in periods if not _RATE_OF_NUMBER.search(norm[max(low, p[0] - 30):p[0]])]
         period = _period_for(c.start, c.end, (low, high_end), periods, before)  # week. Ads R90k for the year"
+        if keep_year and period == "year":
+            period = None
         factor = _PER_MONTH[period] if period else 1.0
         high = c.high * factor if c.high is not None else None
         if math.isfinite(c.value * factor) and (high is None or math.isfinite(high)):

@@ -38,6 +38,8 @@ TOPIC_FIELDS = ("sales.deal_size", "sales.sales_cycle", "resources.hours_per_wee
                 "resources.ad_budget", "email_list.size", "channels.used")
 SETS = frozenset({"sales.close_channels", "goals", "ownership.owners", PURPOSE})
 NOT_NEGATED = frozenset({"sales.close_channels"})  # read by the heads only from clauses with no negation
+# someone who answers, read by the heads only from clauses with no negation ("the agency doesn't reply")
+ANSWERING = frozenset({f"resources.responder={who}" for who in ("owner", "staff", "agency")})
 UNUSED = "channels.unused"  # the clause names a channel the business does not use (dormant, planned, private)
 UNUSED_PRECISION = 0.9  # this head only takes channels away, so its errors cost recall, never precision
 if TYPE_CHECKING:
@@ -210,7 +212,7 @@ def _budget(clause: str, lang: str) -> Amount | None:
 
 
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
-    "sales.deal_size": lambda c, lang: _money(fields.parse_amount(c, lang)),
+    "sales.deal_size": lambda c, lang: _money(fields.parse_deal(c, lang)),
     "sales.sales_cycle": lambda c, lang: fields.parse_sales_cycle(c),
     "resources.hours_per_week": lambda c, lang: fields.parse_hours(c),
     "resources.response_time": lambda c, lang: fields.parse_response_time(c),
@@ -268,6 +270,8 @@ def meant(clauses: Sequence[str], lang: str, topic: str | None, heads: Heads, em
                 continue
             if path in NOT_NEGATED and (phrases.says_not(clause) or phrases.says_hardly(clause)):
                 continue  # "online verkaufen tun wir nix" is no web shop: the heads miss the "not"
+            if label in ANSWERING and phrases.says_not(clause):
+                continue  # "the agency doesn't reply to anything": who does not answer
             if path in SETS or path == UNUSED:
                 found = _value(label, clause, lang)
                 if found:

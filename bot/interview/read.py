@@ -18,7 +18,7 @@ from typing import Any
 
 from bot import datafiles
 from bot.interview import fields, phrases
-from bot.interview.cues import Spans, cues, looks_like_question, opens_request, venue
+from bot.interview.cues import Spans, cues, guessed_figure, looks_like_question, opens_request, venue
 from bot.interview.fields import SkipKind, parse_yes_no
 from bot.interview.meaning import UNUSED, offline
 from bot.interview.phrases import alternatives, grammar, normalise, words_of
@@ -136,7 +136,7 @@ def _deal(text: str, lang: str, c: Spans, primary: bool) -> Amount | None:
     an amount in money: "3 ingenieurs vir die nuwe kontrak" counts people, not a deal."""
     for sentence in sentences(text):
         for clause in clauses(sentence, lang):
-            amount = fields.parse_amount(clause, lang)
+            amount = fields.parse_deal(clause, lang)
             if amount is not None and (primary or amount.currency is not None):
                 return amount
     return None
@@ -175,10 +175,27 @@ def _channels_answer(text: str, lang: str, c: Spans, primary: bool) -> frozenset
     return frozenset() if primary and _leading_yes_no(text) is False else None
 
 
+_NIX = re.compile(r"\bnix\b")  # colloquial German "not" ("Die Agentur antwortet nix"), not a negator of
+# channel names ("auf Facebook zahlen wir gar nix" is about money, the page is in use)
+
+
+def _denied(clause: str, value: str) -> bool:
+    """A clause that says who does not answer ("Die Agentur antwortet nix, die postet nur"); a
+    "nobody" is said with its negation."""
+    return value != "nobody" and (phrases.says_not(clause) or bool(_NIX.search(normalise(clause))))
+
+
 def _responder(text: str, lang: str, c: Spans, primary: bool) -> str | None:
+    said = [(cl, v) for s in sentences(text) for cl in clauses(s, lang)
+            if (v := fields.parse_choice(cl, "responder"))]
+    if said and all(_denied(cl, v) for cl, v in said):
+        return None
     whole = fields.parse_choice(text, "responder")
-    if whole is not None:
+    if whole is not None and not any(v == whole and _denied(cl, v) for cl, v in said):
         return whole
+    kept = {v for cl, v in said if not _denied(cl, v)}
+    if len(kept) == 1:
+        return kept.pop()
     parts = re.split(r"[,;]|\s-\s", text)
     return next((v for s in parts if (v := fields.parse_choice(s, "responder"))), None)
 
@@ -216,6 +233,14 @@ def _about_response(t: str, c: Cues) -> bool:
     return "within" in c or "reply" in c and "spend" not in c and not fields.periods(t)
 
 
+def _about_return(text: str, c: Spans) -> bool:
+    """Said in passing, a clause about the return on social media: a word of return, or patience
+    with social media named ("we see social media as long-term"); patience alone is about anything
+    ("bit slower on a saturday night", "before the patient hears back", "long term we'd love to be
+    the name people think of")."""
+    return "roi" in c or "long" in c and bool(c.keys() & {"social", "measure"})
+
+
 def _roi_answer(t: str, lang: str, c: Spans, primary: bool) -> bool | None:
     value = _roi(t, c)
     return _leading_yes_no(t) if value is None and primary else value
@@ -244,7 +269,7 @@ RULES: dict[str, Rule] = {
     "goals": Rule(lambda t, c: "goal" in c, _options("goals"), "sentence"),
     "measurement.measures_results": Rule(lambda t, c: "measure" in c and "measure_up" not in c,
                                          _bool_answer("measure")),
-    "measurement.expects_quick_roi": Rule(lambda t, c: "roi" in c or "long" in c, _roi_answer),
+    "measurement.expects_quick_roi": Rule(_about_return, _roi_answer, "sentence"),
     "criticism.deletes_critical_comments": Rule(lambda t, c: {"delete", "comment"} <= c.keys(), _deletes),
     "criticism.has_plan_for_criticism": Rule(lambda t, c: {"plan", "comment"} <= c.keys(),
                                              _bool_answer("plan")),
@@ -283,13 +308,14 @@ def sentences(norm: str) -> list[str]:
 
 def statements(norm: str) -> str:
     """The message without its questions (sentences ending in "?"): "Should I be on TikTok?"
-    names a channel but does not say the business uses it."""
+    names a channel but does not say the business uses it. A guessed figure with a question mark
+    ("Totalt kanske 10 timmar i veckan?") is a statement (``guessed_figure``)."""
     pieces = re.split(r"(\?+)", norm)
     kept = []
     for piece, after in zip(pieces[::2], [*pieces[1::2], ""], strict=True):
         if after:  # keep what precedes the question's own sentence
             cut = max((m.end() for m in _SENTENCE.finditer(piece)), default=0)
-            piece = piece[:cut]
+            piece = piece if guessed_figure(piece[cut:]) else piece[:cut]
         kept.append(piece)
     return " ".join(p.strip() for p in kept if p.strip())
 
@@ -646,13 +672,14 @@ def _stale(clause: Stretch) -> bool:
 
 
 def _idle(clause_list: list[Stretch]) -> frozenset[str]:
-    """Channels a stale clause names, or, naming none, the nearest clause before it in its
+    """Channels a stale clause, or one saying they were given up (no word of ads in it: "we stopped
+    the FB ads" stops no page), names, or, naming none, the nearest clause before it in its
     sentence ("Instagram we set up in 2022 | and nobody's posted since")."""
     idle: set[str] = set()
     last: tuple[int, set[str]] = (-1, set())
     for clause in clause_list:
         named = fields.parse_channels(clause.text)
-        if _stale(clause):
+        if _stale(clause) or "stopped" in clause.cues and "ads" not in clause.cues:
             idle |= named or (last[1] if last[0] == clause.sentence else set())
         if named:
             last = (clause.sentence, named)
