@@ -701,3 +701,13 @@ def test_a_channel_given_up_or_nobody_touches_is_not_in_use(lang: str, text: str
 def test_stopped_ads_on_a_channel_leave_the_channel_in_use() -> None:
     text = "Instagram 3 times a week. We stopped the Instagram ads in spring, they didn't pay."
     assert "instagram" in _with_heads(text, "en", "channels").get("channels.used", set())
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("nb", "Vi fører regnskap for bønder, elektrikere, et par butikker og idrettslaget. De fleste kjenner vi "
+           "fra før."),  # shops among the customers
+    ("sv", "Affärerna görs mest på mässorna eller när våra säljare är ute hos kunden."),  # deals, not a shop
+])
+def test_a_shop_the_heads_do_not_read_beside_other_places_of_sale_is_not_noted(lang: str, text: str) -> None:
+    found = _with_heads(text, lang, "sales_model").get("sales.close_channels", frozenset())
+    assert not found & {"physical_shop", "web_shop"}

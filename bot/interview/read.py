@@ -766,6 +766,7 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
             and len({m.value for m in ms}) > 1  # neither: left open ("replied, apologised …
             and not any((path, m.value) in cue_said for m in ms)}  # wouldn't delete stuff")
     answer = [_other_side(f, by_path.get(f.path, [])) for f in answer]
+    answer, passing = _shops_agreed(answer, by_path), _shops_agreed(passing, by_path)
     kept_answer = [f for f in answer if not misplaced(f) and f.path not in torn]  # torn: asked, yet open
     kept_passing = [f for f in passing if f.status == "inferred" or not elsewhere(f) and not contradicted(f)]
     disputed = {f.path for f in passing if contradicted(f)} | torn  # two readings disagree: neither
@@ -781,6 +782,26 @@ def combine(answer: list[Found], passing: list[Found], meant: tuple[Found, ...] 
     extra = [m for m in meant if m.path not in settled and not taken(m)
              and (m.path not in have or isinstance(m.value, frozenset))]
     return kept_answer, kept_passing + extra
+
+
+_SHOPS = frozenset({"physical_shop", "web_shop"})
+
+
+def _shops_agreed(found: list[Found], heads: dict[str, list[Found]]) -> list[Found]:
+    """Where deals close, less a shop the cue words read beside other places the heads agree with,
+    where the heads read no shop ("gardbrukere, snekkere, et par butikker … Nesten alle kjenner vi
+    fra før": shops among the customers): a shop read wrongly tells an accounting firm to show
+    products on Instagram. A shop the cue words read alone stays ("meestal deur ons aanlyn winkel")."""
+    read = frozenset().union(*(m.value for m in heads.get("sales.close_channels", ())))
+    if not read or read & _SHOPS:
+        return found
+    out = []
+    for f in found:
+        if f.path == "sales.close_channels" and isinstance(f.value, frozenset) and f.value & _SHOPS \
+                and f.value & read:
+            f = Found(f.path, f.value - _SHOPS, f.status, f.words)
+        out.append(f)
+    return out
 
 
 _ONE_SIDE = {"b2b": "b2c", "b2c": "b2b"}  # who buys: the one the other rules out
